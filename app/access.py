@@ -1,0 +1,52 @@
+"""Access checks for views: deny by default, 403 when a role is missing."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from models import Site, db
+from services.access import SiteAccess
+from services.accounts import site_access
+
+
+def site_view(permission: Callable[[SiteAccess], bool]):
+    """Wrap a view taking ``site_id``: it receives ``site`` and ``access`` instead, and
+    answers 404 for an unknown site and 403 when ``permission(access)`` is false."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(site_id: int, **kwargs):
+            site = db.session.get(Site, site_id)
+            if site is None:
+                abort(404)
+            access = site_access(current_user, site_id)
+            if not permission(access):
+                abort(403)
+            g.site, g.access = site, access  # for the site navigation in base.html
+            return view(site=site, access=access, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def admin_required(view):
+    """Only for global admins."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+ANY_ROLE = lambda access: access.any_role  # noqa: E731
+LIST_RESIDENTS = lambda access: access.can_list_residents  # noqa: E731
+MANAGE_REGISTRY = lambda access: access.can_manage_registry  # noqa: E731

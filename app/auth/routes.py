@@ -1,0 +1,68 @@
+"""Log in, log out and the language choice."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth.forms import LanguageForm, LoginForm
+from app.extensions import limiter
+from models import db
+from services.accounts import find_user_by_email
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may follow a login (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+def _login_email_key() -> str:
+    return (request.form.get("email") or "").strip().lower() or "-"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("sites.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(db.session, form.email.data)
+        if user is not None and user.active and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("sites.index"))
+        form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("U bent uitgelogd."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/taal", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("sites.index"))

@@ -1,0 +1,100 @@
+"""The site overview (mix dashboard) and the management of units and parts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import format_date, gettext as _
+from flask_login import current_user, login_required
+
+from app.access import ANY_ROLE, MANAGE_REGISTRY, site_view
+from app.clock import today
+from app.filters import percent
+from app.forms import save_or_render
+from app.sites.charts import history_chart, parts_chart
+from app.sites.forms import PartForm, UnitForm
+from models import Unit, db
+from services.accounts import visible_sites
+from services.registry import sites as site_service
+from services.registry.mix import band_of, site_mix
+
+bp = Blueprint("sites", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    sites = visible_sites(db.session, current_user)
+    if len(sites) == 1:
+        return redirect(url_for("sites.dashboard", site_id=sites[0].id))
+    return render_template("sites/index.html", sites=sites)
+
+
+@bp.route("/locaties/<int:site_id>")
+@site_view(ANY_ROLE)
+def dashboard(site, access):
+    mix = site_mix(db.session, site, today())
+    chart = history_chart(
+        mix.history, band_of(site),
+        lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
+                  f"({p.assessment.begeleid}/{p.assessment.total})")
+    bars = parts_chart([*mix.parts, mix.whole], band_of(site))
+    return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
+                           chart=chart, bars=bars, band=band_of(site))
+
+
+def _part_choices(site) -> list[tuple[str, str]]:
+    return [("", _("— geen —"))] + [(str(p.id), p.name) for p in site.parts]
+
+
+@bp.route("/locaties/<int:site_id>/eenheden", methods=["GET", "POST"])
+@site_view(MANAGE_REGISTRY)
+def units(site, access):
+    return _units_page(site, UnitForm(prefix="unit"), PartForm(prefix="part", formdata=None),
+                       unit_form_posted=True)
+
+
+@bp.route("/locaties/<int:site_id>/delen", methods=["POST"])
+@site_view(MANAGE_REGISTRY)
+def add_part(site, access):
+    return _units_page(site, UnitForm(prefix="unit", formdata=None), PartForm(prefix="part"),
+                       unit_form_posted=False)
+
+
+def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: bool):
+    """The units page holds two forms (new unit, new part); one of them was posted."""
+    form.part_id.choices = _part_choices(site)
+    back = lambda _result: url_for("sites.units", site_id=site.id)  # noqa: E731
+    context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()))
+    if unit_form_posted:
+        return save_or_render(
+            form, lambda: site_service.save_unit(db.session, site, None, _unit_data(form),
+                                                 actor_id=current_user.id),
+            success=lambda unit: _("Wooneenheid %(number)s is toegevoegd.", number=unit.number),
+            next_url=back, template="sites/units.html", unit_form=form, part_form=part_form,
+            **context)
+    return save_or_render(
+        part_form, lambda: site_service.add_part(db.session, site, part_form.name.data,
+                                                 actor_id=current_user.id),
+        success=lambda part: _("Deel %(name)s is toegevoegd.", name=part.name),
+        next_url=back, template="sites/units.html", part_form=part_form,
+        unit_form=form, **context)
+
+
+def _unit_data(form: UnitForm) -> site_service.UnitData:
+    return site_service.UnitData(number=form.number.data, unit_type=form.unit_type.data,
+                                 part_id=form.part_id.data, shared=form.shared.data)
+
+
+@bp.route("/locaties/<int:site_id>/eenheden/<int:unit_id>", methods=["GET", "POST"])
+@site_view(MANAGE_REGISTRY)
+def edit_unit(site, access, unit_id: int):
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.site_id != site.id:
+        abort(404)
+    form = UnitForm(obj=unit)
+    form.part_id.choices = _part_choices(site)
+    return save_or_render(
+        form, lambda: site_service.save_unit(db.session, site, unit, _unit_data(form),
+                                             actor_id=current_user.id),
+        success=lambda u: _("Wooneenheid %(number)s is opgeslagen.", number=u.number),
+        next_url=lambda u: url_for("sites.units", site_id=site.id),
+        template="sites/unit_form.html", site=site, unit=unit)

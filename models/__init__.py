@@ -1,0 +1,14 @@
+"""Typed SQLAlchemy models. ``db`` lives in :mod:`models.base`."""
+from models.audit import AppendOnlyError, AuditEvent
+from models.base import UTCDateTime, db, utcnow
+from models.enums import OrgKind, Role, SupportStatus
+from models.organisation import Organisation
+from models.resident import Resident, SupportPeriod
+from models.site import Site, SitePart, Unit
+from models.user import Membership, User
+
+__all__ = [
+    "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
+    "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
+    "UTCDateTime", "db", "utcnow",
+]

@@ -1,0 +1,53 @@
+"""Who may see and do what on a site: a pure policy over a user's roles (deny by default).
+
+Individual care data (begeleid status, care organisation, indicated hours) is
+health-related: only the site's sociaal_beheerder, admins and begeleiders of the
+resident's own care organisation see it per person; every other role sees aggregates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.enums import Role
+
+RESIDENT_LIST_ROLES = frozenset({Role.SOCIAAL_BEHEERDER, Role.COMMUNITYCOACH,
+                                 Role.BEGELEIDER, Role.BESTUUR})
+
+
+@dataclass(frozen=True)
+class SiteAccess:
+    """The roles one user holds on one site."""
+
+    site_id: int
+    roles: frozenset[str] = frozenset()
+    is_admin: bool = False
+    care_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def any_role(self) -> bool:
+        """May see the site at all (its dashboard of aggregates)."""
+        return self.is_admin or bool(self.roles)
+
+    def has(self, *roles: str) -> bool:
+        return self.is_admin or any(role in self.roles for role in roles)
+
+    @property
+    def sees_all_care_data(self) -> bool:
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    def sees_care_of(self, care_organisation_id: int | None) -> bool:
+        """May see the individual care data of a resident supported by that organisation."""
+        if self.sees_all_care_data:
+            return True
+        return care_organisation_id is not None and (
+            Role.BEGELEIDER in self.roles
+            and care_organisation_id in self.care_organisation_ids)
+
+    @property
+    def can_list_residents(self) -> bool:
+        return self.has(*RESIDENT_LIST_ROLES)
+
+    @property
+    def can_manage_registry(self) -> bool:
+        """Add, edit, move out residents; manage units and parts."""
+        return self.has(Role.SOCIAAL_BEHEERDER)

@@ -1,0 +1,128 @@
+"""User accounts and their role memberships per site."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from models import Membership, Organisation, OrgKind, Role, Site, User
+from services import audit
+from services.access import SiteAccess
+from services.errors import N_, RuleViolation
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    """A syntactically valid, lower-cased e-mail address, or :class:`RuleViolation`."""
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False) \
+            .normalized.lower()
+    except EmailNotValidError:
+        raise RuleViolation(N_("Vul een geldig e-mailadres in."), field="email") from None
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise RuleViolation(N_("Een wachtwoord heeft minstens %(n)s tekens."),
+                            field="password", n=MIN_PASSWORD_LENGTH)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+
+
+def save_user(session: Session, user: User | None, *, email: str, name: str,
+              password: str | None, is_admin: bool, active: bool,
+              actor_id: int | None) -> User:
+    """Create an account (a password is required) or change one (password optional)."""
+    email = normalise_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation(N_("Vul een naam in."), field="name")
+    clash = find_user_by_email(session, email)
+    if clash is not None and (user is None or clash.id != user.id):
+        raise RuleViolation(N_("Er is al een account met dit e-mailadres."), field="email")
+    if user is None or password:
+        check_password_strength(password or "")
+    values = {"email": email, "name": name, "is_admin": is_admin, "active": active}
+    if user is None:
+        user = User(**values)
+        user.set_password(password or "")
+        session.add(user)
+        session.flush()
+        audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
+                     action="create", changes=values)
+    else:
+        if actor_id == user.id and (not is_admin or not active) and user.is_admin:
+            raise RuleViolation(N_("U kunt uw eigen beheerrechten niet intrekken."),
+                                field="is_admin")
+        changes = audit.changes_between(user, values)
+        for key, value in values.items():
+            setattr(user, key, value)
+        if password:
+            user.set_password(password)
+            changes["password"] = ["***", "***"]
+        if changes:
+            audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
+                         action="update", changes=changes)
+    session.flush()
+    return user
+
+
+def grant_role(session: Session, user: User, *, site_id: int, role: str,
+               organisation_id: int | None, actor_id: int | None) -> Membership:
+    """Give ``user`` a role on a site; a begeleider names their zorgaanbieder."""
+    if role not in set(Role):
+        raise RuleViolation(N_("Kies een rol."), field="role")
+    if session.get(Site, site_id) is None:
+        raise RuleViolation(N_("Kies een locatie."), field="site_id")
+    if role == Role.BEGELEIDER:
+        org = session.get(Organisation, organisation_id) if organisation_id else None
+        if org is None or org.kind != OrgKind.ZORGAANBIEDER:
+            raise RuleViolation(N_("Een begeleider hoort bij een zorgaanbieder."),
+                                field="organisation_id")
+    elif organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        raise RuleViolation(N_("Kies een bestaande organisatie."), field="organisation_id")
+    if session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.site_id == site_id,
+            Membership.role == role)):
+        raise RuleViolation(N_("Deze gebruiker heeft deze rol op deze locatie al."),
+                            field="role")
+    membership = Membership(user_id=user.id, site_id=site_id, role=role,
+                            organisation_id=organisation_id)
+    session.add(membership)
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
+                 action="grant_role", site_id=site_id,
+                 changes={"role": role, "organisation_id": organisation_id})
+    return membership
+
+
+def revoke_role(session: Session, membership: Membership, *, actor_id: int | None) -> None:
+    """Take a role away (the audit log keeps that it was held)."""
+    audit.record(session, actor_id=actor_id, entity_type="user", entity_id=membership.user_id,
+                 action="revoke_role", site_id=membership.site_id,
+                 changes={"role": membership.role})
+    session.delete(membership)
+    session.flush()
+
+
+def site_access(user: User, site_id: int) -> SiteAccess:
+    """The policy object for ``user`` on one site."""
+    memberships = [m for m in user.memberships if m.site_id == site_id]
+    return SiteAccess(
+        site_id=site_id,
+        roles=frozenset(m.role for m in memberships),
+        is_admin=user.is_admin,
+        care_organisation_ids=frozenset(m.organisation_id for m in memberships
+                                        if m.role == Role.BEGELEIDER and m.organisation_id))
+
+
+def visible_sites(session: Session, user: User) -> list[Site]:
+    """The sites the user holds a role on (admins: all sites)."""
+    stmt = sa.select(Site).order_by(Site.name)
+    if not user.is_admin:
+        stmt = stmt.where(Site.id.in_(sa.select(Membership.site_id)
+                                      .where(Membership.user_id == user.id)))
+    return list(session.scalars(stmt))

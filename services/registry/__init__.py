@@ -1,0 +1,1 @@
+"""The resident registry: sites, units, residents, support history and the mix."""

@@ -1,0 +1,173 @@
+"""The mix of a site and of each of its parts on a date, and its history.
+
+All residents of a site are loaded once (two queries) and the counting on each date is
+done in plain Python (:func:`count_mix`), so a 24-month history costs no more queries
+than a single day.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+from models import Resident, Site, SitePart, SupportPeriod, SupportStatus, Unit
+from services.registry.mix_rules import MixAssessment, MixBand, assess_mix
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    valid_from: date
+    status: str
+    care_organisation_id: int | None
+    indicated_hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """A resident's stay in a unit, with the support history ordered as recorded."""
+
+    resident_id: int
+    unit_id: int
+    part_id: int | None
+    move_in: date
+    move_out: date | None
+    statuses: tuple[StatusRecord, ...] = ()
+
+    def present_on(self, on: date) -> bool:
+        return self.move_in <= on and (self.move_out is None or on < self.move_out)
+
+
+def status_on(statuses: tuple[StatusRecord, ...], on: date) -> StatusRecord | None:
+    """The status valid on ``on``: the latest ``valid_from`` not after it; among equal
+    dates the one recorded last (``statuses`` is in recording order)."""
+    best: StatusRecord | None = None
+    for record in statuses:
+        if record.valid_from <= on and (best is None or record.valid_from >= best.valid_from):
+            best = record
+    return best
+
+
+@dataclass
+class Tally:
+    begeleid: int = 0
+    total: int = 0
+    units: set[int] = field(default_factory=set)
+
+
+def count_mix(occupancies: list[Occupancy], on: date) -> dict[int | None, Tally]:
+    """Count residents present on ``on`` per part (key ``None`` collects the whole site
+    under the extra key ``"site"``); a resident without a status counts as onbegeleid."""
+    tallies: dict = defaultdict(Tally)
+    for occ in occupancies:
+        if not occ.present_on(on):
+            continue
+        record = status_on(occ.statuses, on)
+        is_begeleid = record is not None and record.status == SupportStatus.BEGELEID
+        for key in (occ.part_id, "site"):
+            tally = tallies[key]
+            tally.total += 1
+            tally.begeleid += int(is_begeleid)
+            tally.units.add(occ.unit_id)
+    return tallies
+
+
+def load_occupancies(session: Session, site_id: int) -> list[Occupancy]:
+    """All stays on the site, past and present, with their support history."""
+    rows = session.execute(
+        sa.select(Resident.id, Resident.unit_id, Unit.part_id, Resident.move_in_date,
+                  Resident.move_out_date)
+        .join(Unit, Unit.id == Resident.unit_id)
+        .where(Unit.site_id == site_id)
+    ).all()
+    history: dict[int, list[StatusRecord]] = defaultdict(list)
+    periods = session.execute(
+        sa.select(SupportPeriod.resident_id, SupportPeriod.valid_from, SupportPeriod.status,
+                  SupportPeriod.care_organisation_id, SupportPeriod.indicated_hours)
+        .join(Resident, Resident.id == SupportPeriod.resident_id)
+        .join(Unit, Unit.id == Resident.unit_id)
+        .where(Unit.site_id == site_id)
+        .order_by(SupportPeriod.resident_id, SupportPeriod.id)
+    ).all()
+    for p in periods:
+        history[p.resident_id].append(StatusRecord(p.valid_from, p.status,
+                                                   p.care_organisation_id, p.indicated_hours))
+    return [Occupancy(r.id, r.unit_id, r.part_id, r.move_in_date, r.move_out_date,
+                      tuple(history[r.id])) for r in rows]
+
+
+def band_of(site: Site) -> MixBand:
+    """The mix thresholds stored on the site."""
+    return MixBand.of(site.target_begeleid_share, site.mix_tolerance,
+                      site.small_site_units, site.small_site_max_share)
+
+
+@dataclass(frozen=True)
+class PartMix:
+    part_id: int | None
+    name: str
+    units: int
+    occupied: int
+    assessment: MixAssessment
+
+    @property
+    def vacant(self) -> int:
+        return self.units - self.occupied
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    on: date
+    assessment: MixAssessment
+
+
+@dataclass(frozen=True)
+class SiteMix:
+    site: Site
+    on: date
+    whole: PartMix
+    parts: list[PartMix]
+    history: list[HistoryPoint]
+
+
+def history_dates(today: date, months: int) -> list[date]:
+    """The first day of each of the last ``months`` months, and ``today`` itself."""
+    first = today.replace(day=1)
+    dates = [first - relativedelta(months=n) for n in range(months - 1, -1, -1)]
+    if dates[-1] != today:
+        dates.append(today)
+    return dates
+
+
+def site_mix(session: Session, site: Site, today: date, months: int = 24) -> SiteMix:
+    """The mix of ``site`` on ``today`` for the site and each part, plus its history."""
+    unit_rows = session.execute(
+        sa.select(Unit.part_id, sa.func.count()).where(Unit.site_id == site.id)
+        .group_by(Unit.part_id)
+    ).all()
+    units_per_part = {part_id: count for part_id, count in unit_rows}
+    site_units = sum(units_per_part.values())
+    parts = session.scalars(
+        sa.select(SitePart).where(SitePart.site_id == site.id).order_by(SitePart.name)).all()
+    occupancies = load_occupancies(session, site.id)
+    band = band_of(site)
+    tallies = count_mix(occupancies, today)
+
+    def part_mix(key, name: str, units: int) -> PartMix:
+        tally = tallies.get(key, Tally())
+        return PartMix(None if key == "site" else key, name, units, len(tally.units),
+                       assess_mix(tally.begeleid, tally.total, site_units, band))
+
+    part_rows = [part_mix(p.id, p.name, units_per_part.get(p.id, 0)) for p in parts]
+    if units_per_part.get(None):
+        part_rows.append(part_mix(None, "", units_per_part[None]))
+    history = []
+    for on in history_dates(today, months):
+        tally = count_mix(occupancies, on).get("site", Tally())
+        history.append(HistoryPoint(on, assess_mix(tally.begeleid, tally.total,
+                                                   site_units, band)))
+    return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history)

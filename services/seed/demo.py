@@ -1,0 +1,194 @@
+"""The demo site "Het Hofje": fictional, deterministic, with two years of history.
+
+72 units in three blocks, about a third of the residents begeleid by two care
+organisations, a handful of move-outs, re-lettings and status changes over two years, a
+few vacant units today, and one account per role.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+from models import OrgKind, Resident, Role, Site, SupportStatus, Unit
+from services import accounts
+from services.registry import residents as resident_service
+from services.registry import sites as site_service
+from services.registry.residents import PersonalData, SupportData
+
+SITE_NAME = "Het Hofje"
+EMAIL_DOMAIN = "hofje.example"
+
+FIRST_NAMES = ("Anna", "Bram", "Carla", "Daan", "Eva", "Fatima", "Gert", "Hanna", "Ibrahim",
+               "Jolanda", "Kees", "Lotte", "Mehmet", "Noor", "Otto", "Petra", "Quinten",
+               "Rosa", "Sem", "Tineke", "Umut", "Vera", "Wim", "Yara", "Zoë", "Ahmed",
+               "Bea", "Chris", "Dewi", "Emre", "Femke", "Gijs", "Hatice", "Ilse", "Jan")
+LAST_NAMES = ("de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+              "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen",
+              "Dekker", "Brouwer", "de Wit", "Dijkstra", "Yilmaz", "El Amrani", "Kok",
+              "Jacobs", "van Dijk", "Willems", "Verhoeven", "Kaya", "Postma", "Huisman")
+TALENTS = ("koken", "tuinieren", "fietsen repareren", "muziek maken", "taalmaatje",
+           "computerhulp", "schilderen", "klussen", "wandelen", "spelletjes")
+
+DEMO_ACCOUNTS = (
+    # (local part, name, role or None for admin, care organisation key)
+    ("beheer", "Beheerder Noaber", None, None),
+    ("sociaalbeheerder", "Sanne Sociaal Beheer", Role.SOCIAAL_BEHEERDER, None),
+    ("coach", "Chris Communitycoach", Role.COMMUNITYCOACH, None),
+    ("begeleider", "Bas Begeleider (De Linde)", Role.BEGELEIDER, "linde"),
+    ("bestuur", "Bea Bestuur", Role.BESTUUR, None),
+    ("kerngroep", "Karin Kerngroep", Role.KERNGROEP, None),
+    ("stuurgroep", "Stef Stuurgroep", Role.STUURGROEP, None),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """The e-mail address and role of each demo account."""
+    return [DemoAccount(f"{local}@{EMAIL_DOMAIN}", role.value if role else "admin")
+            for local, _name, role, _org in DEMO_ACCOUNTS]
+
+
+def demo_exists(session: Session) -> bool:
+    return session.scalar(sa.select(Site.id).where(Site.name == SITE_NAME)) is not None
+
+
+def seed_demo(session: Session, *, today: date, password: str) -> bool:
+    """Create the demo site unless it exists; returns whether anything was created."""
+    if demo_exists(session):
+        return False
+    rng = random.Random(20260101)
+    orgs = {
+        key: site_service.save_organisation(session, None, name=name, kind=kind, active=True,
+                                            actor_id=None)
+        for key, name, kind in (
+            ("corporatie", "Woonstichting Hofland", OrgKind.WONINGCORPORATIE),
+            ("linde", "Zorggroep De Linde", OrgKind.ZORGAANBIEDER),
+            ("anker", "Stichting Het Anker", OrgKind.ZORGAANBIEDER),
+            ("gemeente", "Gemeente Rijnstad", OrgKind.GEMEENTE),
+            ("welzijn", "Welzijn Rijnstad", OrgKind.WELZIJNSORGANISATIE),
+            ("vereniging", "Bewonersvereniging Het Hofje", OrgKind.WOONVERENIGING))}
+    start = today - relativedelta(years=2, months=2)
+    site = site_service.save_site(session, None, site_service.SiteData(
+        name=SITE_NAME, municipality="Rijnstad", project_start=start,
+        corporation_id=orgs["corporatie"].id, association_id=orgs["vereniging"].id),
+        actor_id=None)
+    units = _units(session, site, rng)
+    _residents(session, site, units, orgs, rng, start, today)
+    _accounts(session, site, orgs, password)
+    return True
+
+
+def _units(session: Session, site: Site, rng: random.Random) -> list[Unit]:
+    units = []
+    for block in "ABC":
+        part = site_service.add_part(session, site, f"Blok {block}", actor_id=None)
+        for n in range(1, 25):
+            unit_type = rng.choice(("studio", "studio", "1-kamer", "2-kamer", "2-kamer",
+                                    "3-kamer"))
+            units.append(site_service.save_unit(session, site, None, site_service.UnitData(
+                number=f"{block}{n:02d}", unit_type=unit_type, part_id=part.id,
+                shared=(block == "B" and n == 24)), actor_id=None))
+    return units
+
+
+class _People:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def person(self, today: date) -> PersonalData:
+        while True:
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+            if name not in self.used:
+                self.used.add(name)
+                break
+        local = name.lower().replace(" ", ".").replace("ë", "e")
+        born = today - timedelta(days=self.rng.randint(20 * 365, 75 * 365))
+        contributes = self.rng.random() < 0.6
+        return PersonalData(
+            name=name, email=f"{local}@{EMAIL_DOMAIN}",
+            phone=f"06-{self.rng.randint(10000000, 99999999)}",
+            date_of_birth=born if self.rng.random() < 0.7 else None,
+            actively_contributes=contributes,
+            talents=", ".join(self.rng.sample(TALENTS, 2)) if contributes else None)
+
+    def support(self, orgs: dict, begeleid: bool) -> SupportData:
+        if not begeleid:
+            return SupportData(SupportStatus.ONBEGELEID)
+        org = orgs["linde"] if self.rng.random() < 0.6 else orgs["anker"]
+        return SupportData(SupportStatus.BEGELEID, org.id,
+                           Decimal(self.rng.choice((3, 4, 4.5, 5, 6, 6, 8))).quantize(
+                               Decimal("0.01")))
+
+
+def _residents(session: Session, site: Site, units: list[Unit], orgs: dict,
+               rng: random.Random, start: date, today: date) -> None:
+    people = _People(rng)
+    vacant_now = {"A07", "B15", "C21"}
+    for i, unit in enumerate(units):
+        residents_here = 2 if unit.shared else 1
+        for _ in range(residents_here):
+            begeleid = (i % 3 == 0) if unit.part and unit.part.name != "Blok C" else (i % 5 < 2)
+            resident_service.add_resident(
+                session, site_id=site.id, unit_id=unit.id,
+                move_in=start + timedelta(days=rng.randint(0, 45)),
+                person=people.person(today), support=people.support(orgs, begeleid),
+                actor_id=None, today=today)
+    current = {r.unit.number: r for r in session.scalars(
+        sa.select(Resident).join(Unit).where(Unit.site_id == site.id, ~Unit.shared))}
+    # move-outs over the two years; most units are let again a few weeks later
+    movers = sorted(rng.sample(sorted(current), 12))
+    for number in movers:
+        resident = current[number]
+        left = resident.move_in_date + timedelta(days=rng.randint(120, 680))
+        left = min(left, today - timedelta(days=10))
+        resident_service.record_move_out(session, resident, move_out=left,
+                                         reason=rng.choice(("verhuisd", "overleden",
+                                                            "doorgestroomd", "huur opgezegd")),
+                                         actor_id=None)
+    for number in movers + sorted(vacant_now - set(movers)):
+        resident = current[number]
+        if number in vacant_now:
+            if resident.move_out_date is None:
+                resident_service.record_move_out(
+                    session, resident, move_out=today - timedelta(days=rng.randint(5, 40)),
+                    reason="verhuisd", actor_id=None)
+            continue
+        resident_service.add_resident(
+            session, site_id=site.id, unit_id=resident.unit_id,
+            move_in=resident.move_out_date + timedelta(days=rng.randint(14, 60)),
+            person=people.person(today), support=people.support(orgs, rng.random() < 0.45),
+            actor_id=None, today=today)
+    # the mix shifts without anyone moving: a few status changes
+    stayers = [r for r in current.values() if r.move_out_date is None]
+    for resident in rng.sample(stayers, 6):
+        status = resident_service.current_status(resident, today)
+        becomes_begeleid = status is None or status.status == SupportStatus.ONBEGELEID
+        when = resident.move_in_date + timedelta(days=rng.randint(200, 600))
+        resident_service.record_status_change(
+            session, resident, valid_from=min(when, today - timedelta(days=3)),
+            support=people.support(orgs, becomes_begeleid),
+            note="drager werd vrager" if becomes_begeleid else "begeleiding afgesloten",
+            actor_id=None)
+
+
+def _accounts(session: Session, site: Site, orgs: dict, password: str) -> None:
+    for local, name, role, org_key in DEMO_ACCOUNTS:
+        user = accounts.save_user(session, None, email=f"{local}@{EMAIL_DOMAIN}", name=name,
+                                  password=password, is_admin=role is None, active=True,
+                                  actor_id=None)
+        if role is not None:
+            accounts.grant_role(session, user, site_id=site.id, role=role,
+                                organisation_id=orgs[org_key].id if org_key else None,
+                                actor_id=None)

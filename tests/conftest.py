@@ -1,0 +1,240 @@
+"""Shared fixtures.
+
+The database is a SQLite file by default, or PostgreSQL when ``TEST_DATABASE_URL`` is
+set. The schema is built once per run by the Alembic migrations (so they are tested
+too); every test starts with empty tables.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+import models.user
+from app import create_app
+from config import TestConfig, normalise_database_url
+from models import OrgKind, Role, SupportStatus, db
+from services import accounts
+from services.registry import residents as resident_service
+from services.registry import sites as site_service
+from services.registry.residents import PersonalData, SupportData
+
+TODAY = date(2026, 6, 15)
+PASSWORD = "correct horse battery"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _fast_hash(password: str) -> str:
+    # Accounts are created in nearly every test; a cheap work factor keeps the suite fast.
+    # Verification still goes through werkzeug's check_password_hash.
+    from werkzeug.security import generate_password_hash
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+
+models.user.generate_password_hash = _fast_hash
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        url = normalise_database_url(TEST_DATABASE_URL)
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": database_url, "TODAY": TODAY})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def session(app_ctx):
+    """A session for service tests; whatever the test leaves uncommitted is rolled back."""
+    yield db.session
+    db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+ROLE_EMAILS = {
+    "admin": "admin@hofje.example",
+    Role.SOCIAAL_BEHEERDER.value: "sb@hofje.example",
+    Role.COMMUNITYCOACH.value: "coach@hofje.example",
+    Role.BEGELEIDER.value: "begeleider.linde@hofje.example",
+    Role.BESTUUR.value: "bestuur@hofje.example",
+    Role.KERNGROEP.value: "kerngroep@hofje.example",
+    Role.STUURGROEP.value: "stuurgroep@hofje.example",
+    "other_site": "sb.elders@hofje.example",
+    "none": "geen.rol@hofje.example",
+}
+ALL_ROLES = list(ROLE_EMAILS)
+
+
+@dataclass
+class World:
+    site: object
+    other_site: object
+    parts: dict
+    units: dict
+    orgs: dict
+    residents: dict
+    users: dict
+    other_resident: object
+
+
+def build_world(session) -> World:
+    """A small site with two parts, six units, four residents (two begeleid, by two care
+    organisations), a second site, and one account per role."""
+    org = {key: site_service.save_organisation(session, None, name=name, kind=kind,
+                                               active=True, actor_id=None)
+           for key, name, kind in (
+               ("corp", "Woonstichting Test", OrgKind.WONINGCORPORATIE),
+               ("linde", "Zorggroep De Linde", OrgKind.ZORGAANBIEDER),
+               ("anker", "Stichting Het Anker", OrgKind.ZORGAANBIEDER),
+               ("vereniging", "Bewonersvereniging Test", OrgKind.WOONVERENIGING))}
+    site = site_service.save_site(session, None, site_service.SiteData(
+        "Het Hofje", "Rijnstad", date(2024, 1, 1), org["corp"].id, org["vereniging"].id),
+        actor_id=None)
+    other = site_service.save_site(session, None, site_service.SiteData(
+        "De Overkant", "Rijnstad", date(2023, 1, 1)), actor_id=None)
+    parts = {name: site_service.add_part(session, site, name, actor_id=None)
+             for name in ("Blok A", "Blok B")}
+    units = {}
+    for number, part in (("A1", "Blok A"), ("A2", "Blok A"), ("A3", "Blok A"),
+                         ("B1", "Blok B"), ("B2", "Blok B"), ("B3", "Blok B")):
+        units[number] = site_service.save_unit(session, site, None, site_service.UnitData(
+            number, "studio", parts[part].id), actor_id=None)
+    other_unit = site_service.save_unit(session, other, None,
+                                        site_service.UnitData("X1", "studio"), actor_id=None)
+
+    def resident(unit, name, support):
+        return resident_service.add_resident(
+            session, site_id=unit.site_id, unit_id=unit.id, move_in=date(2024, 3, 1),
+            person=PersonalData(name=name, email=f"{name.split()[0].lower()}@bewoner.example"),
+            support=support, actor_id=None, today=TODAY)
+
+    residents = {
+        "linde": resident(units["A1"], "Lies Linde", SupportData(
+            SupportStatus.BEGELEID, org["linde"].id, Decimal("6"))),
+        "anker": resident(units["A2"], "Arie Anker", SupportData(
+            SupportStatus.BEGELEID, org["anker"].id, Decimal("4.5"))),
+        "vrij1": resident(units["B1"], "Vera Vrij", SupportData(SupportStatus.ONBEGELEID)),
+        "vrij2": resident(units["B2"], "Otto Open", SupportData(SupportStatus.ONBEGELEID)),
+    }
+    other_resident = resident(other_unit, "Elders Bewoner",
+                              SupportData(SupportStatus.BEGELEID, org["linde"].id, Decimal(3)))
+    users = {}
+    for role, email in ROLE_EMAILS.items():
+        user = accounts.save_user(session, None, email=email, name=f"Test {role}",
+                                  password=PASSWORD, is_admin=role == "admin", active=True,
+                                  actor_id=None)
+        users[role] = user
+        if role in set(Role):
+            accounts.grant_role(session, user, site_id=site.id, role=role,
+                                organisation_id=org["linde"].id if role == Role.BEGELEIDER
+                                else None, actor_id=None)
+        elif role == "other_site":
+            accounts.grant_role(session, user, site_id=other.id,
+                                role=Role.SOCIAAL_BEHEERDER, organisation_id=None,
+                                actor_id=None)
+    return World(site, other, parts, units, org, residents, users, other_resident)
+
+
+@pytest.fixture
+def world(app) -> SimpleNamespace:
+    """The small world, committed, with plain ids (usable outside an app context)."""
+    with app.app_context():
+        w = build_world(db.session)
+        db.session.commit()
+        ids = SimpleNamespace(
+            site=w.site.id, other_site=w.other_site.id,
+            parts={k: v.id for k, v in w.parts.items()},
+            units={k: v.id for k, v in w.units.items()},
+            orgs={k: v.id for k, v in w.orgs.items()},
+            residents={k: v.id for k, v in w.residents.items()},
+            users={k: v.id for k, v in w.users.items()},
+            other_resident=w.other_resident.id)
+        db.session.remove()
+    return ids
+
+
+@pytest.fixture
+def login_as(client, auth, world):
+    """``login_as(role)`` logs the test client in as the world's account for that role."""
+
+    def _login(role: str):
+        auth.logout()
+        response = auth.login(ROLE_EMAILS[role])
+        assert response.status_code == 302, f"login as {role} failed"
+        return client
+
+    return _login
