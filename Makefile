@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install translations run web test test-fast migrate-check clean
+.PHONY: install translations translations-update run web test test-fast migrate-check clean
 
 install: $(VENV)/.installed translations
 
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
 
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
@@ -27,8 +31,13 @@ run: install
 	@echo
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
+# The suite runs on SQLite, and once more on PostgreSQL when TEST_DATABASE_URL is set.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	fi
 
 migrate-check: install
 	$(FLASK) db check

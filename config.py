@@ -66,5 +66,5 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; one test lowers it
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

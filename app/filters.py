@@ -43,5 +43,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(lambda d: format_date(d, "d MMM yyyy") if d else "", "date")
+    app.add_template_filter(lambda d: format_date(d, "MMM yyyy") if d else "", "monthyear")
     app.add_template_filter(lambda d: format_datetime(d, "d MMM yyyy HH:mm") if d else "",
                             "datetime")

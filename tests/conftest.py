@@ -238,3 +238,16 @@ def login_as(client, auth, world):
         return client
 
     return _login
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With REQUIRE_NO_SKIPS=1 (CI) a skipped test fails the run: the browser and
+    PostgreSQL tests are mandatory there."""
+    if os.environ.get("REQUIRE_NO_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"REQUIRE_NO_SKIPS: {len(skipped)} test(s) skipped; "
+                            "that counts as a failure here.", red=True)
+        session.exitstatus = 1

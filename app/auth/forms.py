@@ -6,9 +6,11 @@ from wtforms.validators import DataRequired, Length
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[
-        DataRequired(message=_l("Vul uw e-mailadres in.")), Length(max=254)])
+        DataRequired(message=_l("Vul uw e-mailadres in.")), Length(max=254)],
+        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Wachtwoord"), validators=[
-        DataRequired(message=_l("Vul uw wachtwoord in.")), Length(max=200)])
+        DataRequired(message=_l("Vul uw wachtwoord in.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"})
 
 
 class LanguageForm(FlaskForm):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from services.registry.mix import HistoryPoint
 from services.registry.mix_rules import MixBand
 
-WIDTH, HEIGHT, PAD = 640, 220, 36
+WIDTH, HEIGHT, PAD = 640, 240, 36
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,16 @@ class LineChart:
     band_height: float
     target_y: float
     gridlines: list[tuple[float, int]]
+    xlabels: list[tuple[float, object]]
 
 
 def _y(share: float) -> float:
-    return PAD / 2 + (1 - share) * (HEIGHT - PAD)
+    return PAD / 2 + (1 - share) * (HEIGHT - 1.5 * PAD)
 
 
 def history_chart(history: list[HistoryPoint], band: MixBand, labels) -> LineChart:
-    """A line of the begeleid share over time, with the ok band shaded."""
+    """A line of the begeleid share over time, with the ok band shaded; the x axis is
+    labelled every six months."""
     step = (WIDTH - 2 * PAD) / max(len(history) - 1, 1)
     dots = []
     for i, point in enumerate(history):
@@ -40,7 +42,9 @@ def history_chart(history: list[HistoryPoint], band: MixBand, labels) -> LineCha
     return LineChart(
         WIDTH, HEIGHT, " ".join(f"{x},{y}" for x, y, _, _ in dots), dots,
         round(_y(upper), 1), round(_y(lower) - _y(upper), 1), round(_y(float(band.target)), 1),
-        [(round(_y(v / 100), 1), v) for v in (0, 25, 50, 75, 100)])
+        [(round(_y(v / 100), 1), v) for v in (0, 25, 50, 75, 100)],
+        [(round(PAD + i * step, 1), point.on) for i, point in enumerate(history)
+         if point.on.day == 1 and point.on.month in (1, 7)])
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ def _residents(session: Session, site: Site, units: list[Unit], orgs: dict,
     for i, unit in enumerate(units):
         residents_here = 2 if unit.shared else 1
         for _ in range(residents_here):
-            begeleid = (i % 3 == 0) if unit.part and unit.part.name != "Blok C" else (i % 5 < 2)
+            begeleid = i % 3 == 0
             resident_service.add_resident(
                 session, site_id=site.id, unit_id=unit.id,
                 move_in=start + timedelta(days=rng.randint(0, 45)),
@@ -168,13 +168,16 @@ def _residents(session: Session, site: Site, units: list[Unit], orgs: dict,
         resident_service.add_resident(
             session, site_id=site.id, unit_id=resident.unit_id,
             move_in=resident.move_out_date + timedelta(days=rng.randint(14, 60)),
-            person=people.person(today), support=people.support(orgs, rng.random() < 0.45),
+            person=people.person(today),
+            support=people.support(orgs, resident.unit.part.name == "Blok C" or rng.random() < 0.2),
             actor_id=None, today=today)
-    # the mix shifts without anyone moving: a few status changes
+    # the mix shifts without anyone moving: support ends for some, starts for others
     stayers = [r for r in current.values() if r.move_out_date is None]
-    for resident in rng.sample(stayers, 6):
-        status = resident_service.current_status(resident, today)
-        becomes_begeleid = status is None or status.status == SupportStatus.ONBEGELEID
+    supported = [r for r in stayers
+                 if resident_service.current_status(r, today).status == SupportStatus.BEGELEID]
+    unsupported = [r for r in stayers if r not in supported and r.unit.part.name == "Blok C"]
+    for resident in rng.sample(supported, 3) + rng.sample(unsupported, 2):
+        becomes_begeleid = resident in unsupported
         when = resident.move_in_date + timedelta(days=rng.randint(200, 600))
         resident_service.record_status_change(
             session, resident, valid_from=min(when, today - timedelta(days=3)),
