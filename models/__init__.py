@@ -2,12 +2,18 @@
 from models.audit import AppendOnlyError, AuditEvent
 from models.base import UTCDateTime, db, utcnow
 from models.enums import OrgKind, Role, SupportStatus
+from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEvent,
+                        CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
+                        ParticipationFact, ReasonOption)
 from models.organisation import Organisation
 from models.resident import Resident, SupportPeriod
 from models.site import Site, SitePart, Unit
 from models.user import Membership, User
 
 __all__ = [
+    "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
+    "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
+    "ParticipationFact", "ReasonOption",
     "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",

@@ -28,9 +28,47 @@ class Role(StrEnum):
     BESTUUR = "bestuur"
     KERNGROEP = "kerngroep"
     STUURGROEP = "stuurgroep"
+    TOELATINGSCOMMISSIE = "toelatingscommissie"
 
 
 def enum_check(column: str, enum: type[StrEnum], name: str) -> sa.CheckConstraint:
     """A CHECK constraint that keeps ``column`` within the values of ``enum``."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return sa.CheckConstraint(f"{column} IN ({values})", name=name)
+
+
+class IntakeRoute(StrEnum):
+    """How a candidate reaches the IMO (DOMAIN.md, "The IMO")."""
+
+    ZORGAANBIEDER = "zorgaanbieder"      # begeleid, proposed by a partner care organisation
+    SELECTIE = "selectie"                # onbegeleid, selected by residents and corporation
+    COOPTATIE = "cooptatie"              # proposed by the woonvereniging
+
+
+class CandidateStatus(StrEnum):
+    AANGEMELD = "aangemeld"
+    IN_BESPREKING = "in_bespreking"
+    ADVIES_GEGEVEN = "advies_gegeven"
+    BESLUIT_CORPORATIE = "besluit_corporatie"
+    GEPLAATST = "geplaatst"
+    AFGEWEZEN = "afgewezen"
+    TERUGGETROKKEN = "teruggetrokken"
+    AANGEHOUDEN = "aangehouden"
+
+
+class Advice(StrEnum):
+    POSITIEF = "positief"
+    ONDER_VOORWAARDEN = "positief_onder_voorwaarden"
+    NEGATIEF = "negatief"
+
+
+class Decision(StrEnum):
+    TOEWIJZEN = "toewijzen"
+    AFWIJZEN = "afwijzen"
+    AANHOUDEN = "aanhouden"
+
+
+class Presence(StrEnum):
+    AANWEZIG = "aanwezig"
+    MET_BERICHT = "afwezig_met_bericht"
+    AFWEZIG = "afwezig"
