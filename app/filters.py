@@ -38,10 +38,18 @@ def percent(value) -> str:
     return format_decimal(float(value), format="#,##0.0") + "%"
 
 
+def number(value) -> str:
+    """A decimal the Dutch way (5,5), without needless zeros."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.##")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.add_template_filter(label, "label")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(number, "number")
     app.add_template_filter(lambda d: format_date(d, "d MMM yyyy") if d else "", "date")
     app.add_template_filter(lambda d: format_date(d, "MMM yyyy") if d else "", "monthyear")
     app.add_template_filter(lambda d: format_datetime(d, "d MMM yyyy HH:mm") if d else "",

@@ -7,8 +7,8 @@ install`` is never used. Without that binary the tests are skipped, unless
 ``REQUIRE_BROWSER=1`` is set (CI), in which case they fail.
 
 Every page records console errors, uncaught exceptions and Content-Security-Policy
-violations; a test ends with :meth:`Problems.assert_none` (done by the ``page``
-fixture itself) so any of those fails the test.
+violations; the ``new_page`` fixture (behind ``page``) ends each test with
+:meth:`Problems.assert_none`, so any of those fails the test.
 """
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DEFAULT_TIMEOUT_MS = 5_000
 PHONE = {"width": 390, "height": 844}
 
-# Chromium logs a console error for a failed /favicon.ico request; the app has no
-# favicon. That is tolerated (and reported, see ``favicon_404s`` below), nothing else is.
+# Chromium asks for /favicon.ico on a page without <link rel="icon"> (the app has no
+# favicon) and logs the 404 as a console error. That one is tolerated but counted and
+# shown in the terminal summary (``favicon_404s``); nothing else is tolerated.
 FAVICON = re.compile(r"/favicon\.ico$")
 
 # Reports every CSP violation to the test (the listener is injected by the DevTools
@@ -81,7 +82,7 @@ def browser(_playwright):
 
 @dataclass
 class Problems:
-    """Console errors, page errors and CSP violations seen by one browser context."""
+    """Console errors, uncaught page errors and CSP violations seen in one test."""
 
     console: list[str] = field(default_factory=list)
     csp: list[str] = field(default_factory=list)
@@ -118,10 +119,19 @@ def problems() -> Problems:
     return Problems()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.browser_call_failed = report.failed
+
+
 @pytest.fixture
-def new_page(browser, live_server, problems):
+def new_page(request, browser, live_server, problems):
     """``new_page(**context_options)`` opens a page in a fresh browser context (own
-    cookies) whose console errors and CSP violations are checked when the test ends."""
+    cookies) whose console errors and CSP violations are checked when the test ends
+    (when the test failed already, they are only printed, next to its failure)."""
     contexts = []
 
     def _new_page(**options):
@@ -134,7 +144,10 @@ def new_page(browser, live_server, problems):
     yield _new_page
     for context in contexts:
         context.close()
-    problems.assert_none()
+    if getattr(request.node, "browser_call_failed", False):
+        print(f"browser problems: {problems}")
+    else:
+        problems.assert_none()
 
 
 @pytest.fixture
@@ -142,9 +155,16 @@ def page(new_page):
     return new_page()
 
 
+def visit(page, path: str) -> None:
+    """Open ``path`` and insist on a 200 answer."""
+    response = page.goto(path)
+    assert response is not None and response.status == 200, \
+        f"GET {path}: {response.status if response else 'no response'}"
+
+
 def log_in(page, role: str, password: str = PASSWORD) -> None:
     """Log in through the login form, as a person would."""
-    page.goto("/login")
+    visit(page, "/login")
     page.get_by_label("E-mailadres").fill(ROLE_EMAILS[role])
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()

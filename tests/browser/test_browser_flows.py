@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from models import Resident, db
-from tests.browser.conftest import PHONE, log_in
+from models import Resident, Unit, db
+from tests.browser.conftest import PHONE, log_in, visit
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +34,13 @@ def resident_count(app, site_id: int) -> int:
         try:
             return db.session.scalar(
                 sa.select(sa.func.count()).select_from(Resident)
-                .where(Resident.site_id == site_id))
+                .join(Unit, Unit.id == Resident.unit_id).where(Unit.site_id == site_id))
         finally:
             db.session.remove()
 
 
 def open_dashboard(page, site_id: int) -> None:
-    page.goto(f"/locaties/{site_id}")
+    visit(page, f"/locaties/{site_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Het Hofje")
 
 
@@ -78,7 +78,9 @@ def test_sociaal_beheerder_moves_a_begeleid_resident_in(page, world, app):
     expect(page.get_by_role("heading", level=1)).to_have_text("Nina Nieuw")
     care = page.get_by_role("region", name="Begeleiding")
     expect(care.get_by_text("begeleid", exact=True).first).to_be_visible()
-    expect(care.get_by_role("row").nth(1)).to_contain_text("Zorggroep De Linde")
+    period = care.get_by_role("row").nth(1)
+    expect(period).to_contain_text("Zorggroep De Linde")
+    expect(period.get_by_role("cell").nth(3)).to_have_text(re.compile(r"^5([.,]0+)?$"))
     assert resident_count(app, world.site) == 5
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
@@ -116,7 +118,7 @@ def test_bestuur_sees_only_aggregates(page, world):
     assert_no_care_data(listing)
 
     # A hand-made status filter is ignored (it would reveal who is begeleid).
-    page.goto(f"/locaties/{world.site}/bewoners/?status=begeleid")
+    visit(page, f"/locaties/{world.site}/bewoners/?status=begeleid")
     expect(page.get_by_text("4 bewoners")).to_be_visible()
 
     page.get_by_role("link", name="Lies Linde").click()
@@ -137,7 +139,7 @@ def test_empty_name_is_refused_and_nothing_saved(page, world, app, problems):
     # The invalid form is answered with 422 by design; Chromium logs that as an error.
     problems.allow(r"status of 422 .*bewoners/nieuw")
     log_in(page, "sociaal_beheerder")
-    page.goto(f"/locaties/{world.site}/bewoners/nieuw")
+    visit(page, f"/locaties/{world.site}/bewoners/nieuw")
     page.get_by_label("Wooneenheid").select_option(label="A3 (Blok A, studio)")
     page.get_by_role("button", name="Inschrijven").click()
 
@@ -152,13 +154,13 @@ def test_empty_name_is_refused_and_nothing_saved(page, world, app, problems):
     expect(page.get_by_label("Wooneenheid")).to_have_value(str(world.units["A3"]))
 
     assert resident_count(app, world.site) == 4
-    page.goto(f"/locaties/{world.site}/bewoners/")
+    visit(page, f"/locaties/{world.site}/bewoners/")
     expect(page.get_by_text("4 bewoners")).to_be_visible()
 
 
-def test_phone_layout_and_skip_link(new_page, world):
+def test_phone_layout(new_page, world):
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-    page.goto("/login")
+    visit(page, "/login")
     email, password = page.get_by_label("E-mailadres"), page.get_by_label("Wachtwoord")
     button = page.get_by_role("button", name="Inloggen")
     for control in (email, password, button):
@@ -167,20 +169,13 @@ def test_phone_layout_and_skip_link(new_page, world):
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
         assert box["height"] >= 24, "touch target too small"
     assert_no_horizontal_scroll(page)
-    log_in(page, "sociaal_beheerder")
+    log_in(page, "sociaal_beheerder")  # typing and tapping work on the phone layout
 
     for path in (f"/locaties/{world.site}", f"/locaties/{world.site}/bewoners/",
+                 f"/locaties/{world.site}/bewoners/{world.residents['linde']}",
                  f"/locaties/{world.site}/bewoners/nieuw"):
-        page.goto(path)
+        visit(page, path)
         assert_no_horizontal_scroll(page)
-
-    page.goto(f"/locaties/{world.site}")
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Naar de inhoud")
-    expect(skip).to_be_focused()
-    expect(skip).to_be_in_viewport()
-    page.keyboard.press("Enter")
-    expect(page.locator("main")).to_be_focused()
 
 
 def assert_no_horizontal_scroll(page) -> None:
@@ -190,10 +185,29 @@ def assert_no_horizontal_scroll(page) -> None:
                                    f"{widths[1]}px screen"
 
 
-def test_skip_link_is_first_on_the_login_page(page):
-    page.goto("/login")
+def test_skip_link_is_the_first_tab_stop(new_page, world):
+    page = new_page(viewport=PHONE)
+    log_in(page, "bestuur")
+    for path in (f"/locaties/{world.site}", f"/locaties/{world.site}/bewoners/",
+                 f"/locaties/{world.site}/bewoners/{world.residents['vrij1']}"):
+        visit(page, path)
+        page.keyboard.press("Tab")
+        skip = page.get_by_role("link", name="Naar de inhoud")
+        expect(skip).to_be_focused()
+        expect(skip).to_be_in_viewport()
+        page.keyboard.press("Enter")
+        expect(page.locator("main")).to_be_focused()
+        page.keyboard.press("Tab")  # on into the content, past the header
+        assert page.evaluate("() => document.activeElement.closest('main') !== null")
+
+
+def test_login_page_starts_in_the_email_field(page):
+    # The login form autofocuses the e-mail field, so there the first Tab goes on to the
+    # password field rather than to the skip link (focus is already in the content).
+    visit(page, "/login")
+    expect(page.get_by_label("E-mailadres")).to_be_focused()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+    expect(page.get_by_label("Wachtwoord")).to_be_focused()
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -205,7 +219,7 @@ def test_screenshots_render(page, world, tmp_path):
     open_dashboard(page, world.site)
     shots["dashboard"] = tmp_path / "dashboard.png"
     page.screenshot(path=shots["dashboard"], full_page=True)
-    page.goto(f"/locaties/{world.site}/bewoners/nieuw")
+    visit(page, f"/locaties/{world.site}/bewoners/nieuw")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bewoner inschrijven")
     shots["form"] = tmp_path / "resident-form.png"
     page.screenshot(path=shots["form"], full_page=True)
@@ -215,3 +229,13 @@ def test_screenshots_render(page, world, tmp_path):
         assert data.startswith(PNG_SIGNATURE), f"{name} is not a PNG"
         width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
         assert width > 0 and height > 0 and len(data) > 1000, f"{name} is empty"
+
+
+def test_field_hint_is_announced_with_its_field(page, world):
+    # A hint shown under a label must be tied to the input (aria-describedby), or a
+    # screen reader user never hears it.
+    log_in(page, "sociaal_beheerder")
+    visit(page, f"/locaties/{world.site}/bewoners/nieuw")
+    hours = page.get_by_label("Geïndiceerde uren begeleiding per week")
+    expect(hours).to_have_accessible_description(re.compile(r"Alleen bij begeleid"),
+                                                 timeout=1000)
