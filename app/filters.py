@@ -24,8 +24,41 @@ LABELS = {
     "out_of_band": _l("buiten de band"),
     "empty": _l("geen bewoners"),
     "high": _l("te veel begeleid"),
+    "toelatingscommissie": _l("toelatingscommissie"),
+    "aangemeld": _l("aangemeld"),
+    "in_bespreking": _l("in bespreking"),
+    "advies_gegeven": _l("advies gegeven"),
+    "besluit_corporatie": _l("besluit corporatie"),
+    "geplaatst": _l("geplaatst"),
+    "afgewezen": _l("afgewezen"),
+    "teruggetrokken": _l("teruggetrokken"),
+    "aangehouden": _l("aangehouden"),
+    "positief": _l("positief"),
+    "positief_onder_voorwaarden": _l("positief onder voorwaarden"),
+    "negatief": _l("negatief"),
+    "aanwezig": _l("aanwezig"),
+    "afwezig_met_bericht": _l("afwezig met bericht"),
+    "afwezig": _l("afwezig"),
+    "informatieavond": _l("informatieavond"),
+    "activiteit": _l("activiteit"),
+    "kennismaking": _l("kennismaking"),
+    "anders": _l("anders"),
+    "licht": _l("licht"),
+    "matig": _l("matig"),
+    "zwaar": _l("zwaar"),
     "low": _l("te weinig begeleid"),
 }
+
+
+ROUTES = {
+    "zorgaanbieder": _l("voorgedragen door zorgaanbieder"),
+    "selectie": _l("selectie door bewoners en corporatie"),
+    "cooptatie": _l("coöptatie door de woonvereniging"),
+}
+
+
+def route(code) -> str:
+    return str(ROUTES.get(str(code), code)) if code is not None else ""
 
 
 def label(code) -> str:
@@ -48,6 +81,7 @@ def number(value) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.add_template_filter(label, "label")
+    app.add_template_filter(route, "route")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(number, "number")
     app.add_template_filter(lambda d: format_date(d, "d MMM yyyy") if d else "", "date")

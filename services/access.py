@@ -12,6 +12,8 @@ from models.enums import Role
 
 RESIDENT_LIST_ROLES = frozenset({Role.SOCIAAL_BEHEERDER, Role.COMMUNITYCOACH,
                                  Role.BEGELEIDER, Role.BESTUUR})
+IMO_MEMBER_ROLES = frozenset({Role.TOELATINGSCOMMISSIE, Role.SOCIAAL_BEHEERDER, Role.BESTUUR,
+                              Role.BEGELEIDER, Role.COMMUNITYCOACH})
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,30 @@ class SiteAccess:
     def can_manage_registry(self) -> bool:
         """Add, edit, move out residents; manage units and parts."""
         return self.has(Role.SOCIAAL_BEHEERDER)
+
+    # --- IMO ---------------------------------------------------------------------
+
+    @property
+    def is_imo_member(self) -> bool:
+        """Sees the IMO and the candidate dossiers (not their soft-landing details)."""
+        return self.has(*IMO_MEMBER_ROLES)
+
+    def sees_soft_landing(self, care_organisation_id: int | None) -> bool:
+        """Severity, fallback place and safeguards of a candidate: the sociaal_beheerder
+        and the begeleiders of the proposing care organisation only."""
+        return self.sees_care_of(care_organisation_id)
+
+    @property
+    def can_register_candidates(self) -> bool:
+        """The sociaal_beheerder; a begeleider for their own organisation's clients."""
+        return self.has(Role.SOCIAAL_BEHEERDER, Role.BEGELEIDER)
+
+    @property
+    def can_chair_imo(self) -> bool:
+        """Runs the meeting and records the corporation's decision and placements."""
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    @property
+    def can_see_handover(self) -> bool:
+        """The welkomstcommissie's list: name, unit and move-in date of newcomers."""
+        return self.has(Role.SOCIAAL_BEHEERDER, Role.BESTUUR)

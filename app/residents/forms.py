@@ -40,7 +40,9 @@ class SupportFields:
 
 
 class MoveInForm(PersonForm, SupportFields):
-    unit_id = SelectField(_l("Wooneenheid"), coerce=optional_int, validators=[
+    # the service says why a unit is not free (the list may be older than the request)
+    unit_id = SelectField(_l("Wooneenheid"), coerce=optional_int, validate_choice=False,
+                          validators=[
         DataRequired(message=_l("Kies een vrije wooneenheid."))])
     move_in_date = DateField(_l("Verhuisdatum"), validators=[
         DataRequired(message=DATE_MESSAGE)])

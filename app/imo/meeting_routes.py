@@ -1,0 +1,208 @@
+"""The IMO meeting page: agenda with what-if, attendance, minutes, advice, locking,
+addenda, and the print view / PDF."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, \
+    request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import site_view
+from app.clock import today
+from app.forms import save_or_render, show_violation
+from app.imo.forms import AddCandidateForm, AdviceForm, ItemForm, MeetingForm, TextForm
+from app.imo.routes import CHAIR, IMO_MEMBER, bp
+from models import ImoMeeting, MeetingCandidate, Membership, Role, User, db, utcnow
+from services.errors import RuleViolation
+from services.imo import agenda as agenda_service
+from services.imo import candidates as candidate_service
+from services.imo import meetings as meeting_service
+
+import sqlalchemy as sa
+
+
+def meeting_or_404(site, meeting_id: int) -> ImoMeeting:
+    meeting = db.session.get(ImoMeeting, meeting_id)
+    if meeting is None or meeting.site_id != site.id:
+        abort(404)
+    return meeting
+
+
+def _to_meeting(site, meeting) -> str:
+    return url_for("imo.meeting", site_id=site.id, meeting_id=meeting.id)
+
+
+@bp.route("/imo/vergaderingen/nieuw", methods=["GET", "POST"])
+@site_view(CHAIR)
+def new_meeting(site, access):
+    form = MeetingForm()
+    chairs = db.session.execute(
+        sa.select(User.id, User.name).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == Role.SOCIAAL_BEHEERDER)
+        .order_by(User.name)).all()
+    form.chair_id.choices = [("", _("— kies —"))] + [(str(i), n) for i, n in chairs]
+    if request.method == "GET":
+        form.held_on.data = today()
+        form.chair_id.data = current_user.id if any(i == current_user.id for i, _n in chairs) \
+            else None
+    return save_or_render(
+        form, lambda: meeting_service.create_meeting(
+            db.session, site, held_on=form.held_on.data, location=form.location.data,
+            chair_id=form.chair_id.data, deputy_chair=form.deputy_chair.data,
+            actor_id=current_user.id),
+        success=lambda m: _("Het IMO is aangemaakt; de agenda is gevuld."),
+        next_url=lambda m: _to_meeting(site, m), template="imo/meeting_form.html", site=site)
+
+
+def _advice_form(agenda, entry) -> AdviceForm:
+    form = AdviceForm(formdata=None, obj=entry, prefix=f"a{entry.id}")
+    form.unit_id.choices = [("", _("— nog geen —"))] + [
+        (str(v.unit_id), v.number) for v in agenda.vacancies]
+    return form
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>")
+@site_view(IMO_MEMBER)
+def meeting(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    agenda = agenda_service.build_agenda(db.session, meeting)
+    on_agenda = {c.candidate.id for c in agenda.candidates}
+    add_form = AddCandidateForm(formdata=None)
+    add_form.candidate_id.choices = [("", _("— kies —"))] + [
+        (str(row.candidate.id), row.candidate.name)
+        for row in candidate_service.waiting_list(db.session, site.id, today())
+        if row.candidate.id not in on_agenda]
+    return render_template(
+        "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
+        advice_forms={c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
+        item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
+        add_form=add_form)
+
+
+def _meeting_action(site, meeting, form, action, success: str):
+    """A form on the meeting page: save and go back, or show what was wrong at the top."""
+    if form is None or form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+            flash(success, "success")
+            return redirect(_to_meeting(site, meeting))
+        except RuleViolation as error:
+            db.session.rollback()
+            if form is None:
+                flash(_(error.message, **error.params), "error")
+                return redirect(_to_meeting(site, meeting))
+            show_violation(form, error)
+    for name, messages in form.errors.items():
+        label = form[name].label.text if name in form else ""
+        for message in messages:
+            flash(f"{label}: {message}" if label else message, "error")
+    return redirect(_to_meeting(site, meeting))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/aanwezigheid", methods=["POST"])
+@site_view(CHAIR)
+def attendance(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    presence = {row.user_id: request.form.get(f"presence-{row.user_id}", row.presence)
+                for row in meeting.attendance}
+    return _meeting_action(site, meeting, None, lambda: meeting_service.record_attendance(
+        db.session, meeting, presence, actor_id=current_user.id),
+        _("De aanwezigheid is opgeslagen."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/verslag", methods=["POST"])
+@site_view(CHAIR)
+def minutes(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    texts = {item.id: request.form.get(f"item-{item.id}", item.minutes or "")[:8000]
+             for item in meeting.items}
+    return _meeting_action(site, meeting, None, lambda: meeting_service.save_minutes(
+        db.session, meeting, texts, actor_id=current_user.id), _("Het verslag is opgeslagen."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/punt", methods=["POST"])
+@site_view(CHAIR)
+def add_item(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    form = ItemForm()
+    return _meeting_action(site, meeting, form, lambda: meeting_service.add_item(
+        db.session, meeting, form.title.data, actor_id=current_user.id),
+        _("Het agendapunt is toegevoegd."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/kandidaat", methods=["POST"])
+@site_view(CHAIR)
+def add_candidate(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    form = AddCandidateForm()
+    form.candidate_id.choices = [(str(r.candidate.id), r.candidate.name)
+                                 for r in candidate_service.waiting_list(db.session, site.id,
+                                                                         today())]
+    return _meeting_action(site, meeting, form, lambda: meeting_service.add_candidate(
+        db.session, meeting, db.session.get(meeting_service.Candidate, form.candidate_id.data),
+        actor_id=current_user.id), _("De kandidaat staat op de agenda."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/advies/<int:entry_id>", methods=["POST"])
+@site_view(CHAIR)
+def advice(site, access, meeting_id: int, entry_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    entry = db.session.get(MeetingCandidate, entry_id)
+    if entry is None or entry.meeting_id != meeting.id:
+        abort(404)
+    form = AdviceForm(prefix=f"a{entry.id}")
+    form.unit_id.choices = [("", "")] + [
+        (str(v.unit_id), v.number) for v in agenda_service.vacancies(db.session, site.id,
+                                                                     meeting.held_on)]
+    return _meeting_action(site, meeting, form, lambda: meeting_service.record_advice(
+        db.session, entry, advice=form.advice.data, conditions=form.conditions.data,
+        reasoning=form.reasoning.data, unit_id=form.unit_id.data, actor_id=current_user.id),
+        _("Het advies is vastgelegd."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/vaststellen", methods=["POST"])
+@site_view(CHAIR)
+def lock(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    return _meeting_action(site, meeting, None, lambda: meeting_service.lock_minutes(
+        db.session, meeting, actor_id=current_user.id, now=utcnow()),
+        _("Het verslag is vastgesteld en kan niet meer worden gewijzigd."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/addendum", methods=["POST"])
+@site_view(CHAIR)
+def addendum(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    form = TextForm()
+    return _meeting_action(site, meeting, form, lambda: meeting_service.add_addendum(
+        db.session, meeting, form.text.data, actor_id=current_user.id),
+        _("Het addendum is toegevoegd."))
+
+
+def _print_context(site, access, meeting) -> dict:
+    agenda = agenda_service.build_agenda(db.session, meeting)
+    return dict(site=site, access=access, meeting=meeting, agenda=agenda)
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/afdruk")
+@site_view(IMO_MEMBER)
+def print_view(site, access, meeting_id: int):
+    meeting = meeting_or_404(site, meeting_id)
+    return render_template("imo/print.html", **_print_context(site, access, meeting))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/pdf")
+@site_view(IMO_MEMBER)
+def pdf(site, access, meeting_id: int):
+    from app.pdf import render_pdf
+
+    meeting = meeting_or_404(site, meeting_id)
+    html = render_template("imo/print.html", pdf=True, **_print_context(site, access, meeting))
+    document = render_pdf(html, base_url=request.url_root)
+    response = make_response(document)
+    response.headers["Content-Type"] = "application/pdf"
+    name = f"imo-{site.name.lower().replace(' ', '-')}-{meeting.held_on.isoformat()}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    current_app.logger.info("IMO PDF %s rendered (%d bytes)", name, len(document))
+    return response

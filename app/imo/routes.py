@@ -1,0 +1,249 @@
+"""The IMO: waiting list, candidate dossiers, decision and placement, handover."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import site_view
+from app.clock import today
+from app.filters import label
+from app.forms import save_or_render, show_violation
+from app.imo.forms import (CandidateForm, CandidateStatusForm, DecisionForm, FactForm,
+                           HandoverForm, PlaceForm)
+from models import Candidate, HandoverTask, OrgKind, db, utcnow
+from models.enums import CandidateStatus
+from services.errors import RuleViolation
+from services.imo import agenda as agenda_service
+from services.imo import candidates as candidate_service
+from services.imo import meetings as meeting_service
+from services.imo import placement
+from services.imo.rules import NEEDS_REASON, TRANSITIONS
+from services.registry.sites import organisations
+
+bp = Blueprint("imo", __name__, url_prefix="/locaties/<int:site_id>")
+
+IMO_MEMBER = lambda access: access.is_imo_member  # noqa: E731
+REGISTER = lambda access: access.can_register_candidates  # noqa: E731
+CHAIR = lambda access: access.can_chair_imo  # noqa: E731
+HANDOVER = lambda access: access.can_see_handover  # noqa: E731
+
+
+def candidate_or_404(site, candidate_id: int) -> Candidate:
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or candidate.site_id != site.id:
+        abort(404)
+    return candidate
+
+
+def _to_candidate(site):
+    return lambda c: url_for("imo.candidate", site_id=site.id, candidate_id=c.id)
+
+
+@bp.route("/imo/")
+@site_view(IMO_MEMBER)
+def overview(site, access):
+    on = today()
+    return render_template(
+        "imo/overview.html", site=site, access=access,
+        waiting=candidate_service.waiting_list(db.session, site.id, on),
+        vacancies=agenda_service.vacancies(db.session, site.id, on),
+        meetings=meeting_service.meetings_of(db.session, site.id))
+
+
+def _candidate_form(obj=None) -> CandidateForm:
+    form = CandidateForm(obj=obj)
+    orgs = organisations(db.session, kind=OrgKind.ZORGAANBIEDER, active_only=True)
+    form.care_organisation_id.choices = [("", _("— geen —"))] + [
+        (str(o.id), o.name) for o in orgs]
+    if obj is not None and request.method == "GET":
+        form.accepts_support.data = {True: "ja", False: "nee"}.get(obj.accepts_support, "")
+    return form
+
+
+def _candidate_data(form: CandidateForm) -> candidate_service.CandidateData:
+    return candidate_service.CandidateData(**{
+        name: form[name].data for name in candidate_service.CandidateData.__dataclass_fields__})
+
+
+@bp.route("/imo/kandidaten/nieuw", methods=["GET", "POST"])
+@site_view(REGISTER)
+def new_candidate(site, access):
+    form = _candidate_form()
+    if request.method == "GET":
+        form.registered_on.data = today()
+        if not access.sees_all_care_data:
+            form.intake_route.data, form.support_status.data = "zorgaanbieder", "begeleid"
+    return save_or_render(
+        form, lambda: candidate_service.register_candidate(
+            db.session, access, _candidate_data(form), actor_id=current_user.id,
+            today=today(), confirm_duplicate=form.confirm_duplicate.data),
+        success=lambda c: _("%(name)s staat op de wachtlijst.", name=c.name),
+        next_url=_to_candidate(site), template="imo/candidate_form.html", site=site,
+        candidate=None)
+
+
+def _may_edit(access, candidate: Candidate) -> bool:
+    return access.can_chair_imo or (access.can_register_candidates
+                                    and access.sees_care_of(candidate.care_organisation_id))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>")
+@site_view(IMO_MEMBER)
+def candidate(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    candidate_service.record_view(db.session, candidate, current_user.id)
+    db.session.commit()
+    status_form = CandidateStatusForm(formdata=None)
+    _status_choices(status_form, candidate)
+    status_form.on.data = today()
+    fact_form = FactForm(formdata=None)
+    fact_form.on.data = today()
+    return render_template(
+        "imo/candidate.html", site=site, access=access, candidate=candidate,
+        soft_landing=access.sees_soft_landing(candidate.care_organisation_id),
+        may_edit=_may_edit(access, candidate), status_form=status_form, fact_form=fact_form,
+        decision=placement.latest_decision(db.session, candidate))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/bewerken", methods=["GET", "POST"])
+@site_view(REGISTER)
+def edit_candidate(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    if not _may_edit(access, candidate):
+        abort(403)
+    form = _candidate_form(candidate)
+
+    def save():
+        candidate_service.update_candidate(db.session, access, candidate, _candidate_data(form),
+                                           actor_id=current_user.id, today=today())
+        return candidate
+
+    return save_or_render(form, save, success=lambda c: _("Het dossier is opgeslagen."),
+                          next_url=_to_candidate(site), template="imo/candidate_form.html",
+                          site=site, candidate=candidate)
+
+
+def _post_and_back(site, candidate, form, action, success: str):
+    """Small forms on the dossier page: on an error, show it at the top and go back."""
+    if form.validate_on_submit():
+        try:
+            action()
+            db.session.commit()
+            flash(success, "success")
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+    for field_name, messages in form.errors.items():
+        label = form[field_name].label.text if field_name in form else ""
+        for message in messages:
+            flash(f"{label}: {message}" if label else message, "error")
+    return redirect(url_for("imo.candidate", site_id=site.id, candidate_id=candidate.id))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/feit", methods=["POST"])
+@site_view(REGISTER)
+def add_fact(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    if not _may_edit(access, candidate):
+        abort(403)
+    form = FactForm()
+    return _post_and_back(site, candidate, form, lambda: candidate_service.add_fact(
+        db.session, candidate, kind=form.kind.data, on=form.on.data, note=form.note.data,
+        actor_id=current_user.id, today=today()), _("Vastgelegd."))
+
+
+def _status_choices(form: CandidateStatusForm, candidate: Candidate) -> None:
+    form.status.choices = [(s, label(s)) for s in TRANSITIONS.get(candidate.status, ())
+                           if s not in (CandidateStatus.GEPLAATST,
+                                        CandidateStatus.BESLUIT_CORPORATIE)]
+    form.reason_id.choices = [("", _("— geen —"))] + [
+        (str(r.id), f"{label(r.kind)}: {r.text}")
+        for r in candidate_service.reasons(db.session) if r.kind in NEEDS_REASON]
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/status", methods=["POST"])
+@site_view(CHAIR)
+def candidate_status(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    form = CandidateStatusForm()
+    _status_choices(form, candidate)
+    return _post_and_back(site, candidate, form, lambda: candidate_service.set_status(
+        db.session, candidate, form.status.data, on=form.on.data,
+        reason_id=form.reason_id.data, note=form.note.data, actor_id=current_user.id),
+        _("De status is gewijzigd."))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/besluit", methods=["GET", "POST"])
+@site_view(CHAIR)
+def decision(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    form = DecisionForm()
+    form.unit_id.choices = [("", _("— kies —"))] + [
+        (str(v.unit_id), v.number) for v in agenda_service.vacancies(db.session, site.id,
+                                                                     today())]
+    form.reason_id.choices = [("", _("— geen —"))] + [
+        (str(r.id), r.text) for r in candidate_service.reasons(db.session, "afgewezen")]
+    if request.method == "GET":
+        form.decided_on.data = today()
+        advised = [e for e in meeting_service.agenda_entries(db.session, candidate)
+                   if e.unit_id]
+        if advised:
+            form.unit_id.data = advised[-1].unit_id
+
+    def decide():
+        placement.record_decision(
+            db.session, candidate, decision=form.decision.data, decided_on=form.decided_on.data,
+            unit_id=form.unit_id.data, reasoning=form.reasoning.data,
+            reason_id=form.reason_id.data, actor_id=current_user.id)
+        return candidate
+
+    return save_or_render(
+        form, decide,
+        success=lambda c: _("Het besluit van de corporatie is vastgelegd."),
+        next_url=_to_candidate(site), template="imo/decision.html", site=site,
+        candidate=candidate)
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/plaatsen", methods=["GET", "POST"])
+@site_view(CHAIR)
+def place(site, access, candidate_id: int):
+    candidate = candidate_or_404(site, candidate_id)
+    form = PlaceForm()
+    decided = placement.latest_decision(db.session, candidate)
+    if request.method == "GET":
+        form.move_in.data = today()
+    return save_or_render(
+        form, lambda: placement.place_candidate(db.session, candidate,
+                                                move_in=form.move_in.data,
+                                                actor_id=current_user.id, today=today()),
+        success=lambda r: _("%(name)s is geplaatst en ingeschreven als bewoner.", name=r.name),
+        next_url=lambda r: url_for("residents.show", site_id=site.id, resident_id=r.id),
+        template="imo/place.html", site=site, candidate=candidate, decided=decided)
+
+
+@bp.route("/overdracht/")
+@site_view(HANDOVER)
+def handovers(site, access):
+    return render_template("imo/handovers.html", site=site,
+                           handovers=placement.handovers(db.session, site.id),
+                           form=HandoverForm(formdata=None))
+
+
+@bp.route("/overdracht/<int:task_id>/afgerond", methods=["POST"])
+@site_view(HANDOVER)
+def complete_handover(site, access, task_id: int):
+    task = db.session.get(HandoverTask, task_id)
+    if task is None or task.site_id != site.id:
+        abort(404)
+    form = HandoverForm()
+    if form.validate_on_submit():
+        try:
+            placement.complete_handover(db.session, task, note=form.note.data,
+                                        actor_id=current_user.id, now=utcnow())
+            db.session.commit()
+            flash(_("De overdracht is afgerond."), "success")
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "error")
+    return redirect(url_for("imo.handovers", site_id=site.id))

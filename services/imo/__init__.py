@@ -1,0 +1,1 @@
+"""The IMO: waiting list, vacancies, the monthly meeting, advice, decision, placement."""

@@ -1,0 +1,218 @@
+"""The IMO from waiting list to placed resident, against a real database."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from models import AuditEvent, Candidate, HandoverTask, ReasonOption, Resident, SupportPeriod
+from models.enums import CandidateStatus, Role
+from services.access import SiteAccess
+from services.errors import RuleViolation
+from services.imo import agenda as agenda_service
+from services.imo import candidates as cs
+from services.imo import meetings as ms
+from services.imo import placement
+from services.registry import residents as rs
+from services.registry.mix import site_mix
+from tests.conftest import TODAY, build_world
+
+NOW = datetime(2026, 6, 15, 20, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def w(session):
+    world = build_world(session)
+    cs.ensure_default_reasons(session)
+    return world
+
+
+def sb_access(w):
+    return SiteAccess(w.site.id, frozenset({Role.SOCIAAL_BEHEERDER}))
+
+
+def candidate_data(name="Kim Kandidaat", route="selectie", status="onbegeleid", org=None,
+                   **extra):
+    return cs.CandidateData(name=name, intake_route=route, support_status=status,
+                            registered_on=date(2026, 1, 10), care_organisation_id=org, **extra)
+
+
+def test_register_warns_about_duplicates(session, w):
+    access = sb_access(w)
+    cs.register_candidate(session, access, candidate_data(
+        date_of_birth=date(1990, 2, 3), email="kim@voorbeeld.nl"), actor_id=None, today=TODAY)
+    with pytest.raises(cs.DuplicateWarning) as warning:
+        cs.register_candidate(session, access, candidate_data(
+            name="kim kandidaat", date_of_birth=date(1990, 2, 3)), actor_id=None, today=TODAY)
+    assert "Kim Kandidaat" in str(warning.value)
+    with pytest.raises(cs.DuplicateWarning):
+        cs.register_candidate(session, access, candidate_data(
+            name="K. Kandidaat", email="KIM@voorbeeld.nl"), actor_id=None, today=TODAY)
+    cs.register_candidate(session, access, candidate_data(
+        name="kim kandidaat", date_of_birth=date(1990, 2, 3)), actor_id=None, today=TODAY,
+        confirm_duplicate=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 2
+
+
+def test_begeleider_registers_only_for_own_organisation(session, w):
+    linde = SiteAccess(w.site.id, frozenset({Role.BEGELEIDER}),
+                       care_organisation_ids=frozenset({w.orgs["linde"].id}))
+    with pytest.raises(RuleViolation):
+        cs.register_candidate(session, linde, candidate_data(
+            route="zorgaanbieder", status="begeleid", org=w.orgs["anker"].id),
+            actor_id=None, today=TODAY)
+    cs.register_candidate(session, linde, candidate_data(
+        route="zorgaanbieder", status="begeleid", org=w.orgs["linde"].id,
+        indicated_hours=Decimal(5)), actor_id=None, today=TODAY)
+
+
+@pytest.mark.parametrize("changes,field", [
+    (dict(route="zorgaanbieder", status="onbegeleid"), "support_status"),
+    (dict(status="begeleid", org=None), "care_organisation_id"),
+    (dict(household_size=0), "household_size"),
+    (dict(problem_severity="heel zwaar"), "problem_severity"),
+    (dict(name="  "), "name"),
+])
+def test_candidate_data_is_checked(session, w, changes, field):
+    with pytest.raises(RuleViolation) as err:
+        cs.register_candidate(session, sb_access(w), candidate_data(**changes),
+                              actor_id=None, today=TODAY)
+    assert err.value.field == field
+
+
+def test_rejection_needs_a_reason_of_the_right_kind(session, w):
+    candidate = cs.register_candidate(session, sb_access(w), candidate_data(),
+                                      actor_id=None, today=TODAY)
+    with pytest.raises(RuleViolation):
+        cs.set_status(session, candidate, CandidateStatus.TERUGGETROKKEN, on=TODAY,
+                      actor_id=None)
+    wrong = session.scalar(sa.select(ReasonOption).where(ReasonOption.kind == "afgewezen"))
+    with pytest.raises(RuleViolation):
+        cs.set_status(session, candidate, CandidateStatus.TERUGGETROKKEN, on=TODAY,
+                      reason_id=wrong.id, actor_id=None)
+    right = session.scalar(sa.select(ReasonOption).where(ReasonOption.kind == "teruggetrokken"))
+    cs.set_status(session, candidate, CandidateStatus.TERUGGETROKKEN, on=TODAY,
+                  reason_id=right.id, actor_id=None)
+    assert [e.status for e in candidate.events] == ["aangemeld", "teruggetrokken"]
+    with pytest.raises(RuleViolation):  # closed: nothing follows
+        cs.set_status(session, candidate, CandidateStatus.AANGEMELD, on=TODAY, actor_id=None)
+
+
+def test_vacancies_include_announced_move_outs(session, w):
+    rs.record_move_out(session, session.get(Resident, w.residents["vrij2"].id),
+                       move_out=date(2026, 8, 1), reason="opgezegd", actor_id=None)
+    found = {v.number: v.available_from for v in agenda_service.vacancies(
+        session, w.site.id, TODAY)}
+    assert found == {"A3": None, "B3": None, "B2": date(2026, 8, 1)}
+
+
+def test_whole_meeting_from_waiting_list_to_resident(session, w):
+    access = sb_access(w)
+    kim = cs.register_candidate(session, access, candidate_data(motivation="Ik kook graag"),
+                                actor_id=None, today=TODAY)
+    bo = cs.register_candidate(session, access, candidate_data(
+        name="Bo Begeleid", route="zorgaanbieder", status="begeleid", org=w.orgs["linde"].id,
+        indicated_hours=Decimal(4)), actor_id=None, today=TODAY)
+    # a status change and a move-out since the previous month
+    rs.record_status_change(session, session.get(Resident, w.residents["vrij1"].id),
+                            valid_from=date(2026, 6, 1),
+                            support=rs.SupportData("begeleid", w.orgs["anker"].id, Decimal(3)),
+                            note=None, actor_id=None)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location="Huiskamer",
+                                chair_id=w.users["sociaal_beheerder"].id, deputy_chair=None,
+                                actor_id=None)
+    assert [i.topic for i in meeting.items] == [
+        "balans", "cijfers", "mutaties", "motivatie", "kenmerken", "advies", "overdracht"]
+    invited_roles = {a.capacity for a in meeting.attendance}
+    assert invited_roles == {"sociaal_beheerder", "communitycoach", "begeleider", "bestuur"}
+    assert {c.candidate_id for c in meeting.candidates} == {kim.id, bo.id}
+    assert kim.status == CandidateStatus.IN_BESPREKING
+
+    agenda = agenda_service.build_agenda(session, meeting)
+    # 3 of 4 begeleid now (Lies, Arie, Vera since June 1st)
+    assert (agenda.whole.assessment.begeleid, agenda.whole.assessment.total) == (3, 4)
+    assert agenda.mutation_counts == {"move_in": 0, "move_out": 0, "status_change": 1}
+    assert {v.number for v in agenda.vacancies} == {"A3", "B3"}
+    by_name = {c.candidate.name: c for c in agenda.candidates}
+    outcomes = {p.vacancy.number: p.outcome for p in by_name["Kim Kandidaat"].placements}
+    assert (outcomes["B3"].site.begeleid, outcomes["B3"].site.total) == (3, 5)
+    assert (outcomes["B3"].part.begeleid, outcomes["B3"].part.total) == (1, 3)
+    bo_in_a3 = {p.vacancy.number: p.outcome for p in by_name["Bo Begeleid"].placements}["A3"]
+    assert (bo_in_a3.part.begeleid, bo_in_a3.part.total) == (3, 3)
+
+    kim_entry = next(e for e in meeting.candidates if e.candidate_id == kim.id)
+    with pytest.raises(RuleViolation):  # conditions required
+        ms.record_advice(session, kim_entry, advice="positief_onder_voorwaarden",
+                         conditions=None, reasoning=None, unit_id=None, actor_id=None)
+    ms.record_advice(session, kim_entry, advice="positief", conditions=None,
+                     reasoning="Versterkt blok B", unit_id=w.units["B3"].id, actor_id=None)
+    assert kim.status == CandidateStatus.ADVIES_GEGEVEN
+
+    with pytest.raises(RuleViolation):  # placement needs a decision
+        placement.place_candidate(session, kim, move_in=TODAY, actor_id=None, today=TODAY)
+    placement.record_decision(session, kim, decision="toewijzen", decided_on=TODAY,
+                              unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                              actor_id=None)
+    resident = placement.place_candidate(session, kim, move_in=date(2026, 7, 1),
+                                         actor_id=None, today=TODAY)
+    assert kim.status == CandidateStatus.GEPLAATST and kim.resident_id == resident.id
+    assert resident.unit_id == w.units["B3"].id
+    periods = session.scalars(sa.select(SupportPeriod).where(
+        SupportPeriod.resident_id == resident.id)).all()
+    assert [(p.status, p.valid_from) for p in periods] == [("onbegeleid", date(2026, 7, 1))]
+    assert session.scalar(sa.select(HandoverTask).where(
+        HandoverTask.resident_id == resident.id)) is not None
+    after = site_mix(session, w.site, date(2026, 7, 1))
+    assert (after.whole.assessment.begeleid, after.whole.assessment.total) == (3, 5)
+    assert "B3" not in {v.number for v in agenda_service.vacancies(session, w.site.id,
+                                                                   date(2026, 7, 1))}
+    handovers = placement.handovers(session, w.site.id)
+    assert [(h.name, h.unit_number) for h in handovers] == [("Kim Kandidaat", "B3")]
+
+    ms.save_minutes(session, meeting, {meeting.items[0].id: "Blok B in balans"},
+                    actor_id=None)
+    ms.lock_minutes(session, meeting, actor_id=None, now=NOW)
+    assert meeting.snapshot["site"] == {"begeleid": 3, "total": 4, "status": "out_of_band",
+                                        "direction": "high"}
+    with pytest.raises(RuleViolation):
+        ms.save_minutes(session, meeting, {meeting.items[0].id: "anders"}, actor_id=None)
+    with pytest.raises(RuleViolation):
+        ms.record_advice(session, next(e for e in meeting.candidates
+                                       if e.candidate_id == bo.id),
+                         advice="negatief", conditions=None, reasoning=None, unit_id=None,
+                         actor_id=None)
+    ms.add_addendum(session, meeting, "Correctie: Kim kookt op dinsdag", actor_id=None)
+    assert meeting.items[0].minutes == "Blok B in balans"
+    assert len(meeting.addenda) == 1
+
+
+def test_decision_may_differ_from_advice(session, w):
+    access = sb_access(w)
+    kim = cs.register_candidate(session, access, candidate_data(), actor_id=None, today=TODAY)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location=None, chair_id=None,
+                                deputy_chair=None, actor_id=None)
+    ms.record_advice(session, meeting.candidates[0], advice="positief", conditions=None,
+                     reasoning=None, unit_id=None, actor_id=None)
+    reason = session.scalar(sa.select(ReasonOption).where(ReasonOption.kind == "afgewezen"))
+    placement.record_decision(session, kim, decision="afwijzen", decided_on=TODAY,
+                              unit_id=None, reasoning="Geen passende woning", reason_id=reason.id,
+                              actor_id=None)
+    assert kim.status == CandidateStatus.AFGEWEZEN
+    assert [e.status for e in kim.events][-2:] == ["besluit_corporatie", "afgewezen"]
+
+
+def test_one_imo_per_month(session, w):
+    ms.create_meeting(session, w.site, held_on=date(2026, 6, 1), location=None, chair_id=None,
+                      deputy_chair=None, actor_id=None)
+    with pytest.raises(RuleViolation):
+        ms.create_meeting(session, w.site, held_on=date(2026, 6, 30), location=None,
+                          chair_id=None, deputy_chair=None, actor_id=None)
+
+
+def test_reading_a_dossier_is_audited(session, w):
+    kim = cs.register_candidate(session, sb_access(w), candidate_data(), actor_id=None,
+                                today=TODAY)
+    cs.record_view(session, kim, w.users["bestuur"].id)
+    event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "view"))
+    assert (event.entity_type, event.entity_id, event.actor_id) == (
+        "candidate", kim.id, w.users["bestuur"].id)
