@@ -53,7 +53,7 @@ def seed_demo_command(today, if_empty: bool) -> None:
         click.echo(f"De voorbeeldlocatie {demo.SITE_NAME} bestaat al.")
     click.echo(f"Demo-accounts (wachtwoord: {password}, tenzij gewijzigd):")
     for account in demo.demo_accounts():
-        click.echo(f"  {account.role:<18} {account.email}")
+        click.echo(f"  {account.role:<20} {account.email}")
 
 
 def register(app: Flask) -> None:

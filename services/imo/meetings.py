@@ -39,7 +39,8 @@ def create_meeting(session: Session, site: Site, *, held_on: date, location: str
                    chair_id: int | None, deputy_chair: str | None,
                    actor_id: int | None) -> ImoMeeting:
     """Create the IMO of ``held_on``'s month with the seven points, the site's IMO members
-    as invitees, and the open candidates (aangemeld, in bespreking) on the agenda."""
+    as invitees, and the open candidates (aangemeld, in bespreking, registered by then) on
+    the agenda."""
     month = held_on.replace(day=1)
     if session.scalar(sa.select(ImoMeeting.id).where(ImoMeeting.site_id == site.id,
                                                      ImoMeeting.month == month)):
@@ -59,7 +60,8 @@ def create_meeting(session: Session, site: Site, *, held_on: date, location: str
         meeting.attendance.append(Attendance(user_id=user_id, capacity=role,
                                              presence=Presence.AANWEZIG))
     for candidate in session.scalars(sa.select(Candidate).where(
-            Candidate.site_id == site.id, Candidate.status.in_(AUTO_AGENDA))
+            Candidate.site_id == site.id, Candidate.status.in_(AUTO_AGENDA),
+            Candidate.registered_on <= held_on)
             .order_by(Candidate.registered_on)):
         _put_on_agenda(session, meeting, candidate, actor_id)
     audit.record(session, actor_id=actor_id, entity_type="imo_meeting", entity_id=meeting.id,

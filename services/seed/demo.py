@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -44,6 +44,7 @@ DEMO_ACCOUNTS = (
     ("bestuur", "Bea Bestuur", Role.BESTUUR, None),
     ("kerngroep", "Karin Kerngroep", Role.KERNGROEP, None),
     ("stuurgroep", "Stef Stuurgroep", Role.STUURGROEP, None),
+    ("toelating", "Tom Toelatingscommissie", Role.TOELATINGSCOMMISSIE, None),
 )
 
 
@@ -86,6 +87,7 @@ def seed_demo(session: Session, *, today: date, password: str) -> bool:
     units = _units(session, site, rng)
     _residents(session, site, units, orgs, rng, start, today)
     _accounts(session, site, orgs, password)
+    _imo(session, site, orgs, today)
     return True
 
 
@@ -195,3 +197,70 @@ def _accounts(session: Session, site: Site, orgs: dict, password: str) -> None:
             accounts.grant_role(session, user, site_id=site.id, role=role,
                                 organisation_id=orgs[org_key].id if org_key else None,
                                 actor_id=None)
+
+
+CANDIDATES = (
+    # name, route, org key, months on the list, motivation, facts (kind, months ago)
+    ("Lisa Vermeulen", "selectie", None, 8, "Wil graag koken voor de buren en de moestuin "
+     "opzetten.", (("informatieavond", 7),)),
+    ("Joris Hofman", "zorgaanbieder", "linde", 5, "Zoekt rust en een vaste plek; wil "
+     "meehelpen bij de koffieochtend.", (("kennismaking", 2),)),
+    ("Samira Bouzid", "cooptatie", None, 2, "Voorgedragen door de woonvereniging; "
+     "organiseert nu al de spelletjesavond mee.", (("activiteit", 1),)),
+    ("Peter Claassen", "zorgaanbieder", "anker", 4, "Wil na de opvang zelfstandig wonen "
+     "met een netwerk om zich heen.", ()),
+    ("Ellen Mertens", "selectie", None, 1, "Werkt als verpleegkundige en wil haar buren "
+     "leren kennen.", (("informatieavond", 0),)),
+)
+
+
+def _imo(session: Session, site: Site, orgs: dict, today: date) -> None:
+    """A waiting list of five candidates and last month's IMO with one advice."""
+    from services.access import SiteAccess
+    from services.imo import candidates as candidate_service
+    from services.imo import meetings as meeting_service
+
+    candidate_service.ensure_default_reasons(session)
+    access = SiteAccess(site.id, frozenset({Role.SOCIAAL_BEHEERDER}))
+    created = []
+    for name, route, org_key, months, motivation, facts in CANDIDATES:
+        begeleid = org_key is not None
+        candidate = candidate_service.register_candidate(session, access, candidate_service
+                                                         .CandidateData(
+            name=name, intake_route=route,
+            support_status=SupportStatus.BEGELEID if begeleid else SupportStatus.ONBEGELEID,
+            registered_on=today - relativedelta(months=months),
+            email=f"{name.lower().replace(' ', '.')}@{EMAIL_DOMAIN}",
+            care_organisation_id=orgs[org_key].id if begeleid else None,
+            indicated_hours=Decimal(5) if begeleid else None, motivation=motivation,
+            problem_severity="matig" if begeleid else None,
+            accepts_support=True if begeleid else None,
+            woonzorgovereenkomst=begeleid), actor_id=None, today=today)
+        for kind, months_ago in facts:
+            candidate_service.add_fact(session, candidate, kind=kind,
+                                       on=today - relativedelta(months=months_ago, days=3),
+                                       note=None, actor_id=None, today=today)
+        created.append(candidate)
+    # last month's IMO discussed the two who were waiting then
+    held_on = (today - relativedelta(months=1)).replace(day=12)
+    chair = accounts.find_user_by_email(session, f"sociaalbeheerder@{EMAIL_DOMAIN}")
+    meeting = meeting_service.create_meeting(session, site, held_on=held_on,
+                                             location="Ontmoetingsruimte", chair_id=chair.id,
+                                             deputy_chair=None, actor_id=None)
+    vacant = [u for u in session.scalars(sa.select(Unit).where(Unit.site_id == site.id,
+                                                               Unit.number == "B15"))]
+    advice = {"Lisa Vermeulen": ("positief", None, "Versterkt de groep actieve bewoners."),
+              "Joris Hofman": ("positief_onder_voorwaarden",
+                               "Vaste begeleider stelt zich voor aan de directe buren.",
+                               "Past in blok A zodra daar een woning vrijkomt.")}
+    for entry in meeting.candidates:
+        verdict, conditions, reasoning = advice.get(entry.candidate.name, (None, None, None))
+        if verdict:
+            meeting_service.record_advice(
+                session, entry, advice=verdict, conditions=conditions, reasoning=reasoning,
+                unit_id=vacant[0].id if verdict == "positief" and vacant else None,
+                actor_id=None)
+    meeting.items[0].minutes = "Blok C loopt uit de band: bij de volgende woning in blok C " \
+                               "voorrang voor een onbegeleide kandidaat."
+    meeting_service.lock_minutes(session, meeting, actor_id=None,
+                                 now=datetime.combine(held_on, time(21, 0), tzinfo=timezone.utc))

@@ -46,7 +46,7 @@ def test_seed_demo_is_idempotent_and_realistic(app, runner):
             Resident.move_out_date.is_not(None))) >= 10
         roles = set(db.session.scalars(sa.select(Membership.role)))
         assert roles == {"sociaal_beheerder", "communitycoach", "begeleider", "bestuur",
-                         "kerngroep", "stuurgroep"}
+                         "kerngroep", "stuurgroep", "toelatingscommissie"}
 
 
 def test_seed_demo_if_empty_leaves_a_used_database_alone(app, runner, world):
