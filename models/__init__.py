@@ -2,6 +2,8 @@
 from models.audit import AppendOnlyError, AuditEvent
 from models.base import UTCDateTime, db, utcnow
 from models.enums import OrgKind, Role, SupportStatus
+from models.hours import (ActivityType, ClosedMonthError, CoachNormOverride, HourCategory,
+                          HourEntry, MonthClosure, NormOverrideKind, SiteHourSettings)
 from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEvent,
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
                         ParticipationFact, ReasonOption)
@@ -14,6 +16,8 @@ __all__ = [
     "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
     "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
     "ParticipationFact", "ReasonOption",
+    "ActivityType", "ClosedMonthError", "CoachNormOverride", "HourCategory", "HourEntry",
+    "MonthClosure", "NormOverrideKind", "SiteHourSettings",
     "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",
