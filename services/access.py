@@ -14,6 +14,9 @@ RESIDENT_LIST_ROLES = frozenset({Role.SOCIAAL_BEHEERDER, Role.COMMUNITYCOACH,
                                  Role.BEGELEIDER, Role.BESTUUR})
 IMO_MEMBER_ROLES = frozenset({Role.TOELATINGSCOMMISSIE, Role.SOCIAAL_BEHEERDER, Role.BESTUUR,
                               Role.BEGELEIDER, Role.COMMUNITYCOACH})
+HOUR_LOGGING_ROLES = frozenset({Role.SOCIAAL_BEHEERDER, Role.COMMUNITYCOACH, Role.BEGELEIDER})
+HOUR_REPORT_ROLES = frozenset({Role.SOCIAAL_BEHEERDER, Role.COMMUNITYCOACH, Role.BEGELEIDER,
+                               Role.KERNGROEP, Role.STUURGROEP, Role.BESTUUR})
 
 
 @dataclass(frozen=True)
@@ -80,3 +83,56 @@ class SiteAccess:
     def can_see_handover(self) -> bool:
         """The welkomstcommissie's list: name, unit and move-in date of newcomers."""
         return self.has(Role.SOCIAAL_BEHEERDER, Role.BESTUUR)
+
+
+    # --- hours -------------------------------------------------------------------
+
+    @property
+    def can_log_hours(self) -> bool:
+        """Log hours and change or withdraw one's own entries (of open months)."""
+        return self.has(*HOUR_LOGGING_ROLES)
+
+    @property
+    def sees_all_hours(self) -> bool:
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    def sees_hours_of(self, own: bool, organisation_id: int | None) -> bool:
+        """May see an hour entry: one's own, every entry for the sociaal_beheerder, and
+        for a begeleider the entries of their own care organisation."""
+        if self.sees_all_hours or (own and self.can_log_hours):
+            return True
+        return organisation_id is not None and (
+            Role.BEGELEIDER in self.roles and organisation_id in self.care_organisation_ids)
+
+    def may_correct_hours(self, own: bool) -> bool:
+        """Correct an entry of a closed month: one's own, or any as sociaal_beheerder."""
+        return self.sees_all_hours or (own and self.can_log_hours)
+
+    @property
+    def can_close_months(self) -> bool:
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    @property
+    def can_manage_hour_norms(self) -> bool:
+        """Record scale-ups, the waakvlam, a small site's own norm and the fte hours."""
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    @property
+    def can_see_hour_reports(self) -> bool:
+        """The report page; what it shows depends on the properties below."""
+        return self.has(*HOUR_REPORT_ROLES)
+
+    @property
+    def sees_full_hour_report(self) -> bool:
+        """Every category, organisation and financier report."""
+        return self.has(Role.SOCIAAL_BEHEERDER, Role.KERNGROEP, Role.STUURGROEP)
+
+    @property
+    def sees_coach_report(self) -> bool:
+        """The municipality's report on the community coach."""
+        return self.sees_full_hour_report or self.has(Role.COMMUNITYCOACH)
+
+    def sees_care_report_of(self, care_organisation_id: int) -> bool:
+        """A care organisation's 10% report (aggregates only)."""
+        return self.sees_full_hour_report or (
+            Role.BEGELEIDER in self.roles and care_organisation_id in self.care_organisation_ids)

@@ -1,0 +1,146 @@
+"""The norms of each day of a site, live or frozen.
+
+Every norm is turned into hours *per day* (a seventh of a weekly norm, the month's share
+of the monthly waakvlam), so the norm of any week, month, quarter or year is the sum of
+its days and follows every dated change exactly. The inputs of a site are loaded once
+(:func:`load_norm_inputs`) and the days computed in plain Python.
+
+Days of a closed month use the norms stored when the month was closed
+(``MonthClosure.day_norms``), so a later change to the registry (a backdated status
+change, a new unit, an override) never changes the figures of an approved month.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import CoachNormOverride, MonthClosure, Site, SiteHourSettings, Unit
+from models.hours import DEFAULT_FTE_HOURS
+from services.hours.norms import (Band, CoachBasis, OverrideRecord, care_contribution_by_organisation,
+                                  coach_norm, management_band)
+from services.hours.periods import days, next_month
+from services.registry.mix import Occupancy, load_occupancies, status_on
+
+SEVENTH = Fraction(1, 7)
+
+
+@dataclass(frozen=True)
+class DayNorm:
+    """The norms of one day, in hours of that day."""
+
+    coach: Band | None
+    coach_basis: str
+    project_year: int
+    management: Band | None
+    care: dict[int, Fraction] = field(default_factory=dict)  # care organisation -> hours
+    coach_reason: str | None = None
+    permanent_role: bool = False
+    clients: dict[int, int] = field(default_factory=dict)  # care organisation -> residents
+
+
+@dataclass(frozen=True)
+class NormInputs:
+    project_start: date
+    units: int
+    fte_hours: Decimal
+    overrides: tuple[OverrideRecord, ...] = ()
+    occupancies: tuple[Occupancy, ...] = ()
+    frozen: dict[date, DayNorm] = field(default_factory=dict)
+
+
+def live_day_norm(inputs: NormInputs, on: date) -> DayNorm:
+    """The norms of ``on`` from the current registry and overrides."""
+    if on < inputs.project_start:
+        return DayNorm(None, CoachBasis.NOT_STARTED, 0, None)
+    coach = coach_norm(inputs.units, inputs.project_start, on, inputs.overrides)
+    care = care_contribution_by_organisation(inputs.occupancies, on)
+    return DayNorm(coach.hours_on(on), coach.basis, coach.project_year,
+                   management_band(inputs.units, inputs.fte_hours).scaled(SEVENTH),
+                   {org: weekly * SEVENTH for org, weekly in care.items()},
+                   coach.reason, coach.permanent_role, care_clients(inputs.occupancies, on))
+
+
+def care_clients(occupancies, on: date) -> dict[int, int]:
+    """How many begeleide residents of each care organisation live on the site on ``on``."""
+    counts: dict[int, int] = {}
+    for occ in occupancies:
+        record = status_on(occ.statuses, on) if occ.present_on(on) else None
+        if record is not None and record.status == "begeleid" and record.care_organisation_id:
+            counts[record.care_organisation_id] = counts.get(record.care_organisation_id, 0) + 1
+    return counts
+
+
+def day_norm(inputs: NormInputs, on: date) -> DayNorm:
+    """The norms of ``on``: frozen for a closed month, else live."""
+    frozen = inputs.frozen.get(on)
+    return frozen if frozen is not None else live_day_norm(inputs, on)
+
+
+# --- freezing a month ------------------------------------------------------------------
+
+def _band_json(band: Band | None):
+    return None if band is None else [str(band.low), str(band.high)]
+
+
+def _band_of(value) -> Band | None:
+    return None if value is None else Band(Fraction(value[0]), Fraction(value[1]))
+
+
+def to_json(norm: DayNorm) -> dict:
+    """A day's norms as JSON, with exact fractions as strings ("12/7")."""
+    return {"coach": _band_json(norm.coach), "basis": str(norm.coach_basis),
+            "year": norm.project_year, "management": _band_json(norm.management),
+            "care": {str(org): str(hours) for org, hours in norm.care.items()},
+            "reason": norm.coach_reason, "permanent_role": norm.permanent_role,
+            "clients": {str(org): n for org, n in norm.clients.items()}}
+
+
+def from_json(data: dict) -> DayNorm:
+    return DayNorm(_band_of(data["coach"]), data["basis"], data["year"],
+                   _band_of(data["management"]),
+                   {int(org): Fraction(hours) for org, hours in data["care"].items()},
+                   data.get("reason"), data.get("permanent_role", False),
+                   {int(org): n for org, n in data.get("clients", {}).items()})
+
+
+def freeze_month(inputs: NormInputs, month: date) -> dict[str, dict]:
+    """The norms of every day of ``month`` (its first day), to store with its closure."""
+    return {on.isoformat(): to_json(day_norm(inputs, on))
+            for on in days(month, next_month(month))}
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def override_records(session: Session, site_id: int) -> tuple[OverrideRecord, ...]:
+    rows = session.scalars(sa.select(CoachNormOverride)
+                           .where(CoachNormOverride.site_id == site_id)
+                           .order_by(CoachNormOverride.id))
+    return tuple(OverrideRecord(o.kind, o.starts_on, o.ends_on, o.hours_per_week, o.reason)
+                 for o in rows)
+
+
+def fte_hours(session: Session, site_id: int) -> Decimal:
+    settings = session.get(SiteHourSettings, site_id)
+    return settings.fte_hours if settings is not None else DEFAULT_FTE_HOURS
+
+
+def unit_count(session: Session, site_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Unit)
+                          .where(Unit.site_id == site_id)) or 0
+
+
+def load_norm_inputs(session: Session, site: Site) -> NormInputs:
+    """Everything the norms of ``site`` depend on, loaded once (five queries)."""
+    frozen = {}
+    for day_norms in session.scalars(sa.select(MonthClosure.day_norms)
+                                     .where(MonthClosure.site_id == site.id)):
+        frozen.update({date.fromisoformat(on): from_json(data)
+                       for on, data in day_norms.items()})
+    return NormInputs(site.project_start, unit_count(session, site.id),
+                      fte_hours(session, site.id), override_records(session, site.id),
+                      tuple(load_occupancies(session, site.id)), frozen)
