@@ -28,7 +28,10 @@ run: install
 	$(FLASK) seed demo --if-empty
 	@echo
 	@echo "Noaber draait op http://$(HOST):$(PORT)  (stoppen met Ctrl-C)"
+	@echo "De planner (signalen, e-mail) draait als eigen proces ernaast."
 	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) scheduler run & \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 # The suite runs on SQLite, and once more on PostgreSQL when TEST_DATABASE_URL is set.

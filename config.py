@@ -59,6 +59,17 @@ class Config:
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "noaber-demo")
 
+    # Where links in e-mails point to.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # E-mail: "log" writes messages to the log (development), "smtp" sends them.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noaber@localhost")
+
 
 class TestConfig(Config):
     """Used by the test-suite; the database URL comes from the fixture."""

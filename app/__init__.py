@@ -66,10 +66,11 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
+    from app.monitoring.routes import bp as monitoring_bp
     from app.residents.routes import bp as residents_bp
     from app.sites.routes import bp as sites_bp
 
-    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp):
+    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp):
         app.register_blueprint(blueprint)
 
 

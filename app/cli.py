@@ -57,5 +57,8 @@ def seed_demo_command(today, if_empty: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app import jobs
+
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    jobs.register(app)

@@ -46,6 +46,15 @@ LABELS = {
     "licht": _l("licht"),
     "matig": _l("matig"),
     "zwaar": _l("zwaar"),
+    "critical": _l("urgent"),
+    "warning": _l("let op"),
+    "info": _l("ter info"),
+    "open": _l("open"),
+    "acknowledged": _l("opgepakt"),
+    "resolved": _l("opgelost"),
+    "running": _l("bezig of onderbroken"),
+    "failed": _l("mislukt"),
+    "skipped": _l("overgeslagen"),
     "low": _l("te weinig begeleid"),
 }
 

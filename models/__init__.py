@@ -7,12 +7,14 @@ from models.hours import (ActivityType, ClosedMonthError, CoachNormOverride, Hou
 from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEvent,
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
                         ParticipationFact, ReasonOption)
+from models.monitoring import JobPeriod, JobRun, OutgoingMail, Signal
 from models.organisation import Organisation
 from models.resident import Resident, SupportPeriod
 from models.site import Site, SitePart, Unit
 from models.user import Membership, User
 
 __all__ = [
+    "JobPeriod", "JobRun", "OutgoingMail", "Signal",
     "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
     "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
     "ParticipationFact", "ReasonOption",

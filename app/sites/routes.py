@@ -13,6 +13,7 @@ from app.sites.charts import history_chart, parts_chart
 from app.sites.forms import PartForm, UnitForm
 from models import Unit, db
 from services.accounts import visible_sites
+from services.monitoring.signals import site_signals
 from services.registry import sites as site_service
 from services.registry.mix import band_of, site_mix
 
@@ -38,7 +39,8 @@ def dashboard(site, access):
                   f"({p.assessment.begeleid}/{p.assessment.total})")
     bars = parts_chart([*mix.parts, mix.whole], band_of(site))
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
-                           chart=chart, bars=bars, band=band_of(site))
+                           chart=chart, bars=bars, band=band_of(site),
+                           signals=site_signals(db.session, access))
 
 
 def _part_choices(site) -> list[tuple[str, str]]:

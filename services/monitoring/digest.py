@@ -1,0 +1,76 @@
+"""The e-mail digest: per person, the open signals their roles may see."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import OutgoingMail, Signal, Site, User
+from services.accounts import site_access, visible_sites
+from services.monitoring.signals import SEVERITY_ORDER, visible
+
+SEVERITY_NL = {"critical": "Urgent", "warning": "Let op", "info": "Ter info"}
+
+
+def week_period(today: date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_for(session: Session, user: User, since: datetime) -> list[tuple[Site, list[Signal]]]:
+    """Per site, the open signals ``user`` may see, new ones (since ``since``) first."""
+    found = []
+    for site in visible_sites(session, user):
+        access = site_access(user, site.id)
+        signals = [s for s in session.scalars(sa.select(Signal).where(
+            Signal.site_id == site.id, Signal.state == "open")) if visible(access, s.audience)]
+        if signals:
+            signals.sort(key=lambda s: (s.created_at < since, SEVERITY_ORDER[s.severity],
+                                        s.title))
+            found.append((site, signals))
+    return found
+
+
+def render(user: User, sections, since: datetime, base_url: str) -> tuple[str, str]:
+    """Subject and plain-text body, in Dutch."""
+    total = sum(len(signals) for _site, signals in sections)
+    lines = [f"Beste {user.name},", "",
+             f"Er {'staat' if total == 1 else 'staan'} {total} open "
+             f"signa{'al' if total == 1 else 'len'} voor u klaar in Noaber.", ""]
+    for site, signals in sections:
+        lines.append(f"== {site.name} ==")
+        for s in signals:
+            new = " (nieuw)" if s.created_at >= since else ""
+            lines.append(f"- {SEVERITY_NL[s.severity]}: {s.title}{new}")
+            lines.append(f"  {s.explanation}")
+            if s.link:
+                lines.append(f"  {base_url.rstrip('/')}{s.link}")
+        lines.append("")
+    lines += ["U ontvangt dit overzicht wekelijks omdat u een rol hebt op deze locatie(s).",
+              "Noaber"]
+    return f"Noaber: {total} open signa{'al' if total == 1 else 'len'}", "\n".join(lines)
+
+
+def write_digests(session: Session, today: date, now: datetime, base_url: str) -> dict:
+    """Put this week's digest of every active user with open visible signals in the
+    outbox (once per user per week: the outbox key makes a rerun a no-op)."""
+    period = week_period(today)
+    already = set(session.scalars(sa.select(OutgoingMail.recipient_id).where(
+        OutgoingMail.kind == "digest", OutgoingMail.period == period)))
+    since = now - timedelta(days=7)
+    counts: dict = defaultdict(int)
+    for user in session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id)):
+        if user.id in already:
+            counts["already"] += 1
+            continue
+        sections = digest_for(session, user, since)
+        if not sections:
+            continue
+        subject, body = render(user, sections, since, base_url)
+        session.add(OutgoingMail(recipient_id=user.id, kind="digest", period=period,
+                                 to_address=user.email, subject=subject, body=body))
+        counts["queued"] += 1
+    session.flush()
+    return dict(counts)

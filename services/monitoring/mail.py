@@ -1,0 +1,67 @@
+"""Sending the outbox over SMTP (or to the log in development)."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import OutgoingMail
+
+log = logging.getLogger("noaber.mail")
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    backend: str = "log"          # "smtp" or "log"
+    host: str = "127.0.0.1"
+    port: int = 25
+    use_tls: bool = False
+    username: str | None = None
+    password: str | None = None
+    sender: str = "noaber@localhost"
+
+
+def deliver(settings: MailSettings, to: str, subject: str, body: str) -> None:
+    """Hand one message to the SMTP server (or write it to the log)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message.set_content(body)
+    if settings.backend == "log":
+        log.info("mail to %s: %s\n%s", to, subject, body)
+        return
+    with smtplib.SMTP(settings.host, settings.port, timeout=20) as smtp:
+        if settings.use_tls:
+            smtp.starttls()
+        if settings.username:
+            smtp.login(settings.username, settings.password or "")
+        smtp.send_message(message)
+
+
+def pending_ids(session: Session, limit: int = 200) -> list[int]:
+    return list(session.scalars(sa.select(OutgoingMail.id).where(
+        OutgoingMail.status == "pending").order_by(OutgoingMail.id).limit(limit)))
+
+
+def claim(session: Session, mail_id: int) -> bool:
+    """Take one message for sending; False if another process took it first."""
+    result = session.execute(sa.update(OutgoingMail).where(
+        OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
+        .values(status="sending", attempts=OutgoingMail.attempts + 1))
+    return result.rowcount == 1
+
+
+def finish(session: Session, mail_id: int, now: datetime, error: str | None) -> None:
+    """Mark a claimed message sent, or give it back (failed after MAX_ATTEMPTS)."""
+    mail = session.get(OutgoingMail, mail_id)
+    if error is None:
+        mail.status, mail.sent_at, mail.error = "sent", now, None
+    else:
+        mail.status = "failed" if mail.attempts >= MAX_ATTEMPTS else "pending"
+        mail.error = error[:2000]
+    session.flush()

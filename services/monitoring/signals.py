@@ -1,0 +1,113 @@
+"""Storing findings as signals (idempotent), their life cycle, and who may see them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Signal
+from services.access import SiteAccess
+from services.errors import N_, RuleViolation
+from services.monitoring.findings import Evaluation
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class SyncCounts:
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+    resolved: int = 0
+
+
+def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: datetime,
+         counts: SyncCounts | None = None) -> SyncCounts:
+    """Write the findings of one site: new keys become open signals, known keys are
+    refreshed, and open signals of an evaluated rule and period that were not found again
+    are resolved automatically. Running it twice changes nothing the second time."""
+    counts = counts or SyncCounts()
+    for evaluation in evaluations:
+        existing = {(s.subject, s.period): s for s in session.scalars(
+            sa.select(Signal).where(Signal.site_id == site_id, Signal.rule == evaluation.rule,
+                                    Signal.period.in_(evaluation.periods)))}
+        seen = set()
+        for f in evaluation.findings:
+            key = (f.subject, f.period)
+            seen.add(key)
+            signal = existing.get(key)
+            values = dict(severity=f.severity, audience=f.audience, title=f.title,
+                          explanation=f.explanation, figures=f.figures, link=f.link)
+            if signal is None:
+                session.add(Signal(rule=f.rule, site_id=site_id, subject=f.subject,
+                                   period=f.period, created_at=now, last_seen_at=now,
+                                   **values))
+                counts.created += 1
+                continue
+            changed = any(getattr(signal, k) != v for k, v in values.items())
+            for key_name, value in values.items():
+                setattr(signal, key_name, value)
+            signal.last_seen_at = now
+            if signal.state == "resolved" and signal.resolved_by_id is None:
+                signal.state, signal.resolved_at = "open", None   # the condition is back
+                counts.reopened += 1
+            elif changed:
+                counts.updated += 1
+        for key, signal in existing.items():
+            if key not in seen and signal.state != "resolved":
+                signal.state, signal.resolved_at = "resolved", now
+                signal.resolve_note = "Automatisch opgelost: de situatie is hersteld."
+                counts.resolved += 1
+    session.flush()
+    return counts
+
+
+def acknowledge(session: Session, signal: Signal, *, note: str | None, actor_id: int,
+                now: datetime) -> None:
+    """Someone takes it up: open -> acknowledged, with a note."""
+    if signal.state != "open":
+        raise RuleViolation(N_("Alleen een open signaal kan worden opgepakt."), field="note")
+    signal.state, signal.acknowledged_at, signal.acknowledged_by_id = "acknowledged", now, actor_id
+    signal.acknowledge_note = (note or "").strip() or None
+    session.flush()
+
+
+def resolve(session: Session, signal: Signal, *, note: str | None, actor_id: int,
+            now: datetime) -> None:
+    """Close a signal by hand (it will not reopen in the same period)."""
+    if signal.state == "resolved":
+        raise RuleViolation(N_("Dit signaal is al opgelost."), field="note")
+    if not (note or "").strip():
+        raise RuleViolation(N_("Schrijf kort op hoe het is opgelost."), field="note")
+    signal.state, signal.resolved_at, signal.resolved_by_id = "resolved", now, actor_id
+    signal.resolve_note = note.strip()
+    session.flush()
+
+
+def visible(access: SiteAccess, audience: str) -> bool:
+    """The privacy rules of the registry applied to signals."""
+    if audience == "site":
+        return access.any_role
+    if audience == "management":
+        return access.has("sociaal_beheerder", "kerngroep", "stuurgroep")
+    if audience.startswith("care:"):
+        org_id = int(audience.split(":", 1)[1])
+        return access.has("sociaal_beheerder", "kerngroep", "stuurgroep") or (
+            "begeleider" in access.roles and org_id in access.care_organisation_ids)
+    return access.is_admin
+
+
+def site_signals(session: Session, access: SiteAccess, *, states: tuple[str, ...] = ("open",
+                 "acknowledged"), rule: str | None = None,
+                 severity: str | None = None) -> list[Signal]:
+    """The signals of a site the viewer may see, most severe and newest first."""
+    stmt = sa.select(Signal).where(Signal.site_id == access.site_id, Signal.state.in_(states))
+    if rule:
+        stmt = stmt.where(Signal.rule == rule)
+    if severity:
+        stmt = stmt.where(Signal.severity == severity)
+    found = [s for s in session.scalars(stmt) if visible(access, s.audience)]
+    return sorted(found, key=lambda s: (SEVERITY_ORDER.get(s.severity, 9),
+                                        -s.created_at.timestamp()))

@@ -1,0 +1,86 @@
+"""The monitoring sweep: gather each site's data once and run every rule on it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Candidate, Resident, Site, Unit
+from models.enums import CandidateStatus, Decision, SupportStatus
+from services.imo.placement import latest_decision
+from services.monitoring import rules
+from services.monitoring.findings import ONGOING, Evaluation
+from services.monitoring.signals import SyncCounts, sync
+from services.registry.mix import band_of, site_mix
+from services.registry.mix_rules import assess_mix
+
+#: rule groups that other parts of Noaber add (hours, governance, rooms, association):
+#: each takes (session, site, today) and returns evaluations
+RuleGroup = Callable[[Session, Site, date], list[Evaluation]]
+EXTRA_GROUPS: list[RuleGroup] = []
+
+
+def register(group: RuleGroup) -> RuleGroup:
+    """Add a rule group to the sweep (used as a decorator by the domain packages)."""
+    EXTRA_GROUPS.append(group)
+    return group
+
+
+def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
+    """Mix per site and part, the 12-month trend, and the forecast after placements."""
+    mix = site_mix(session, site, today, months=13)
+    band = band_of(site)
+    dashboard = f"/locaties/{site.id}"
+    found = [rules.mix_finding("site", site.name, mix.whole.assessment, dashboard)]
+    found += [rules.mix_finding(f"part:{p.part_id}", p.name or site.name, p.assessment,
+                                dashboard) for p in mix.parts]
+    trend = rules.mix_trend(site.name, [rules.TrendPoint(p.assessment.begeleid,
+                                                         p.assessment.total)
+                                        for p in mix.history[-13:]],
+                            band.target, band.tolerance, dashboard)
+    pending = [c for c in session.scalars(sa.select(Candidate).where(
+        Candidate.site_id == site.id, Candidate.status == CandidateStatus.BESLUIT_CORPORATIE))
+        if (d := latest_decision(session, c)) is not None and d.decision == Decision.TOEWIJZEN]
+    whole = mix.whole.assessment
+    begeleid = whole.begeleid + sum(c.support_status == SupportStatus.BEGELEID for c in pending)
+    forecast = rules.mix_forecast(site.name, whole,
+                                  assess_mix(begeleid, whole.total + len(pending),
+                                             mix.whole.units, band),
+                                  len(pending), band.target, f"/locaties/{site.id}/imo/")
+    return [Evaluation("mix", (ONGOING,), tuple(f for f in found if f)),
+            Evaluation("mix_trend", (ONGOING,), tuple(f for f in [trend] if f)),
+            Evaluation("mix_forecast", (ONGOING,), tuple(f for f in [forecast] if f))]
+
+
+def contribution_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
+    """The share of current residents who contribute actively (DOMAIN.md rule 2)."""
+    current = sa.and_(Resident.move_in_date <= today,
+                      sa.or_(Resident.move_out_date.is_(None), Resident.move_out_date > today))
+    total, active = session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(Resident.actively_contributes))
+        .select_from(Resident).join(Unit).where(Unit.site_id == site.id, current)).one()
+    finding = rules.active_share(site.name, active, total,
+                                 link=f"/locaties/{site.id}/bewoners/")
+    return [Evaluation("active_share", (ONGOING,), tuple(f for f in [finding] if f))]
+
+
+BUILT_IN: list[RuleGroup] = [mix_evaluations, contribution_evaluations]
+
+
+@dataclass
+class SweepCounts(SyncCounts):
+    sites: int = 0
+
+
+def sweep(session: Session, today: date, now: datetime) -> dict:
+    """Run every rule on every site and store the signals; returns counts for the job log."""
+    counts = SweepCounts()
+    for site in session.scalars(sa.select(Site).order_by(Site.id)):
+        evaluations = [e for group in BUILT_IN + EXTRA_GROUPS
+                       for e in group(session, site, today)]
+        sync(session, site.id, evaluations, now, counts)
+        counts.sites += 1
+    return counts.__dict__.copy()

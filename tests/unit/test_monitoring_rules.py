@@ -1,0 +1,59 @@
+"""Monitoring rules on parametrised cases (pure functions)."""
+from fractions import Fraction
+
+import pytest
+
+from services.monitoring import rules
+from services.registry.mix_rules import assess_mix
+
+THIRD, TOL = Fraction(1, 3), Fraction(1, 20)
+
+
+@pytest.mark.parametrize("begeleid,total,severity", [
+    (24, 72, None), (30, 72, "info"), (34, 72, "warning"), (10, 72, "warning"), (0, 0, None),
+])
+def test_mix_finding(begeleid, total, severity):
+    finding = rules.mix_finding("site", "Het Hofje", assess_mix(begeleid, total, 72), "/x")
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert f"{begeleid} begeleide van {total}" in finding.explanation
+
+
+@pytest.mark.parametrize("shares,expected", [
+    ([(24, 72), (25, 72), (26, 72)], None),                 # small drift
+    ([(24, 72), (28, 72), (31, 72)], "gestegen"),           # 33% -> 43%: away from target
+    ([(34, 72), (30, 72), (24, 72)], None),                 # moving back to the target
+    ([(24, 72), (20, 72), (16, 72)], "gedaald"),            # 33% -> 22%
+    ([(0, 0), (24, 72)], None),                             # not enough data
+])
+def test_mix_trend(shares, expected):
+    points = [rules.TrendPoint(b, t) for b, t in shares]
+    finding = rules.mix_trend("Het Hofje", points, THIRD, TOL, "/x")
+    if expected is None:
+        assert finding is None
+    else:
+        assert expected in finding.title and finding.severity == "info"
+
+
+@pytest.mark.parametrize("now,forecast,pending,fires", [
+    ((24, 70), (26, 72), 2, False),     # 36.1%: still in the band
+    ((26, 70), (28, 72), 2, False),     # 38.9%: a discussion point, not out of band
+    ((30, 70), (33, 72), 3, True),      # 42.9% now (discuss), 45.8% after: out of band
+    ((27, 70), (34, 72), 2, True),      # in the band now, 47.2% after
+    ((33, 70), (33, 72), 2, False),     # out of band, but the placements improve it
+    ((24, 70), (31, 72), 0, False),     # nothing pending
+])
+def test_mix_forecast(now, forecast, pending, fires):
+    result = rules.mix_forecast("Het Hofje", assess_mix(*now, 72), assess_mix(*forecast, 72),
+                                pending, THIRD, "/imo")
+    assert (result is not None) is fires
+    if fires:
+        assert f"{forecast[0]} begeleide van {forecast[1]}" in result.explanation
+
+
+@pytest.mark.parametrize("active,total,side", [
+    (35, 70, None), (49, 70, None), (50, 70, "hoog"), (34, 70, "laag"), (0, 0, None),
+])
+def test_active_share(active, total, side):
+    finding = rules.active_share("Het Hofje", active, total)
+    assert (None if finding is None else side in finding.title and side) == side

@@ -1,0 +1,178 @@
+"""The job wrapper, the job commands, digests over real SMTP, and jobs in separate
+processes: a second scheduler, and a run killed half-way."""
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from app.jobs import run_job
+from models import JobPeriod, JobRun, OutgoingMail, Signal, db
+from services.monitoring import jobs as registry
+from tests.conftest import ROLE_EMAILS, TODAY
+
+ROOT = __file__.rsplit("/tests/", 1)[0]
+
+
+def count(model, *where):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_a_period_runs_once(app, world):
+    first = run_job(app, "monitor", today=TODAY)
+    assert first.outcome == "ok" and first.counts["created"] > 0
+    assert run_job(app, "monitor", today=TODAY) is None
+    with app.app_context():
+        assert count(JobPeriod) == 1
+        created = count(Signal)
+    second_day = run_job(app, "monitor", today=date(2026, 6, 16))
+    assert second_day.outcome == "ok" and second_day.counts["created"] == 0
+    with app.app_context():
+        assert count(Signal) == created
+
+
+def test_a_failing_job_is_recorded_and_stops_nothing(app, world, monkeypatch):
+    def broken(session, today, now, **_):
+        session.add(Signal(rule="x", site_id=world.site, subject="s", period="-",
+                           severity="info", title="half", explanation="half"))
+        session.flush()
+        raise RuntimeError("kapot")
+
+    monkeypatch.setitem(registry.JOBS, "broken", registry.Job("broken", "test", broken))
+    failed = run_job(app, "broken", today=TODAY)
+    assert failed.outcome == "failed" and "RuntimeError: kapot" in failed.error
+    with app.app_context():
+        assert count(Signal, Signal.rule == "x") == 0        # nothing half-written
+        assert count(JobPeriod, JobPeriod.job == "broken") == 0
+    assert run_job(app, "monitor", today=TODAY).outcome == "ok"
+    # the failed period is tried again next time
+    monkeypatch.setitem(registry.JOBS, "broken", registry.Job(
+        "broken", "test", lambda session, today, now, **_: {"fixed": 1}))
+    assert run_job(app, "broken", today=TODAY).outcome == "ok"
+
+
+def test_job_commands(app, runner, world):
+    result = runner.invoke(args=["jobs", "run", "monitor", "--today", "2026-06-15"])
+    assert result.exit_code == 0 and "monitor 2026-06-15: ok" in result.output
+    again = runner.invoke(args=["jobs", "run", "monitor", "--today", "2026-06-15"])
+    assert "al uitgevoerd" in again.output
+    listing = runner.invoke(args=["jobs", "list"])
+    assert "monitor" in listing.output and "digest" in listing.output
+    assert "2026-06-15 ok" in listing.output
+    unknown = runner.invoke(args=["jobs", "run", "bestaat-niet"])
+    assert unknown.exit_code != 0 and "Onbekende taak" in unknown.output
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos[0], envelope.content.decode("utf8",
+                                                                            "replace")))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    old = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_PORT", "MAIL_SERVER")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox, controller.port
+    app.config.update(old)
+    controller.stop()
+
+
+def test_digests_respect_roles_and_are_sent_once(app, world, smtp):
+    inbox, _port = smtp
+    run_job(app, "monitor", today=TODAY)
+    with app.app_context():   # a care organisation's signal, for De Linde only
+        db.session.add(Signal(rule="care_contribution", site_id=world.site,
+                              subject=f"org:{world.orgs['linde']}", period="2026-05",
+                              severity="warning", audience=f"care:{world.orgs['linde']}",
+                              title="10%-inzet Zorggroep De Linde onder de norm",
+                              explanation="4 van 12 uur"))
+        db.session.commit()
+    digest = run_job(app, "digest", today=TODAY)
+    assert digest.outcome == "ok"
+    mails = dict(inbox.messages)
+    assert ROLE_EMAILS["none"] not in mails            # no role: nothing to see
+    assert "Mix Het Hofje" in mails[ROLE_EMAILS["bestuur"]]
+    assert "10%-inzet" not in mails[ROLE_EMAILS["bestuur"]]
+    assert "10%-inzet" in mails[ROLE_EMAILS["begeleider"]]
+    assert "10%-inzet" in mails[ROLE_EMAILS["sociaal_beheerder"]]
+    assert "De Overkant" not in mails[ROLE_EMAILS["bestuur"]]
+    sent = len(inbox.messages)
+    assert run_job(app, "digest", today=TODAY) is None
+    assert len(inbox.messages) == sent
+    with app.app_context():
+        assert count(OutgoingMail, OutgoingMail.status == "sent") == sent
+
+
+def _start(database_url, job, pause, port=None):
+    args = [sys.executable, "-m", "tests.support.job_process", database_url, job,
+            TODAY.isoformat(), str(pause)] + ([str(port)] if port else [])
+    return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _wait_for(process, word, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if word in line:
+            return line
+        if not line and process.poll() is not None:
+            raise AssertionError(process.stderr.read())
+    raise AssertionError(f"no {word!r} from the job process")
+
+
+def test_two_schedulers_run_a_period_once(app, world, database_url, smtp):
+    inbox, port = smtp
+    first = _start(database_url, "monitor", pause=2)
+    _wait_for(first, "working")
+    second = _start(database_url, "monitor", pause=0)
+    outcomes = sorted(_wait_for(p, "outcome").split()[1] for p in (first, second))
+    for p in (first, second):
+        p.wait(timeout=30)
+    assert outcomes in (["ok", "skipped"], ["already-done", "ok"])
+    with app.app_context():
+        assert count(JobPeriod) == 1
+        per_key = db.session.execute(sa.select(Signal.rule, Signal.site_id, Signal.subject,
+                                               sa.func.count()).group_by(
+            Signal.rule, Signal.site_id, Signal.subject)).all()
+        assert per_key and all(n == 1 for *_key, n in per_key)
+    # the digest from two processes at once: every person gets one e-mail
+    digests = [_start(database_url, "digest", pause=1, port=port),
+               _start(database_url, "digest", pause=0, port=port)]
+    for p in digests:
+        _wait_for(p, "outcome")
+        p.wait(timeout=30)
+    recipients = [to for to, _body in inbox.messages]
+    assert recipients and len(recipients) == len(set(recipients))
+
+
+def test_a_killed_run_leaves_nothing_and_is_caught_up(app, world, database_url):
+    process = _start(database_url, "monitor", pause=60)
+    _wait_for(process, "working")        # the signals are written, not committed
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    with app.app_context():
+        assert count(Signal) == 0 and count(JobPeriod) == 0
+        interrupted = db.session.scalar(sa.select(JobRun))
+        assert interrupted.outcome == "running" and interrupted.finished_at is None
+    caught_up = run_job(app, "monitor", today=TODAY)
+    assert caught_up.outcome == "ok" and caught_up.counts["created"] > 0
