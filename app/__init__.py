@@ -64,13 +64,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.hours.routes import bp as hours_bp
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
     from app.monitoring.routes import bp as monitoring_bp
     from app.residents.routes import bp as residents_bp
     from app.sites.routes import bp as sites_bp
 
-    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp):
+    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp):
         app.register_blueprint(blueprint)
 
 
