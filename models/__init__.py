@@ -1,7 +1,12 @@
 """Typed SQLAlchemy models. ``db`` lives in :mod:`models.base`."""
+from models.alv import AlvAttendance, AlvPresence, AlvSettings, Motion
 from models.audit import AppendOnlyError, AuditEvent
 from models.base import UTCDateTime, db, utcnow
 from models.enums import OrgKind, Role, SupportStatus
+from models.governance import (ActionItem, ActionNote, ActionStatus, Body, BodyDecision,
+                               BodyKind, BodyMember, Escalation, Invitation, KeptRecordError,
+                               Meeting, MeetingAddendum, MeetingItem, MeetingStatus,
+                               MemberRole)
 from models.hours import (ActivityType, ClosedMonthError, CoachNormOverride, HourCategory,
                           HourEntry, MonthClosure, NormOverrideKind, SiteHourSettings)
 from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEvent,
@@ -12,8 +17,15 @@ from models.organisation import Organisation
 from models.resident import Resident, SupportPeriod
 from models.site import Site, SitePart, Unit
 from models.user import Membership, User
+from models.workplan import (AgreementKind, AgreementParty, CollaborationAgreement,
+                             Ingredient, Progress, WorkPlan, WorkPlanAction, WorkPlanGoal)
 
 __all__ = [
+    "ActionItem", "ActionNote", "ActionStatus", "AgreementKind", "AgreementParty",
+    "AlvAttendance", "AlvPresence", "AlvSettings", "Body", "BodyDecision", "BodyKind",
+    "BodyMember", "CollaborationAgreement", "Escalation", "Ingredient", "Invitation",
+    "KeptRecordError", "Meeting", "MeetingAddendum", "MeetingItem", "MeetingStatus",
+    "MemberRole", "Motion", "Progress", "WorkPlan", "WorkPlanAction", "WorkPlanGoal",
     "JobPeriod", "JobRun", "OutgoingMail", "Signal",
     "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
     "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
