@@ -1,0 +1,1 @@
+"""Governance: bodies, meetings, decisions, action items, escalation, ALV, work plan, agreements."""

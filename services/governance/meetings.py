@@ -1,0 +1,211 @@
+"""A body's meetings: plan one (members invited, open business carried over), keep the
+attendance and the minutes per agenda item, lock the minutes once approved (at the next
+meeting), and add addenda afterwards.
+
+Carry-over: an agenda item that is neither handled (afgehandeld) nor escalated moves to
+the body's next meeting as a new item pointing back to it; so do, on the next open
+meeting of the receiving body, items escalated to it and the outcomes of escalations it
+raised. This happens when a meeting is planned, when the previous meeting's minutes are
+locked, and when an escalation is raised or answered. Open action items of earlier
+meetings are shown on every next meeting (services/governance/actions.py).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import (Body, BodyKind, Escalation, Invitation, Meeting, MeetingAddendum,
+                    MeetingItem, MeetingStatus)
+from models.enums import Presence
+from services import audit
+from services.errors import N_, RuleViolation
+from services.governance import actions, alv
+from services.governance.bodies import active_members, site_id_of, sync_role_members
+from services.governance.localtime import local_day
+from services.governance.schedule import (following_meeting, next_open_meeting,
+                                          previous_meeting, require_open)
+
+OUTCOME_PREFIX = "Terugkoppeling: "
+
+
+def _check_time(starts_at: datetime | None, duration_minutes: int | None) -> None:
+    if starts_at is None or starts_at.tzinfo is None:
+        raise RuleViolation(N_("Vul een geldige datum en tijd in."), field="starts_on")
+    if duration_minutes is None or not 15 <= duration_minutes <= 720:
+        raise RuleViolation(N_("Een vergadering duurt 15 tot 720 minuten."),
+                            field="duration_minutes")
+
+
+def create_meeting(session: Session, body: Body, *, starts_at: datetime,
+                   duration_minutes: int | None, place: str | None, today: date,
+                   actor_id: int | None) -> Meeting:
+    """Plan a meeting: seats are brought in step with the site roles, the members are
+    invited, open business is carried over; an ALV gets its list of member households."""
+    _check_time(starts_at, duration_minutes)
+    sync_role_members(session, body, today=today, actor_id=actor_id)
+    meeting = Meeting(body=body, starts_at=starts_at, duration_minutes=duration_minutes,
+                      place=(place or "").strip() or None, status=MeetingStatus.GEPLAND,
+                      created_by_id=actor_id)
+    session.add(meeting)
+    session.flush()
+    for member in active_members(body, local_day(starts_at)):
+        meeting.invitations.append(Invitation(member_id=member.id))
+    if body.kind == BodyKind.ALV:
+        alv.fill_attendance_list(session, meeting)
+    pull_pending(session, meeting)
+    audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
+                 action="create", site_id=site_id_of(body),
+                 changes={"body": body.id, "starts_at": starts_at.isoformat()})
+    return meeting
+
+
+def update_meeting(session: Session, meeting: Meeting, *, starts_at: datetime,
+                   duration_minutes: int | None, place: str | None, status: str,
+                   actor_id: int | None) -> Meeting:
+    """Move a meeting, change its place, or call it off (the invitation's sequence goes
+    up so calendars replace the old one)."""
+    require_open(meeting)
+    _check_time(starts_at, duration_minutes)
+    if status not in set(MeetingStatus):
+        raise RuleViolation(N_("Kies gepland of afgelast."), field="status")
+    values = {"starts_at": starts_at, "duration_minutes": duration_minutes,
+              "place": (place or "").strip() or None, "status": status}
+    changes = audit.changes_between(meeting, values)
+    if changes:
+        for key, value in values.items():
+            setattr(meeting, key, value)
+        meeting.sequence += 1
+        session.flush()
+        audit.record(session, actor_id=actor_id, entity_type="gov_meeting",
+                     entity_id=meeting.id, action="update", site_id=site_id_of(meeting.body),
+                     changes=changes)
+    return meeting
+
+
+def _append(meeting: Meeting, title: str, **links) -> MeetingItem:
+    position = max((i.position for i in meeting.items), default=0) + 1
+    item = MeetingItem(position=position, title=title[:200], **links)
+    meeting.items.append(item)
+    return item
+
+
+def pull_pending(session: Session, meeting: Meeting) -> int:
+    """Bring onto this meeting's agenda what is waiting for it: the open items of the
+    previous meeting, escalations to this body and outcomes of escalations it raised
+    that are on no agenda yet. Returns how many items were added."""
+    if meeting.locked_at is not None or meeting.status != MeetingStatus.GEPLAND:
+        return 0
+    added, day = 0, local_day(meeting.starts_at)
+    previous = previous_meeting(session, meeting)
+    if previous is not None:
+        carried = set(session.scalars(sa.select(MeetingItem.carried_over_from_id).where(
+            MeetingItem.carried_over_from_id.in_([i.id for i in previous.items]))))
+        for item in previous.items:
+            if not item.handled and item.escalation_id is None and item.id not in carried:
+                _append(meeting, item.title, carried_over_from=item,
+                        escalated_from_id=item.escalated_from_id,
+                        outcome_of_id=item.outcome_of_id)
+                added += 1
+    placed = sa.select(MeetingItem.escalated_from_id).where(
+        MeetingItem.escalated_from_id.is_not(None))
+    for escalation in session.scalars(sa.select(Escalation).where(
+            Escalation.to_body_id == meeting.body_id, Escalation.raised_on <= day,
+            Escalation.id.not_in(placed))
+            .order_by(Escalation.id)):
+        _append(meeting, escalation.title, escalated_from=escalation)
+        added += 1
+    reported = sa.select(MeetingItem.outcome_of_id).where(MeetingItem.outcome_of_id.is_not(None))
+    for escalation in session.scalars(sa.select(Escalation).where(
+            Escalation.from_body_id == meeting.body_id, Escalation.outcome_on <= day,
+            Escalation.id.not_in(reported)).order_by(Escalation.id)):
+        _append(meeting, OUTCOME_PREFIX + escalation.title, outcome_of=escalation)
+        added += 1
+    session.flush()
+    return added
+
+
+def pull_into_next(session: Session, body_id: int, today: date) -> Meeting | None:
+    """Bring waiting business onto the body's next open meeting, if one is planned."""
+    meeting = next_open_meeting(session, body_id, today)
+    if meeting is not None:
+        pull_pending(session, meeting)
+    return meeting
+
+
+def record_attendance(session: Session, meeting: Meeting, presence: dict[int, str | None], *,
+                      actor_id: int | None) -> None:
+    """Presence per invitation (aanwezig / afwezig met bericht / afwezig, or unknown)."""
+    require_open(meeting)
+    for invitation in meeting.invitations:
+        value = presence.get(invitation.id, invitation.presence) or None
+        if value is not None and value not in set(Presence):
+            raise RuleViolation(N_("Kies aanwezig, afwezig met bericht of afwezig."))
+        invitation.presence = value
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
+                 action="attendance", site_id=site_id_of(meeting.body),
+                 changes={str(i.member_id): i.presence for i in meeting.invitations})
+
+
+def save_minutes(session: Session, meeting: Meeting, minutes: dict[int, str | None],
+                 handled: set[int], *, actor_id: int | None) -> None:
+    """The minutes per agenda item (item id -> text) and which items are handled."""
+    require_open(meeting)
+    for item in meeting.items:
+        if item.id in minutes:
+            item.minutes = (minutes[item.id] or "").strip() or None
+        item.handled = item.id in handled
+    session.flush()
+
+
+def add_item(session: Session, meeting: Meeting, title: str, *,
+             actor_id: int | None) -> MeetingItem:
+    """Add a point to the agenda by hand, after the last one."""
+    require_open(meeting)
+    title = (title or "").strip()
+    if not title:
+        raise RuleViolation(N_("Vul een onderwerp in."), field="title")
+    item = _append(meeting, title)
+    session.flush()
+    return item
+
+
+def lock_minutes(session: Session, meeting: Meeting, *, now: datetime,
+                 actor_id: int | None) -> None:
+    """Finalise the minutes (after approval, normally at the next meeting): from now on
+    they are read-only; the action items it took over and an ALV's attendance are frozen
+    as they stood, and its open items move to the next meeting if that is planned."""
+    require_open(meeting)
+    if meeting.starts_at > now:
+        raise RuleViolation(N_("Deze vergadering moet nog plaatsvinden; er is nog geen "
+                               "verslag om vast te stellen."))
+    snapshot = {"actions": actions.snapshot(actions.carried_actions(session, meeting))}
+    if meeting.body.kind == BodyKind.ALV:
+        snapshot["alv"] = alv.summary(alv.attendance_list(session, meeting.id))
+    meeting.snapshot = snapshot
+    meeting.locked_at, meeting.locked_by_id = now, actor_id
+    session.flush()
+    following = following_meeting(session, meeting)
+    if following is not None:
+        pull_pending(session, following)
+    audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
+                 action="lock", site_id=site_id_of(meeting.body))
+
+
+def add_addendum(session: Session, meeting: Meeting, text: str, *,
+                 actor_id: int | None) -> MeetingAddendum:
+    """A correction to locked minutes."""
+    if meeting.locked_at is None:
+        raise RuleViolation(N_("Het verslag is nog niet vastgesteld; pas het verslag zelf "
+                               "aan."), field="text")
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolation(N_("Vul de tekst van het addendum in."), field="text")
+    addendum = MeetingAddendum(text=text, created_by_id=actor_id)
+    meeting.addenda.append(addendum)
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
+                 action="addendum", site_id=site_id_of(meeting.body))
+    return addendum

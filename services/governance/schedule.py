@@ -1,0 +1,53 @@
+"""The order of a body's meetings, and the rule that locked minutes stay as they are."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import Meeting, MeetingStatus
+from services.errors import N_, RuleViolation
+from services.governance.localtime import day_start, local_day
+
+
+def require_open(meeting: Meeting) -> None:
+    if meeting.locked_at is not None:
+        raise RuleViolation(N_("Het verslag is vastgesteld; voeg een addendum toe."))
+
+
+def meetings_of_body(session: Session, body_id: int) -> list[Meeting]:
+    """Newest first."""
+    return list(session.scalars(sa.select(Meeting).where(Meeting.body_id == body_id)
+                                .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
+
+
+def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    """The body's meeting before this one (called off or not)."""
+    return session.scalar(sa.select(Meeting).where(
+        Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
+        Meeting.starts_at <= meeting.starts_at)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
+
+
+def following_meeting(session: Session, meeting: Meeting) -> Meeting | None:
+    return session.scalar(sa.select(Meeting).where(
+        Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
+        Meeting.starts_at >= meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+
+
+def next_open_meeting(session: Session, body_id: int, today: date) -> Meeting | None:
+    """The body's next planned meeting from today on whose minutes are still open: where
+    carried-over, escalated and reported-back items go."""
+    return session.scalar(sa.select(Meeting).where(
+        Meeting.body_id == body_id, Meeting.status == MeetingStatus.GEPLAND,
+        Meeting.locked_at.is_(None), Meeting.starts_at >= day_start(today))
+        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+
+
+def meeting_days(session: Session, body_id: int) -> list[date]:
+    """The local dates of the body's meetings that were not called off (for the cadence)."""
+    return [local_day(starts) for starts in session.scalars(
+        sa.select(Meeting.starts_at).where(Meeting.body_id == body_id,
+                                           Meeting.status != MeetingStatus.AFGELAST))]
