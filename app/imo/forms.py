@@ -2,7 +2,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, EmailField, IntegerField,
                      RadioField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange,
+                                Optional)
 
 from app.forms import blank_to_none
 from app.residents.forms import DATE_MESSAGE
@@ -27,7 +28,7 @@ class CandidateForm(FlaskForm):
                         validators=[Optional(), Length(max=40)])
     date_of_birth = DateField(_l("Geboortedatum"), validators=[Optional()])
     household_size = IntegerField(_l("Aantal personen in het huishouden"), default=1,
-                                  validators=[DataRequired(message=_l("Vul een aantal in.")),
+                                  validators=[InputRequired(message=_l("Vul een aantal in.")),
                                               NumberRange(min=1, max=20, message=_l(
                                                   "Een huishouden telt 1 tot 20 personen."))])
     registered_on = DateField(_l("Aangemeld op"), validators=[

@@ -94,10 +94,10 @@ def candidate(site, access, candidate_id: int):
     candidate = candidate_or_404(site, candidate_id)
     candidate_service.record_view(db.session, candidate, current_user.id)
     db.session.commit()
-    status_form = CandidateStatusForm(formdata=None)
+    status_form = CandidateStatusForm(formdata=None, prefix="status")
     _status_choices(status_form, candidate)
     status_form.on.data = today()
-    fact_form = FactForm(formdata=None)
+    fact_form = FactForm(formdata=None, prefix="fact")
     fact_form.on.data = today()
     return render_template(
         "imo/candidate.html", site=site, access=access, candidate=candidate,
@@ -112,6 +112,9 @@ def edit_candidate(site, access, candidate_id: int):
     candidate = candidate_or_404(site, candidate_id)
     if not _may_edit(access, candidate):
         abort(403)
+    if request.method == "GET":  # the form shows the whole dossier: a read
+        candidate_service.record_view(db.session, candidate, current_user.id)
+        db.session.commit()
     form = _candidate_form(candidate)
 
     def save():
@@ -147,7 +150,7 @@ def add_fact(site, access, candidate_id: int):
     candidate = candidate_or_404(site, candidate_id)
     if not _may_edit(access, candidate):
         abort(403)
-    form = FactForm()
+    form = FactForm(prefix="fact")
     return _post_and_back(site, candidate, form, lambda: candidate_service.add_fact(
         db.session, candidate, kind=form.kind.data, on=form.on.data, note=form.note.data,
         actor_id=current_user.id, today=today()), _("Vastgelegd."))
@@ -166,7 +169,7 @@ def _status_choices(form: CandidateStatusForm, candidate: Candidate) -> None:
 @site_view(CHAIR)
 def candidate_status(site, access, candidate_id: int):
     candidate = candidate_or_404(site, candidate_id)
-    form = CandidateStatusForm()
+    form = CandidateStatusForm(prefix="status")
     _status_choices(form, candidate)
     return _post_and_back(site, candidate, form, lambda: candidate_service.set_status(
         db.session, candidate, form.status.data, on=form.on.data,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Candidate, Resident, Site, Unit
 from models.enums import CandidateStatus, Decision, SupportStatus
+from services.hours.monitoring import hour_evaluations
 from services.imo.placement import latest_decision
 from services.monitoring import rules
 from services.monitoring.findings import ONGOING, Evaluation
@@ -17,16 +18,8 @@ from services.monitoring.signals import SyncCounts, sync
 from services.registry.mix import band_of, site_mix
 from services.registry.mix_rules import assess_mix
 
-#: rule groups that other parts of Noaber add (hours, governance, rooms, association):
-#: each takes (session, site, today) and returns evaluations
+#: a rule group takes (session, site, today) and returns evaluations
 RuleGroup = Callable[[Session, Site, date], list[Evaluation]]
-EXTRA_GROUPS: list[RuleGroup] = []
-
-
-def register(group: RuleGroup) -> RuleGroup:
-    """Add a rule group to the sweep (used as a decorator by the domain packages)."""
-    EXTRA_GROUPS.append(group)
-    return group
 
 
 def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
@@ -67,7 +60,7 @@ def contribution_evaluations(session: Session, site: Site, today: date) -> list[
     return [Evaluation("active_share", (ONGOING,), tuple(f for f in [finding] if f))]
 
 
-BUILT_IN: list[RuleGroup] = [mix_evaluations, contribution_evaluations]
+RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations]
 
 
 @dataclass
@@ -79,7 +72,7 @@ def sweep(session: Session, today: date, now: datetime) -> dict:
     """Run every rule on every site and store the signals; returns counts for the job log."""
     counts = SweepCounts()
     for site in session.scalars(sa.select(Site).order_by(Site.id)):
-        evaluations = [e for group in BUILT_IN + EXTRA_GROUPS
+        evaluations = [e for group in RULE_GROUPS
                        for e in group(session, site, today)]
         sync(session, site.id, evaluations, now, counts)
         counts.sites += 1

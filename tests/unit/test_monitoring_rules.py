@@ -57,3 +57,52 @@ def test_mix_forecast(now, forecast, pending, fires):
 def test_active_share(active, total, side):
     finding = rules.active_share("Het Hofje", active, total)
     assert (None if finding is None else side in finding.title and side) == side
+
+
+# --- hours -------------------------------------------------------------------------------
+from datetime import date  # noqa: E402
+
+from services.hours import monitoring as hours_rules  # noqa: E402
+from services.hours.norms import Band  # noqa: E402
+
+F = Fraction
+
+
+@pytest.mark.parametrize("short,long,severity", [
+    ((F(32), Band.of(32)), (F(104), Band.of(104)), None),          # on the norm
+    ((F(24), Band.of(32)), (F(100), Band.of(104)), "info"),        # a short dip
+    ((F(24), Band.of(32)), (F(80), Band.of(104)), "warning"),      # 13 weeks under
+    ((F(40), Band.of(16, 24)), (F(60), Band.of(52, 78)), "info"),  # 4 weeks over the band
+    ((F(0), None), (F(0), None), None),                            # no norm: own norm missing
+])
+def test_coach_finding(short, long, severity):
+    finding = hours_rules.coach_finding("Het Hofje", short, long, "/r")
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert finding.audience == "management"
+
+
+@pytest.mark.parametrize("today,year", [
+    (date(2025, 11, 1), 1),      # year 1 ends on 2025-12-01, 30 days ahead
+    (date(2025, 9, 1), None),    # more than 60 days ahead
+    (date(2027, 10, 15), 3),     # year 3 ends on 2027-12-01
+    (date(2026, 11, 1), None),   # end of year 2: no decision point
+])
+def test_phase_change(today, year):
+    finding = hours_rules.phase_change("Het Hofje", date(2024, 12, 1), today, "/r")
+    assert (finding.subject if finding else None) == (f"year:{year}" if year else None)
+
+
+@pytest.mark.parametrize("actual,norm,under_only,severity", [
+    (F(12), Band.of(12), True, None),
+    (F(4), Band.of(12), True, "warning"),        # the seed's 12 h/week, only 4 logged
+    (F(20), Band.of(12), True, None),            # more than 10% is no problem
+    (F(20), Band.of(12), False, "info"),         # management over the band: to discuss
+    (F(0), None, False, None),
+])
+def test_month_finding(actual, norm, under_only, severity):
+    finding = hours_rules.month_finding("care_contribution", "org:1", "10%-inzet", actual, norm,
+                                        "care:1", "/r", date(2026, 5, 1), under_only)
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert finding.period == "2026-05"
