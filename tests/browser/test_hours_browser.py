@@ -7,6 +7,7 @@ The demo "Het Hofje" seeded with today = 2026-06-15 started 2024-04-15: project 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from tests.browser.conftest import PHONE, log_in
 from tests.conftest import PASSWORD, TODAY
 
 pytestmark = pytest.mark.browser
+WEEK_24 = (date(2026, 6, 8), date(2026, 6, 14))
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def demo_site(app) -> int:
     return site_id
 
 
-def coach_quarters(app, start: str, end: str) -> int:
+def coach_quarters(app, start: date, end: date) -> int:
     with app.app_context():
         try:
             return db.session.scalar(
@@ -50,7 +52,7 @@ def dutch(quarters: int) -> str:
 def test_coach_logs_a_week_on_a_phone(new_page, app, demo_site):
     page = new_page(viewport=PHONE)
     log_in(page, "communitycoach")
-    before = coach_quarters(app, "2026-06-08", "2026-06-14")
+    before = coach_quarters(app, WEEK_24[0], WEEK_24[1])
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Uren").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Uren schrijven")
@@ -70,7 +72,7 @@ def test_coach_logs_a_week_on_a_phone(new_page, app, demo_site):
 
     expect(page.get_by_role("status")).to_have_text("4 regels zijn opgeslagen.")
     after = before + 8 + 6 + 7 + 3
-    assert coach_quarters(app, "2026-06-08", "2026-06-14") == after
+    assert coach_quarters(app, WEEK_24[0], WEEK_24[1]) == after
     expect(page.get_by_text(f"Deze week geschreven: {dutch(after)} uur.")).to_be_visible()
 
     page.get_by_role("navigation", name="Urenmenu").get_by_role("link", name="Rapport").click()
