@@ -12,6 +12,7 @@ from app.forms import blank_to_none
 from app.sites.forms import optional_int
 
 DATE_MESSAGE = _l("Vul een geldige datum in.")
+PHONE_NUMBER = {"inputmode": "decimal", "autocomplete": "off"}  # a number keypad on phones
 DURATION_MESSAGE = _l("Vul de duur in hele kwartieren in, bijvoorbeeld 1,5 of 1:45.")
 
 
@@ -69,7 +70,7 @@ def _activity():
 
 class EntryForm(FlaskForm):
     work_date = DateField(_l("Datum"), validators=[DataRequired(message=DATE_MESSAGE)])
-    duration = DurationField(_l("Duur in uren"), validators=[
+    duration = DurationField(_l("Duur in uren"), render_kw=PHONE_NUMBER, validators=[
         InputRequired(message=_l("Vul de duur in."))])
     category = _category()
     organisation_id = _organisation()

@@ -53,6 +53,7 @@ def test_quick_form_defaults(login_as, world, ids):
         as_text=True)
     assert selected(coach, "category") == "communitycoach"
     assert selected(coach, "activity_type") == "activiteit"  # the last one logged
+    assert 'aria-describedby="duration-hint"' in coach  # the quarter-hour hint
 
 
 def test_week_saves_all_rows_or_none(app, login_as, world, ids):
