@@ -64,6 +64,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.governance import (alv_routes, meeting_routes as governance_meetings,  # noqa: F401
+                                plan_routes)  # (add their pages to governance_bp)
+    from app.governance.routes import bp as governance_bp
     from app.hours.routes import bp as hours_bp
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
@@ -71,7 +74,8 @@ def register_blueprints(app: Flask) -> None:
     from app.residents.routes import bp as residents_bp
     from app.sites.routes import bp as sites_bp
 
-    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp):
+    for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
+                      governance_bp):
         app.register_blueprint(blueprint)
 
 

@@ -136,3 +136,29 @@ class SiteAccess:
         """A care organisation's 10% report (aggregates only)."""
         return self.sees_full_hour_report or (
             Role.BEGELEIDER in self.roles and care_organisation_id in self.care_organisation_ids)
+
+    # --- governance (bodies, meetings, decisions, action items, work plan) ----------
+    # Seats in a body are records (services/governance/bodies.py maps site roles onto
+    # them); the views pass the user's seat to these rules as plain values.
+
+    @property
+    def can_manage_bodies(self) -> bool:
+        """Create bodies and change their seats, the ALV settings, the work plan and the
+        agreements; run every body's meetings: the sociaal_beheerder (and admins)."""
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    def sees_body(self, kind: str, is_member: bool, member_of: frozenset[str]) -> bool:
+        """A body's meetings, minutes, decisions and action items: its members and the
+        managers; members of the stuurgroep also read the kerngroep's."""
+        return self.can_manage_bodies or is_member or (
+            kind == "kerngroep" and "stuurgroep" in member_of)
+
+    def runs_body(self, role_in_body: str | None) -> bool:
+        """Plans the body's meetings and keeps its minutes, decisions, action items and
+        escalations: the managers and the body's chair or secretary."""
+        return self.can_manage_bodies or role_in_body in ("voorzitter", "secretaris")
+
+    @property
+    def sees_agreements(self) -> bool:
+        """The collaboration agreements with the parties' contributions."""
+        return self.has(Role.SOCIAAL_BEHEERDER, Role.KERNGROEP, Role.STUURGROEP)

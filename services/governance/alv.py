@@ -46,10 +46,15 @@ class VoteResult:
         return self.quorum_met and self.majority_met
 
 
+def quorum_needed(members: int, quorum_percent: int) -> int:
+    """Households present or represented that make the quorum (pure)."""
+    return ceil(members * quorum_percent / 100)
+
+
 def assess_vote(*, members: int, present: int, represented: int, votes_for: int,
                 votes_against: int, quorum_percent: int, two_thirds: bool) -> VoteResult:
     """Whether the quorum and the majority are met (pure)."""
-    needed = ceil(members * quorum_percent / 100)
+    needed = quorum_needed(members, quorum_percent)
     cast = votes_for + votes_against
     if two_thirds:
         majority = cast > 0 and votes_for * 3 >= cast * 2

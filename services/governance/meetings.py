@@ -172,13 +172,13 @@ def add_item(session: Session, meeting: Meeting, title: str, *,
     return item
 
 
-def lock_minutes(session: Session, meeting: Meeting, *, now: datetime,
+def lock_minutes(session: Session, meeting: Meeting, *, now: datetime, today: date,
                  actor_id: int | None) -> None:
     """Finalise the minutes (after approval, normally at the next meeting): from now on
     they are read-only; the action items it took over and an ALV's attendance are frozen
     as they stood, and its open items move to the next meeting if that is planned."""
     require_open(meeting)
-    if meeting.starts_at > now:
+    if local_day(meeting.starts_at) > today:
         raise RuleViolation(N_("Deze vergadering moet nog plaatsvinden; er is nog geen "
                                "verslag om vast te stellen."))
     snapshot = {"actions": actions.snapshot(actions.carried_actions(session, meeting))}

@@ -102,7 +102,7 @@ def test_open_items_and_action_items_carry_over(session, w):
     assert third.items[0].carried_over_from_id == second.items[0].id
     assert [a.id for a in actions.carried_actions(session, third)] == [kept.id]
     # locking the first meeting later does not carry anything twice
-    meetings.lock_minutes(session, first, now=NOW, actor_id=None)
+    meetings.lock_minutes(session, first, now=NOW, today=TODAY, actor_id=None)
     assert titles(second) == ["Budget ontmoetingsruimte"]
     view = agenda.build(session, second)
     assert view.items[0].carried_from == date(2026, 3, 10)
@@ -202,19 +202,20 @@ def test_lock_and_addenda(session, w):
     kg = body(session, w, "kerngroep")
     future = meet(session, kg, date(2026, 7, 1))
     with pytest.raises(RuleViolation):
-        meetings.lock_minutes(session, future, now=NOW, actor_id=None)
+        meetings.lock_minutes(session, future, now=NOW, today=TODAY, actor_id=None)
     m = meet(session, kg, date(2026, 6, 2))
     item = meetings.add_item(session, m, "Jaarverslag", actor_id=None)
     with pytest.raises(RuleViolation):   # addenda only to locked minutes
         meetings.add_addendum(session, m, "Correctie", actor_id=None)
     meetings.save_minutes(session, m, {item.id: "Besproken."}, set(), actor_id=None)
-    meetings.lock_minutes(session, m, now=NOW, actor_id=None)
+    meetings.lock_minutes(session, m, now=NOW, today=TODAY, actor_id=None)
     for change in (lambda: meetings.save_minutes(session, m, {item.id: "Anders"}, set(),
                                                  actor_id=None),
                    lambda: meetings.add_item(session, m, "Nog iets", actor_id=None),
                    lambda: decisions.record_decision(session, kg, text="Te laat", meeting=m,
                                                      actor_id=None),
-                   lambda: meetings.lock_minutes(session, m, now=NOW, actor_id=None)):
+                   lambda: meetings.lock_minutes(session, m, now=NOW, today=TODAY,
+                                                 actor_id=None)):
         with pytest.raises(RuleViolation):
             change()
     assert item.minutes == "Besproken."

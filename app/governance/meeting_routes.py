@@ -1,0 +1,328 @@
+"""A body's meeting: plan or move it, the meeting page with its agenda, attendance,
+minutes, decisions, action items, escalations, locking and addenda; print view, PDF and
+the .ics invitation. Every form on the meeting page is saved all or nothing; on an error
+the page comes back with the message next to the field (status 422)."""
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from flask import abort, current_app, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.clock import today
+from app.forms import save_or_render
+from app.governance.forms import (ActionForm, DecisionForm, EditMeetingForm, EscalateForm,
+                                  ItemForm, MeetingForm, OutcomeForm, PostForm, TextForm)
+from app.governance.routes import S, body_view, bp
+from app.filters import label
+from models import BodyKind, Meeting, MeetingItem, db, utcnow
+from services.governance import actions, agenda, alv, decisions, escalation, ics, meetings
+from services.governance.bodies import member_choices
+from services.governance.localtime import AMSTERDAM, local_instant
+from services.governance.schedule import meetings_of_body
+
+M = S + "/<int:body_id>/vergaderingen"
+MINUTES_MAX = 20000
+
+
+def meeting_or_404(body, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.body_id != body.id:
+        abort(404)
+    return meeting
+
+
+def item_or_404(meeting, item_id: int) -> MeetingItem:
+    item = db.session.get(MeetingItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def to_meeting(site, meeting) -> str:
+    return url_for("governance.meeting", site_id=site.id, body_id=meeting.body_id,
+                   meeting_id=meeting.id)
+
+
+def _starts_at(form: MeetingForm):
+    return local_instant(form.starts_on.data, form.starts_time.data)
+
+
+@bp.route(M + "/nieuw", methods=["GET", "POST"])
+@body_view("runs")
+def new_meeting(site, access, body, rights):
+    form = MeetingForm()
+    if request.method == "GET":
+        last = next(iter(meetings_of_body(db.session, body.id)), None)
+        form.starts_on.data = today() + timedelta(days=14)
+        form.starts_time.data = time(19, 30)
+        form.place.data = last.place if last else None
+    return save_or_render(
+        form, lambda: meetings.create_meeting(
+            db.session, body, starts_at=_starts_at(form),
+            duration_minutes=form.duration_minutes.data, place=form.place.data, today=today(),
+            actor_id=current_user.id),
+        success=lambda m: _("De vergadering is gepland; openstaande punten staan op de "
+                            "agenda."),
+        next_url=lambda m: to_meeting(site, m), template="governance/meeting_form.html",
+        site=site, body=body, meeting=None)
+
+
+@bp.route(M + "/<int:meeting_id>/bewerken", methods=["GET", "POST"])
+@body_view("runs")
+def edit_meeting(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    form = EditMeetingForm(obj=meeting)
+    if request.method == "GET":
+        local = meeting.starts_at.astimezone(AMSTERDAM)
+        form.starts_on.data, form.starts_time.data = local.date(), local.time()
+    return save_or_render(
+        form, lambda: meetings.update_meeting(
+            db.session, meeting, starts_at=_starts_at(form),
+            duration_minutes=form.duration_minutes.data, place=form.place.data,
+            status=form.status.data, actor_id=current_user.id),
+        success=lambda m: _("De vergadering is gewijzigd."),
+        next_url=lambda m: to_meeting(site, m), template="governance/meeting_form.html",
+        site=site, body=body, meeting=meeting)
+
+
+def _forms(view: agenda.MeetingView, posted: dict) -> dict:
+    """The forms of the meeting page: blank, except the one just posted."""
+    def blank(key, cls, **kwargs):
+        return posted.get(key) or cls(formdata=None, **kwargs)
+
+    forms = {"item_form": blank("item_form", ItemForm),
+             "decision_form": blank("decision_form", DecisionForm),
+             "action_form": blank("action_form", ActionForm),
+             "addendum_form": blank("addendum_form", TextForm),
+             "post_form": PostForm(formdata=None)}
+    _choices(view, forms["decision_form"], forms["action_form"])
+    if forms["action_form"].due_on.data is None:
+        forms["action_form"].due_on.data = view.day + timedelta(days=28)
+    forms["escalate_forms"] = {
+        iv.item.id: blank(("escalate", iv.item.id), EscalateForm, prefix=f"e{iv.item.id}")
+        for iv in view.items if view.escalates_to and iv.escalated_to is None
+        and not iv.item.handled}
+    forms["outcome_forms"] = {
+        iv.item.id: blank(("outcome", iv.item.id), OutcomeForm, prefix=f"o{iv.item.id}")
+        for iv in view.items if iv.awaits_outcome}
+    return forms
+
+
+def _choices(view: agenda.MeetingView, decision_form: DecisionForm,
+             action_form: ActionForm) -> None:
+    decision_form.item_id.choices = [("", _("— geen —"))] + [
+        (str(iv.item.id), f"{iv.item.position}. {iv.item.title}") for iv in view.items]
+    action_form.owner_id.choices = [("", _("— kies —"))] + [
+        (str(i), n) for i, n in member_choices(db.session, view.meeting.body, view.day)]
+    action_form.decision_id.choices = [("", _("— geen —"))] + [
+        (str(d.id), d.code) for d in view.decisions]
+
+
+def _context(site, access, body, rights, meeting, posted: dict | None = None,
+             drafts: dict | None = None) -> dict:
+    """Everything the meeting page shows; ``posted`` holds the form that was sent (by
+    its key in :func:`_forms`), ``drafts`` the minutes as typed when they were refused."""
+    view = agenda.build(db.session, meeting)
+    return dict(site=site, access=access, body=body, rights=rights, meeting=meeting,
+                view=view, on=today(), drafts=drafts, **_forms(view, posted or {}))
+
+
+@bp.route(M + "/<int:meeting_id>")
+@body_view()
+def meeting(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    return render_template("governance/meeting.html",
+                           **_context(site, access, body, rights, meeting))
+
+
+def _save(site, access, body, rights, meeting, form, action, success, key,
+          drafts: dict | None = None):
+    """Run one form of the meeting page the save_or_render way; ``success`` is the
+    message, or a function of the result giving it."""
+    return save_or_render(form, action,
+                          success=success if callable(success) else lambda _result: success,
+                          next_url=lambda _result: to_meeting(site, meeting),
+                          template="governance/meeting.html",
+                          **_context(site, access, body, rights, meeting, {key: form}, drafts))
+
+
+@bp.route(M + "/<int:meeting_id>/aanwezigheid", methods=["POST"])
+@body_view("runs")
+def attendance(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    presence = {i.id: request.form.get(f"presence-{i.id}", i.presence or "")
+                for i in meeting.invitations}
+    return _save(site, access, body, rights, meeting, PostForm(),
+                 lambda: meetings.record_attendance(db.session, meeting, presence,
+                                                    actor_id=current_user.id),
+                 _("De aanwezigheid is opgeslagen."), "post_form")
+
+
+@bp.route(M + "/<int:meeting_id>/verslag", methods=["POST"])
+@body_view("runs")
+def minutes(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    texts = {i.id: request.form.get(f"item-{i.id}", i.minutes or "") for i in meeting.items}
+    handled = {i.id for i in meeting.items if request.form.get(f"handled-{i.id}")}
+    form = PostForm()
+    too_long = [i for i in meeting.items if len(texts[i.id]) > MINUTES_MAX]
+    if too_long:
+        form.form_errors.append(_("Het verslag bij '%(title)s' is langer dan %(max)s tekens.",
+                                  title=too_long[0].title, max=MINUTES_MAX))
+        return render_template("governance/meeting.html", **_context(
+            site, access, body, rights, meeting, {"post_form": form},
+            {"texts": texts, "handled": handled})), 422
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: meetings.save_minutes(db.session, meeting, texts, handled,
+                                               actor_id=current_user.id),
+                 _("Het verslag is opgeslagen."), "post_form",
+                 drafts={"texts": texts, "handled": handled})
+
+
+@bp.route(M + "/<int:meeting_id>/punt", methods=["POST"])
+@body_view("runs")
+def add_item(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    form = ItemForm()
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: meetings.add_item(db.session, meeting, form.title.data,
+                                           actor_id=current_user.id),
+                 _("Het agendapunt is toegevoegd."), "item_form")
+
+
+@bp.route(M + "/<int:meeting_id>/besluit", methods=["POST"])
+@body_view("runs")
+def add_decision(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    form = DecisionForm()
+    _choices(agenda.build(db.session, meeting), form, ActionForm(formdata=None))
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: decisions.record_decision(db.session, body, text=form.text.data,
+                                                   meeting=meeting, item_id=form.item_id.data,
+                                                   actor_id=current_user.id),
+                 _("Het besluit is vastgelegd."), "decision_form")
+
+
+@bp.route(M + "/<int:meeting_id>/actiepunt", methods=["POST"])
+@body_view("runs")
+def add_action(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    form = ActionForm()
+    _choices(agenda.build(db.session, meeting), DecisionForm(formdata=None), form)
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: actions.create_action(
+                     db.session, meeting, text=form.text.data, owner_id=form.owner_id.data,
+                     due_on=form.due_on.data, decision_id=form.decision_id.data,
+                     actor_id=current_user.id),
+                 _("Het actiepunt is vastgelegd."), "action_form")
+
+
+@bp.route(M + "/<int:meeting_id>/punten/<int:item_id>/escaleren", methods=["POST"])
+@body_view("runs")
+def escalate(site, access, body, rights, meeting_id: int, item_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    item = item_or_404(meeting, item_id)
+    form = EscalateForm(prefix=f"e{item.id}")
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: escalation.escalate(db.session, item, reason=form.reason.data,
+                                             today=today(), actor_id=current_user.id),
+                 lambda e: _("'%(title)s' is geëscaleerd naar de %(body)s; het komt op de "
+                             "eerstvolgende agenda.", title=e.title, body=label(e.to_body.kind)),
+                 ("escalate", item.id))
+
+
+@bp.route(M + "/<int:meeting_id>/punten/<int:item_id>/uitkomst", methods=["POST"])
+@body_view("runs")
+def outcome(site, access, body, rights, meeting_id: int, item_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    item = item_or_404(meeting, item_id)
+    form = OutcomeForm(prefix=f"o{item.id}")
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: escalation.record_outcome(db.session, item, outcome=form.outcome.data,
+                                                   today=today(), actor_id=current_user.id),
+                 _("De uitkomst is vastgelegd en gaat terug naar het lagere overleg."),
+                 ("outcome", item.id))
+
+
+@bp.route(M + "/<int:meeting_id>/vaststellen", methods=["POST"])
+@body_view("runs")
+def lock(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    return _save(site, access, body, rights, meeting, PostForm(),
+                 lambda: meetings.lock_minutes(db.session, meeting, now=utcnow(),
+                                               today=today(), actor_id=current_user.id),
+                 _("Het verslag is vastgesteld en kan niet meer worden gewijzigd."),
+                 "post_form")
+
+
+@bp.route(M + "/<int:meeting_id>/addendum", methods=["POST"])
+@body_view("runs")
+def addendum(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    form = TextForm()
+    return _save(site, access, body, rights, meeting, form,
+                 lambda: meetings.add_addendum(db.session, meeting, form.text.data,
+                                               actor_id=current_user.id),
+                 _("Het addendum is toegevoegd."), "addendum_form")
+
+
+def _print_context(site, access, body, rights, meeting) -> dict:
+    return dict(site=site, access=access, body=body, meeting=meeting,
+                view=agenda.build(db.session, meeting), **_alv_print(meeting))
+
+
+def _alv_print(meeting) -> dict:
+    if meeting.body.kind != BodyKind.ALV:
+        return {}
+    return {"alv_summary": meeting.snapshot.get("alv") if meeting.snapshot else alv.summary(
+        alv.attendance_list(db.session, meeting.id)),
+        "motions": alv.motions_of(db.session, meeting.id)}
+
+
+@bp.route(M + "/<int:meeting_id>/afdruk")
+@body_view()
+def print_view(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    return render_template("governance/print.html",
+                           **_print_context(site, access, body, rights, meeting))
+
+
+def _file_name(body, meeting, extension: str) -> str:
+    day = meeting.starts_at.astimezone(AMSTERDAM).date().isoformat()
+    return f"{body.code.lower()}-{day}.{extension}"
+
+
+@bp.route(M + "/<int:meeting_id>/pdf")
+@body_view()
+def pdf(site, access, body, rights, meeting_id: int):
+    from app.pdf import render_pdf
+
+    meeting = meeting_or_404(body, meeting_id)
+    html = render_template("governance/print.html", pdf=True,
+                           **_print_context(site, access, body, rights, meeting))
+    document = render_pdf(html, base_url=request.url_root)
+    name = _file_name(body, meeting, "pdf")
+    response = make_response(document)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    current_app.logger.info("Governance PDF %s rendered (%d bytes)", name, len(document))
+    return response
+
+
+@bp.route(M + "/<int:meeting_id>/uitnodiging.ics")
+@body_view()
+def invitation(site, access, body, rights, meeting_id: int):
+    meeting = meeting_or_404(body, meeting_id)
+    agenda_lines = "\n".join(f"{i.position}. {i.title}" for i in meeting.items)
+    description = _("Agenda:") + "\n" + (agenda_lines or _("(nog geen agendapunten)")) + \
+        "\n\n" + url_for("governance.meeting", site_id=site.id, body_id=body.id,
+                         meeting_id=meeting.id, _external=True)
+    data = ics.meeting_ics(meeting, summary=f"{body.name} ({site.name})",
+                           description=description, now=utcnow())
+    response = make_response(data)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{_file_name(body, meeting, "ics")}"'
+    return response
