@@ -20,6 +20,7 @@ from services import accounts
 from services.registry import residents as resident_service
 from services.registry import sites as site_service
 from services.registry.residents import PersonalData, SupportData
+from services.seed.demo_governance import seed_governance
 from services.seed.demo_hours import seed_hours
 
 SITE_NAME = "Het Hofje"
@@ -90,6 +91,7 @@ def seed_demo(session: Session, *, today: date, password: str) -> bool:
     _accounts(session, site, orgs, password)
     _imo(session, site, orgs, today)
     seed_hours(session, site, orgs, today=today, password=password, domain=EMAIL_DOMAIN)
+    seed_governance(session, site, orgs, today=today, domain=EMAIL_DOMAIN)
     return True
 
 

@@ -8,12 +8,14 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from models import Membership
+from models import Body, Meeting, Membership, Site
 from models.governance import KeptRecordError
 from services.errors import RuleViolation
-from services.governance import (actions, agenda, agreements, alv, bodies, decisions,
-                                 escalation, ics, meetings, workplan)
+from services.governance import (actions, agenda, agreements, alv, bodies, cadence, decisions,
+                                 escalation, ics, meetings, overview, workplan)
 from services.governance.localtime import local_instant
+from services.governance.schedule import meeting_days
+from services.seed import demo
 from tests.conftest import TODAY, build_world
 
 NOW = datetime(2026, 6, 15, 20, 0, tzinfo=timezone.utc)
@@ -362,3 +364,42 @@ def test_agreement_parties_and_temporary_money(session, w):
     assert [p.organisation_id for p in agreements.temporary_money(deal)] == [w.orgs["linde"].id]
     assert agreements.current_agreement(session, w.site.id, TODAY) == deal
     assert agreements.current_agreement(session, w.other_site.id, TODAY) is None
+
+
+def test_demo_cadence_on_a_hand_checked_day(session):
+    """The demo seeded on 15 June 2026 (project start 15 April 2024), checked by hand:
+
+    2026 (1 July lies in project year 3, so the stuurgroep meets once a year):
+    stuurgroep 0 held, 12 November planned: on track; kerngroep: the first quarter ended
+    without a meeting and the May one did not happen either: 0 held, 1 expected: behind,
+    a catch-up meeting on 25 June; communityteam: 13 Jan ... 9 Jun held (6), January to
+    May ended (5) minus 2 tolerated = 3 expected, June has its meeting: on track; ALV on
+    20 April: on track; IMO: the demo's one meeting of 12 May against 5 months: behind.
+    2025: stuurgroep 8 May and 13 Nov (2 of 2), kerngroep Feb/May/Aug/Nov (4 of 4),
+    communityteam without July and August (10 of 12, 10 expected), ALV 21 April (1 of 1).
+    """
+    demo.seed_demo(session, today=TODAY, password="demo wachtwoord")
+    site = session.scalar(sa.select(Site).where(Site.name == demo.SITE_NAME))
+    assert site.project_start == date(2024, 4, 15)
+    summary = overview.site_governance(session, site, TODAY)
+    rows = {r.kind: (r.cadence.held, r.cadence.planned, r.cadence.expected, r.cadence.status)
+            for r in summary.rows}
+    assert rows == {"stuurgroep": (0, 1, 0, "op_schema"), "kerngroep": (0, 1, 1, "achter"),
+                    "communityteam": (6, 1, 3, "op_schema"), "bestuur": (2, 1, 0, "geen_norm"),
+                    "alv": (1, 0, 0, "op_schema"), "imo": (1, 0, 5, "achter")}
+    last_year = {b.kind: cadence.assess(b.kind, meeting_days(session, b.id), year=2025,
+                                        today=TODAY, project_start=site.project_start)
+                 for b in session.scalars(sa.select(Body))}
+    assert {k: (c.held, c.expected, c.status) for k, c in last_year.items()} == {
+        "stuurgroep": (2, 2, "op_schema"), "kerngroep": (4, 4, "op_schema"),
+        "communityteam": (10, 10, "op_schema"), "bestuur": (4, 0, "geen_norm"),
+        "alv": (1, 1, "op_schema")}
+    # the escalation went up and its answer came back; the agreement runs 7 years
+    kerngroep = next(b for b in session.scalars(sa.select(Body)) if b.kind == "kerngroep")
+    catch_up = session.scalar(sa.select(Meeting).where(Meeting.body_id == kerngroep.id)
+                              .order_by(Meeting.starts_at.desc()).limit(1))
+    assert "Terugkoppeling: Financiering van de communitycoach na jaar 3" in titles(catch_up)
+    assert summary.agreement.ends_on == date(2031, 4, 15) and summary.agreement_signal is None
+    plan = workplan.plan_for(session, site.id, 2026)
+    assert plan.decision.code.startswith("KG-2025-") and len(plan.goals) == 7
+    assert any(actions.is_overdue(a, TODAY) for a in actions.open_actions(session, kerngroep.id))
