@@ -24,6 +24,8 @@ from services.governance.schedule import meetings_of_body
 
 M = S + "/<int:body_id>/vergaderingen"
 MINUTES_MAX = 20000
+#: prefixes keep the field ids of the forms on the meeting page apart
+ITEM, DECISION, ACTION, ADDENDUM = "punt", "besluit", "actie", "addendum"
 
 
 def meeting_or_404(body, meeting_id: int) -> Meeting:
@@ -92,10 +94,10 @@ def _forms(view: agenda.MeetingView, posted: dict) -> dict:
     def blank(key, cls, **kwargs):
         return posted.get(key) or cls(formdata=None, **kwargs)
 
-    forms = {"item_form": blank("item_form", ItemForm),
-             "decision_form": blank("decision_form", DecisionForm),
-             "action_form": blank("action_form", ActionForm),
-             "addendum_form": blank("addendum_form", TextForm),
+    forms = {"item_form": blank("item_form", ItemForm, prefix=ITEM),
+             "decision_form": blank("decision_form", DecisionForm, prefix=DECISION),
+             "action_form": blank("action_form", ActionForm, prefix=ACTION),
+             "addendum_form": blank("addendum_form", TextForm, prefix=ADDENDUM),
              "post_form": PostForm(formdata=None)}
     _choices(view, forms["decision_form"], forms["action_form"])
     if forms["action_form"].due_on.data is None:
@@ -185,7 +187,7 @@ def minutes(site, access, body, rights, meeting_id: int):
 @body_view("runs")
 def add_item(site, access, body, rights, meeting_id: int):
     meeting = meeting_or_404(body, meeting_id)
-    form = ItemForm()
+    form = ItemForm(prefix=ITEM)
     return _save(site, access, body, rights, meeting, form,
                  lambda: meetings.add_item(db.session, meeting, form.title.data,
                                            actor_id=current_user.id),
@@ -196,8 +198,8 @@ def add_item(site, access, body, rights, meeting_id: int):
 @body_view("runs")
 def add_decision(site, access, body, rights, meeting_id: int):
     meeting = meeting_or_404(body, meeting_id)
-    form = DecisionForm()
-    _choices(agenda.build(db.session, meeting), form, ActionForm(formdata=None))
+    form = DecisionForm(prefix=DECISION)
+    _choices(agenda.build(db.session, meeting), form, ActionForm(formdata=None, prefix=ACTION))
     return _save(site, access, body, rights, meeting, form,
                  lambda: decisions.record_decision(db.session, body, text=form.text.data,
                                                    meeting=meeting, item_id=form.item_id.data,
@@ -209,8 +211,9 @@ def add_decision(site, access, body, rights, meeting_id: int):
 @body_view("runs")
 def add_action(site, access, body, rights, meeting_id: int):
     meeting = meeting_or_404(body, meeting_id)
-    form = ActionForm()
-    _choices(agenda.build(db.session, meeting), DecisionForm(formdata=None), form)
+    form = ActionForm(prefix=ACTION)
+    _choices(agenda.build(db.session, meeting), DecisionForm(formdata=None, prefix=DECISION),
+             form)
     return _save(site, access, body, rights, meeting, form,
                  lambda: actions.create_action(
                      db.session, meeting, text=form.text.data, owner_id=form.owner_id.data,
@@ -261,7 +264,7 @@ def lock(site, access, body, rights, meeting_id: int):
 @body_view("runs")
 def addendum(site, access, body, rights, meeting_id: int):
     meeting = meeting_or_404(body, meeting_id)
-    form = TextForm()
+    form = TextForm(prefix=ADDENDUM)
     return _save(site, access, body, rights, meeting, form,
                  lambda: meetings.add_addendum(db.session, meeting, form.text.data,
                                                actor_id=current_user.id),

@@ -233,12 +233,13 @@ POSTS = [
     Post("minutes", JUNE + "/verslag", KG_RUNS,
          {"item-{carried}": "Besproken.", "handled-{carried}": "1"},
          column(MeetingItem, "carried", "minutes")),
-    Post("add agenda item", JUNE + "/punt", KG_RUNS, {"title": "Rondvraag"},
+    Post("add agenda item", JUNE + "/punt", KG_RUNS, {"punt-title": "Rondvraag"},
          count(MeetingItem)),
-    Post("decision", JUNE + "/besluit", KG_RUNS, {"text": "Budget voor de lunch"},
+    Post("decision", JUNE + "/besluit", KG_RUNS, {"besluit-text": "Budget voor de lunch"},
          count(BodyDecision)),
     Post("action item", JUNE + "/actiepunt", KG_RUNS,
-         {"text": "Offerte", "owner_id": "{user_kerngroep}", "due_on": "2026-07-01"},
+         {"actie-text": "Offerte", "actie-owner_id": "{user_kerngroep}",
+          "actie-due_on": "2026-07-01"},
          count(ActionItem)),
     Post("escalate", JUNE + "/punten/{carried}/escaleren", KG_RUNS,
          {"e{carried}-reason": "Overstijgt de kerngroep"}, count(Escalation)),
@@ -248,7 +249,7 @@ POSTS = [
              Escalation.outcome.is_not(None)))),
     Post("lock", O + "/{ct}/vergaderingen/{ct_meeting}/vaststellen", MANAGE, {},
          column(Meeting, "ct_meeting", "locked_at")),
-    Post("addendum", MAY + "/addendum", KG_RUNS, {"text": "Naam gecorrigeerd."},
+    Post("addendum", MAY + "/addendum", KG_RUNS, {"addendum-text": "Naam gecorrigeerd."},
          count(MeetingAddendum)),
     Post("alv attendance", ALV + "/alv/aanwezigheid", MANAGE,
          {"presence-{household}": "aanwezig"}, column(AlvAttendance, "household", "presence")),
@@ -277,7 +278,7 @@ POSTS = [
     Post("action item status", "/actiepunten/{kg_action}", KG_RUNS | {"kerngroep"},
          {"status": "gedaan", "on": "2026-06-15"}, column(ActionItem, "kg_action", "status")),
     Post("add item to another site's meeting under this site",
-         O + "/{other_kg}/vergaderingen/{other_meeting}/punt", set(), {"title": "X"},
+         O + "/{other_kg}/vergaderingen/{other_meeting}/punt", set(), {"punt-title": "X"},
          count(MeetingItem), not_found_for=ON_SITE),
 ]
 
@@ -333,7 +334,8 @@ def test_kerngroep_minutes_are_read_by_the_stuurgroep_not_the_other_way(
     page = text(client.get(JUNE.format(**ids)))
     assert "Huisregels besproken met de bewoners." in page
     assert "Verslag opslaan" not in page          # reading, not writing
-    assert client.post(JUNE.format(**ids) + "/punt", data={"title": "X"}).status_code == 403
+    assert client.post(JUNE.format(**ids) + "/punt",
+                       data={"punt-title": "X"}).status_code == 403
     client = login_as("kerngroep")
     assert client.get((O + "/{sg}/vergaderingen/{sg_meeting}").format(**ids)).status_code == 403
 
