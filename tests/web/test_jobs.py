@@ -99,21 +99,19 @@ def smtp(app):
 def test_digests_respect_roles_and_are_sent_once(app, world, smtp):
     inbox, _port = smtp
     run_job(app, "monitor", today=TODAY)
-    with app.app_context():   # a care organisation's signal, for De Linde only
-        db.session.add(Signal(rule="care_contribution", site_id=world.site,
-                              subject=f"org:{world.orgs['linde']}", period="2026-05",
-                              severity="warning", audience=f"care:{world.orgs['linde']}",
-                              title="10%-inzet Zorggroep De Linde onder de norm",
-                              explanation="4 van 12 uur"))
-        db.session.commit()
+    with app.app_context():   # nobody logged hours: each care organisation is under its 10%
+        audiences = set(db.session.scalars(sa.select(Signal.audience).where(
+            Signal.rule == "care_contribution", Signal.site_id == world.site)))
+    assert audiences == {f"care:{world.orgs['linde']}", f"care:{world.orgs['anker']}"}
     digest = run_job(app, "digest", today=TODAY)
     assert digest.outcome == "ok"
     mails = dict(inbox.messages)
     assert ROLE_EMAILS["none"] not in mails            # no role: nothing to see
     assert "Mix Het Hofje" in mails[ROLE_EMAILS["bestuur"]]
     assert "10%-inzet" not in mails[ROLE_EMAILS["bestuur"]]
-    assert "10%-inzet" in mails[ROLE_EMAILS["begeleider"]]
-    assert "10%-inzet" in mails[ROLE_EMAILS["sociaal_beheerder"]]
+    assert "10%-inzet Zorggroep De Linde" in mails[ROLE_EMAILS["begeleider"]]
+    assert "10%-inzet Stichting Het Anker" not in mails[ROLE_EMAILS["begeleider"]]
+    assert "10%-inzet Stichting Het Anker" in mails[ROLE_EMAILS["sociaal_beheerder"]]
     assert "De Overkant" not in mails[ROLE_EMAILS["bestuur"]]
     sent = len(inbox.messages)
     assert run_job(app, "digest", today=TODAY) is None
