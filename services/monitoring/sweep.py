@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Candidate, Resident, Site, Unit
 from models.enums import CandidateStatus, Decision, SupportStatus
+from services.governance.monitoring import governance_evaluations
 from services.hours.monitoring import hour_evaluations
 from services.imo.placement import latest_decision
 from services.monitoring import rules
@@ -60,7 +61,8 @@ def contribution_evaluations(session: Session, site: Site, today: date) -> list[
     return [Evaluation("active_share", (ONGOING,), tuple(f for f in [finding] if f))]
 
 
-RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations]
+RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations,
+                                governance_evaluations]
 
 
 @dataclass

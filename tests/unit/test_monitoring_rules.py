@@ -106,3 +106,35 @@ def test_month_finding(actual, norm, under_only, severity):
     assert (finding.severity if finding else None) == severity
     if finding:
         assert finding.period == "2026-05"
+
+
+# --- governance ----------------------------------------------------------------------------
+from services.governance import cadence as gov_cadence  # noqa: E402
+from services.governance import monitoring as gov_rules  # noqa: E402
+
+
+@pytest.mark.parametrize("status,severity", [
+    (gov_cadence.BEHIND, "warning"), (gov_cadence.NOTHING_PLANNED, "info"),
+    (gov_cadence.ON_TRACK, None), (gov_cadence.NO_NORM, None),
+])
+def test_cadence_finding(status, severity):
+    c = gov_cadence.Cadence(2026, None, 1, 0, 3, status, None)
+    finding = gov_rules.cadence_finding("body:2", "Kerngroep", c, "/x")
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert finding.period == "2026"
+
+
+@pytest.mark.parametrize("overdue,severity", [(0, None), (1, "info"), (3, "warning")])
+def test_overdue_finding(overdue, severity):
+    finding = gov_rules.overdue_finding("body:2", "Kerngroep", overdue, date(2026, 5, 1), "/x")
+    assert (finding.severity if finding else None) == severity
+
+
+@pytest.mark.parametrize("ends_on,fires", [
+    (date(2026, 12, 15), True), (date(2027, 1, 1), False), (date(2026, 6, 1), False),
+    (date(2026, 6, 15), True),
+])
+def test_agreement_finding(ends_on, fires):
+    finding = gov_rules.agreement_finding("Bestuurlijk akkoord", ends_on, date(2026, 6, 15), "/x")
+    assert (finding is not None) is fires
