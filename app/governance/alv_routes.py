@@ -6,10 +6,9 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.forms import save_or_render
 from app.governance.forms import MotionForm, PostForm, VoteForm
 from app.governance.meeting_routes import M, meeting_or_404
-from app.governance.routes import body_view, bp
+from app.governance.routes import body_view, bp, save_on_page
 from app.sites.forms import optional_int
 from models import BodyKind, Motion, db, utcnow
 from services.governance import alv
@@ -38,12 +37,11 @@ def _context(site, access, body, rights, meeting, posted: dict | None = None) ->
 
 
 def _save(site, access, body, rights, meeting, form, action, success: str, key):
-    return save_or_render(
-        form, action, success=lambda _result: success,
-        next_url=lambda _result: url_for("governance.alv_page", site_id=site.id,
-                                         body_id=body.id, meeting_id=meeting.id),
-        template="governance/alv.html",
-        **_context(site, access, body, rights, meeting, {key: form}))
+    return save_on_page(form, action, success,
+                        url_for("governance.alv_page", site_id=site.id, body_id=body.id,
+                                meeting_id=meeting.id),
+                        "governance/alv.html",
+                        _context(site, access, body, rights, meeting, {key: form}))
 
 
 @bp.route(M + "/<int:meeting_id>/alv")

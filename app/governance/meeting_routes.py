@@ -14,7 +14,7 @@ from app.clock import today
 from app.forms import save_or_render
 from app.governance.forms import (ActionForm, DecisionForm, EditMeetingForm, EscalateForm,
                                   ItemForm, MeetingForm, OutcomeForm, PostForm, TextForm)
-from app.governance.routes import S, body_view, bp
+from app.governance.routes import S, body_view, bp, save_on_page
 from app.filters import label
 from models import BodyKind, Meeting, MeetingItem, db, utcnow
 from services.governance import actions, agenda, alv, decisions, escalation, ics, meetings
@@ -141,13 +141,10 @@ def meeting(site, access, body, rights, meeting_id: int):
 
 def _save(site, access, body, rights, meeting, form, action, success, key,
           drafts: dict | None = None):
-    """Run one form of the meeting page the save_or_render way; ``success`` is the
-    message, or a function of the result giving it."""
-    return save_or_render(form, action,
-                          success=success if callable(success) else lambda _result: success,
-                          next_url=lambda _result: to_meeting(site, meeting),
-                          template="governance/meeting.html",
-                          **_context(site, access, body, rights, meeting, {key: form}, drafts))
+    """Run one form of the meeting page (its key in :func:`_forms`)."""
+    return save_on_page(form, action, success, to_meeting(site, meeting),
+                        "governance/meeting.html",
+                        _context(site, access, body, rights, meeting, {key: form}, drafts))
 
 
 @bp.route(M + "/<int:meeting_id>/aanwezigheid", methods=["POST"])

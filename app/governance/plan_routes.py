@@ -13,7 +13,7 @@ from app.filters import label
 from app.forms import save_or_render
 from app.governance.forms import (AgreementForm, GoalForm, PartyForm, PlanForm, ProgressForm,
                                   WorkActionForm)
-from app.governance.routes import MANAGE, bp
+from app.governance.routes import MANAGE, bp, save_on_page
 from models import (BodyDecision, BodyKind, CollaborationAgreement, Ingredient, WorkPlanAction,
                     WorkPlanGoal, db, utcnow)
 from services.governance import agreements, bodies, workplan
@@ -65,10 +65,8 @@ def _plan_context(site, access, year: int, posted: dict | None = None) -> dict:
 
 
 def _save_plan(site, access, year, form, action, success: str, key):
-    return save_or_render(form, action, success=lambda _result: success,
-                          next_url=lambda _result: _to_plan(site, year),
-                          template="governance/workplan.html",
-                          **_plan_context(site, access, year, {key: form}))
+    return save_on_page(form, action, success, _to_plan(site, year), "governance/workplan.html",
+                        _plan_context(site, access, year, {key: form}))
 
 
 @bp.route(W + "/")

@@ -69,6 +69,15 @@ def to_body(site, body) -> str:
     return url_for("governance.body", site_id=site.id, body_id=body.id)
 
 
+def save_on_page(form, action, success, back: str, template: str, context: dict):
+    """``save_or_render`` for a form on a page with several forms: back to ``back`` when
+    saved, else the page again with ``context`` (which holds the posted form);
+    ``success`` is the message, or a function of the result giving it."""
+    return save_or_render(form, action,
+                          success=success if callable(success) else lambda _result: success,
+                          next_url=lambda _result: back, template=template, **context)
+
+
 @bp.app_template_global("governance_overview")
 def governance_overview(site: Site) -> overview.SiteGovernance:
     """The dashboard's "Overleg" section (included by sites/dashboard.html)."""
