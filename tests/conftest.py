@@ -78,10 +78,12 @@ def _clean_tables(request):
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
+            # only the tables that have rows, children first; DELETE on a few small tables
+            # is much cheaper than TRUNCATE (which recreates files) on PostgreSQL
+            used = set(conn.execute(sa.text(" UNION ALL ".join(
+                f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables))).scalars())
+            for table in tables:
+                if table in used:
                     conn.execute(sa.text(f"DELETE FROM {table}"))
 
 

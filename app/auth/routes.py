@@ -42,7 +42,13 @@ def login():
     if form.validate_on_submit():
         user = find_user_by_email(db.session, form.email.data)
         if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()
+            lang = session.get("lang")
+            session.clear()  # a fresh session on login; the language chosen before stays
+            if lang:
+                session["lang"] = lang
+                if not user.locale:
+                    user.locale = lang
+                    db.session.commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("sites.index"))
         form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))

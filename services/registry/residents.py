@@ -244,7 +244,7 @@ def find_residents(session: Session, access: SiteAccess, *, today: date, query: 
         pattern = f"%{query.strip().lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(Resident.name).like(pattern),
                                  sa.func.lower(Resident.email).like(pattern),
-                                 Unit.number.like(pattern)))
+                                 sa.func.lower(Unit.number).like(pattern)))
     org_names = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
     rows = []
     for resident, number, part_name in session.execute(stmt.order_by(Unit.number,

@@ -15,12 +15,11 @@ from decimal import Decimal
 
 import pytest
 
-from models import SupportStatus, db
-from models import Resident
+from models import Resident, SupportStatus, db
 from services.registry import residents as resident_service
 from services.registry.residents import SupportData
-from tests.web.support import (fresh_rate_limits,  # noqa: F401 (autouse)
-                               main_of, resident_rows, stats, table_rows, text)
+from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
+from tests.web.support import main_of, resident_rows, stats, table_rows, text
 
 ALL_NAMES = {"Lies Linde", "Arie Anker", "Vera Vrij", "Otto Open"}
 ORG_NAMES = ("Zorggroep De Linde", "Stichting Het Anker")
@@ -101,6 +100,14 @@ def test_dashboard_shows_aggregates_only(login_as, world):
         page = text(response)
         figures = stats(page)
         assert (figures["Bewoners"], figures["Begeleid"]) == ("4", "2 (50,0%)"), role
+        parts = re.search(r"<caption>Mix per deel van de locatie</caption>.*?</table>", page,
+                          re.S)
+        assert parts, role
+        # part, units, vacant, begeleid, onbegeleid, share begeleid
+        assert [row[:6] for row in table_rows(parts.group(0))] == [
+            ["Blok A", "3", "1", "2", "0", "100,0%"],
+            ["Blok B", "3", "1", "0", "2", "0,0%"],
+            ["Het Hofje", "6", "2", "2", "2", "50,0%"]], role
         for name in (*ALL_NAMES, *ORG_NAMES):
             assert name not in page, (role, name)
 

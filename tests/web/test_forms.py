@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from models import (AuditEvent, Membership, Organisation, Resident, Site, SupportPeriod,
                     User)
 from tests.conftest import PASSWORD, ROLE_EMAILS, TODAY
-from tests.web.support import (count, db_snapshot, field_error,  # noqa: F401 (autouse)
-                               form_alert, fresh_rate_limits, html_lang, is_login_redirect,
-                               main_of, query, redirect_path, resident, resident_rows,
-                               select_options, stats, table_rows, text, user_id_by_email)
+from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
+from tests.web.support import (count, db_snapshot, field_error, form_alert, html_lang,
+                               is_login_redirect, main_of, query, redirect_path, resident,
+                               resident_rows, select_options, stats, table_rows, text,
+                               user_id_by_email)
 
 SB = "sociaal_beheerder"
 
@@ -109,14 +110,15 @@ def test_move_in_to_a_vacant_unit(role, app, login_as, world, audit_events):
 
 def test_move_in_to_an_occupied_unit_is_refused(app, login_as, world):
     client = login_as(SB)
-    before = db_snapshot(app)
+    residents_before, before = resident_count(app), db_snapshot(app)
     response = client.post(f"/locaties/{world.site}/bewoners/nieuw",
                            data=move_in_data(world, unit_id=str(world.units["A1"])))
     assert response.status_code == 422
     message = field_error(text(response), "unit_id")
     assert message, "no message next to the unit field"
-    # a clear Dutch message says the unit is not vacant (not just "invalid choice")
-    assert "niet vrij" in message, message
+    # a clear Dutch message: which unit, and that it is not vacant (not "invalid choice")
+    assert "A1" in message and "niet vrij" in message, message
+    assert resident_count(app) == residents_before
     assert db_snapshot(app) == before
 
 
@@ -322,6 +324,24 @@ def test_moved_out_unit_can_be_let_again(app, login_as, world):
     assert rows["Bram Bakker"][0] == "B1"
 
 
+def test_markup_in_a_name_is_shown_as_text(app, login_as, world):
+    client = login_as(SB)
+    name = '<script>alert("x")</script> Bram'
+    response = client.post(f"/locaties/{world.site}/bewoners/nieuw",
+                           data=move_in_data(world, name=name), follow_redirects=True)
+    assert response.status_code == 200
+    for page in (text(response), text(client.get(f"/locaties/{world.site}/bewoners/"))):
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert" in page
+
+
+@pytest.mark.parametrize("search", ["Lies", "lies", "A1", "a1", "lies@bewoner"])
+def test_resident_search(search, login_as, world):
+    client = login_as("communitycoach")
+    page = text(client.get(f"/locaties/{world.site}/bewoners/", query_string={"q": search}))
+    assert list(resident_rows(page)) == ["Lies Linde"]
+
+
 # --- units -------------------------------------------------------------------------------
 
 def test_add_unit_and_duplicate_number(app, login_as, world, audit_events):
@@ -340,6 +360,27 @@ def test_add_unit_and_duplicate_number(app, login_as, world, audit_events):
     assert response.status_code == 422
     assert field_error(text(response), "unit-number") == \
         "Deze locatie heeft al een wooneenheid met dit nummer."
+    assert db_snapshot(app) == before
+
+
+def test_shared_unit_takes_a_second_resident(app, login_as, world):
+    client = login_as(SB)
+    unit_url = f"/locaties/{world.site}/eenheden/{world.units['A1']}"
+    response = client.post(unit_url, data={"number": "A1", "unit_type": "studio",
+                                           "part_id": str(world.parts["Blok A"]),
+                                           "shared": "y"})
+    assert response.status_code == 302
+    response = client.post(f"/locaties/{world.site}/bewoners/nieuw", data=move_in_data(
+        world, unit_id=str(world.units["A1"]), status="onbegeleid", care_organisation_id="",
+        indicated_hours=""))
+    assert response.status_code == 302
+    assert count(app, Resident, Resident.unit_id == world.units["A1"]) == 2
+    # with two residents the unit cannot go back to unshared
+    before = db_snapshot(app)
+    response = client.post(unit_url, data={"number": "A1", "unit_type": "studio",
+                                           "part_id": str(world.parts["Blok A"])})
+    assert response.status_code == 422
+    assert field_error(text(response), "shared").startswith("Er wonen nu meerdere bewoners")
     assert db_snapshot(app) == before
 
 
@@ -617,6 +658,13 @@ def test_language_choice_before_logging_in(client, world):
     response = client.post("/taal", data={"lang": "en", "next": "/login"})
     assert redirect_path(response) == "/login"
     assert html_lang(text(client.get("/login"))) == "en"
+
+
+def test_language_chosen_on_the_login_page_is_kept_after_logging_in(client, auth, world):
+    client.post("/taal", data={"lang": "en", "next": "/login"})
+    assert html_lang(text(client.get("/login"))) == "en"
+    assert auth.login(ROLE_EMAILS["bestuur"]).status_code == 302
+    assert html_lang(text(client.get(f"/locaties/{world.site}"))) == "en"
 
 
 def test_language_choice_rejects_bad_input(client, login_as, world):
