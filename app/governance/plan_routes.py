@@ -51,9 +51,11 @@ def _plan_context(site, access, year: int, posted: dict | None = None) -> dict:
     goal_form = posted.get("goal") or GoalForm(formdata=None)
     goal_form.ingredient.choices = [(i.value, label(i.value)) for i in Ingredient]
     action_forms, progress_forms = {}, {}
+    owners = _owner_choices(site)
     for goal in plan.goals if plan else ():
-        form = posted.get(("action", goal.id)) or WorkActionForm(formdata=None, prefix=f"g{goal.id}")
-        form.owner_id.choices = _owner_choices(site)
+        form = posted.get(("action", goal.id)) or WorkActionForm(formdata=None,
+                                                                 prefix=f"g{goal.id}")
+        form.owner_id.choices = owners
         action_forms[goal.id] = form
         for action in goal.actions:
             progress_forms[action.id] = posted.get(("progress", action.id)) or ProgressForm(
