@@ -117,7 +117,7 @@ def _choices(view: agenda.MeetingView, decision_form: DecisionForm,
     decision_form.item_id.choices = [("", _("— geen —"))] + [
         (str(iv.item.id), f"{iv.item.position}. {iv.item.title}") for iv in view.items]
     action_form.owner_id.choices = [("", _("— kies —"))] + [
-        (str(i), n) for i, n in member_choices(db.session, view.meeting.body, view.day)]
+        (str(i), n) for i, n in member_choices(view.meeting.body, view.day)]
     action_form.decision_id.choices = [("", _("— geen —"))] + [
         (str(d.id), d.code) for d in view.decisions]
 

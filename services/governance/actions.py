@@ -25,7 +25,7 @@ def create_action(session: Session, meeting: Meeting, *, text: str, owner_id: in
     text = (text or "").strip()
     if not text:
         raise RuleViolation(N_("Beschrijf het actiepunt."), field="text")
-    members = dict(member_choices(session, meeting.body, local_day(meeting.starts_at)))
+    members = dict(member_choices(meeting.body, local_day(meeting.starts_at)))
     if owner_id not in members:
         raise RuleViolation(N_("Kies een eigenaar uit de leden van het overleg."),
                             field="owner_id")

@@ -240,7 +240,7 @@ def body_on_site(session: Session, site_id: int, body_id: int) -> Body | None:
         Body.id == body_id, body_sites.c.site_id == site_id))
 
 
-def member_choices(session: Session, body: Body, on: date) -> list[tuple[int, str]]:
+def member_choices(body: Body, on: date) -> list[tuple[int, str]]:
     """(user id, name) of the body's members with an account, for owners of action items."""
     seen: dict[int, str] = {}
     for member in active_members(body, on):

@@ -237,7 +237,7 @@ def _minute(title: str) -> str:
 
 def _action(session: Session, meeting: Meeting, topic: str, n: int, today: date) -> None:
     day = local_day(meeting.starts_at)
-    owners = [uid for uid, _name in bodies.member_choices(session, meeting.body, day)]
+    owners = [uid for uid, _name in bodies.member_choices(meeting.body, day)]
     due = day + timedelta(days=21 if meeting.body.kind == "communityteam" else 42)
     item = actions.create_action(session, meeting, text=f"{topic}: {ACTIONS[n % len(ACTIONS)]}",
                                  owner_id=owners[n % len(owners)], due_on=due, actor_id=None)
