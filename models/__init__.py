@@ -15,6 +15,11 @@ from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEv
 from models.monitoring import JobPeriod, JobRun, OutgoingMail, Signal
 from models.organisation import Organisation
 from models.resident import Resident, SupportPeriod
+from models.rooms import (ActivityAttendance, BlockReason, Booking, BookingRecordError,
+                          BookingSeries, BookingStatus, KeyHolder, OrganiserKind, Recurrence,
+                          RequesterKind, RequestStatus, Room, RoomBlock, RoomFeedToken,
+                          RoomOpening, RoomRequest, RoomSettings, RoomTariff, RoomTypology,
+                          TariffUnit)
 from models.site import Site, SitePart, Unit
 from models.user import Membership, User
 from models.workplan import (AgreementKind, AgreementParty, CollaborationAgreement,
@@ -35,4 +40,8 @@ __all__ = [
     "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",
+    "ActivityAttendance", "BlockReason", "Booking", "BookingRecordError", "BookingSeries",
+    "BookingStatus", "KeyHolder", "OrganiserKind", "Recurrence", "RequesterKind",
+    "RequestStatus", "Room", "RoomBlock", "RoomFeedToken", "RoomOpening", "RoomRequest",
+    "RoomSettings", "RoomTariff", "RoomTypology", "TariffUnit",
 ]
