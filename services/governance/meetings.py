@@ -21,6 +21,7 @@ from models import (Body, BodyKind, Escalation, Invitation, Meeting, MeetingAdde
 from models.enums import Presence
 from services import audit
 from services.errors import N_, RuleViolation
+from services.minutes import append_addendum
 from services.governance import actions, alv
 from services.governance.bodies import active_members, site_id_of, sync_role_members
 from services.governance.localtime import local_day
@@ -197,14 +198,7 @@ def lock_minutes(session: Session, meeting: Meeting, *, now: datetime, today: da
 def add_addendum(session: Session, meeting: Meeting, text: str, *,
                  actor_id: int | None) -> MeetingAddendum:
     """A correction to locked minutes."""
-    if meeting.locked_at is None:
-        raise RuleViolation(N_("Het verslag is nog niet vastgesteld; pas het verslag zelf "
-                               "aan."), field="text")
-    text = (text or "").strip()
-    if not text:
-        raise RuleViolation(N_("Vul de tekst van het addendum in."), field="text")
-    addendum = MeetingAddendum(text=text, created_by_id=actor_id)
-    meeting.addenda.append(addendum)
+    addendum = append_addendum(meeting, text, actor_id)
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
                  action="addendum", site_id=site_id_of(meeting.body))

@@ -12,6 +12,7 @@ from models import (Addendum, AgendaItem, Attendance, Candidate, ImoMeeting, Mem
 from models.enums import Advice, CandidateStatus, Presence, Role
 from services import audit
 from services.errors import N_, RuleViolation
+from services.minutes import append_addendum
 from services.imo import agenda as agenda_service
 from services.imo.candidates import set_status
 
@@ -194,14 +195,7 @@ def lock_minutes(session: Session, meeting: ImoMeeting, *, actor_id: int | None,
 def add_addendum(session: Session, meeting: ImoMeeting, text: str, *,
                  actor_id: int | None) -> Addendum:
     """A correction to locked minutes."""
-    if meeting.locked_at is None:
-        raise RuleViolation(N_("Het verslag is nog niet vastgesteld; pas het verslag zelf "
-                               "aan."), field="text")
-    text = (text or "").strip()
-    if not text:
-        raise RuleViolation(N_("Vul de tekst van het addendum in."), field="text")
-    addendum = Addendum(text=text, created_by_id=actor_id)
-    meeting.addenda.append(addendum)
+    addendum = append_addendum(meeting, text, actor_id)
     audit.record(session, actor_id=actor_id, entity_type="imo_meeting", entity_id=meeting.id,
                  action="addendum", site_id=meeting.site_id)
     session.flush()
