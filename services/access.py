@@ -162,3 +162,27 @@ class SiteAccess:
     def sees_agreements(self) -> bool:
         """The collaboration agreements with the parties' contributions."""
         return self.has(Role.SOCIAAL_BEHEERDER, Role.KERNGROEP, Role.STUURGROEP)
+
+    # --- rooms (the shared room's agenda, issue 6) -----------------------------------
+    # The room manager is the association's bestuur or the sociaal_beheerder (DOMAIN.md,
+    # "The shared room": managed by the corporation or the association).
+
+    @property
+    def can_book_rooms(self) -> bool:
+        """See the room agenda and book directly: residents and partners with an account,
+        i.e. every role on the site."""
+        return self.any_role
+
+    @property
+    def can_manage_rooms(self) -> bool:
+        """Rooms, opening hours, rules, tariffs, blocks, keys, feeds, settings, and the
+        approval of external requests."""
+        return self.has(Role.BESTUUR, Role.SOCIAAL_BEHEERDER)
+
+    def may_change_booking(self, own: bool) -> bool:
+        """Move, cancel or re-add an occurrence: whoever booked it and the room managers."""
+        return self.can_manage_rooms or (own and self.can_book_rooms)
+
+    def may_record_attendance(self, own: bool) -> bool:
+        """The organiser (who booked the activity), the coach and the room managers."""
+        return self.may_change_booking(own) or self.has(Role.COMMUNITYCOACH)

@@ -18,6 +18,7 @@ from services.monitoring.findings import ONGOING, Evaluation
 from services.monitoring.signals import SyncCounts, sync
 from services.registry.mix import band_of, site_mix
 from services.registry.mix_rules import assess_mix
+from services.rooms.monitoring import room_evaluations
 
 #: a rule group takes (session, site, today) and returns evaluations
 RuleGroup = Callable[[Session, Site, date], list[Evaluation]]
@@ -62,7 +63,7 @@ def contribution_evaluations(session: Session, site: Site, today: date) -> list[
 
 
 RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations,
-                                governance_evaluations]
+                                governance_evaluations, room_evaluations]
 
 
 @dataclass
