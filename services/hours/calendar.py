@@ -12,11 +12,13 @@ change, a new unit, an override) never changes the figures of an approved month.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from models import CoachNormOverride, MonthClosure, Site, SiteHourSettings, Unit
@@ -51,6 +53,26 @@ class NormInputs:
     overrides: tuple[OverrideRecord, ...] = ()
     occupancies: tuple[Occupancy, ...] = ()
     frozen: dict[date, DayNorm] = field(default_factory=dict)
+    #: live norms computed so far (see :func:`day_norm`)
+    memo: dict[date, DayNorm] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def change_days(self) -> frozenset[date]:
+        """The days on which a live norm may differ from the day before: the start, a
+        move-in or move-out, a status change, an override starting or ending, the first
+        of a month (the waakvlam is a monthly figure) and a new project year."""
+        found = {self.project_start}
+        for occ in self.occupancies:
+            found.add(occ.move_in)
+            found.update(s.valid_from for s in occ.statuses)
+            if occ.move_out is not None:
+                found.add(occ.move_out)
+        for override in self.overrides:
+            found.update(d for d in (override.starts_on, override.ends_on) if d is not None)
+        for year in range(1, 101):
+            anniversary = self.project_start + relativedelta(years=year)
+            found.update((anniversary, anniversary + timedelta(days=1)))
+        return frozenset(found)
 
 
 def live_day_norm(inputs: NormInputs, on: date) -> DayNorm:
@@ -76,9 +98,21 @@ def care_clients(occupancies, on: date) -> dict[int, int]:
 
 
 def day_norm(inputs: NormInputs, on: date) -> DayNorm:
-    """The norms of ``on``: frozen for a closed month, else live."""
+    """The norms of ``on``: frozen for a closed month, else live.
+
+    Live norms are remembered on ``inputs``: a day that is not one of its
+    :attr:`~NormInputs.change_days` has the norms of the day before, so walking through
+    a period computes only the days on which something changed."""
     frozen = inputs.frozen.get(on)
-    return frozen if frozen is not None else live_day_norm(inputs, on)
+    if frozen is not None:
+        return frozen
+    norm = inputs.memo.get(on)
+    if norm is None:
+        before = inputs.memo.get(on - timedelta(days=1))
+        norm = before if before is not None and on.day != 1 and \
+            on not in inputs.change_days else live_day_norm(inputs, on)
+        inputs.memo[on] = norm
+    return norm
 
 
 # --- freezing a month ------------------------------------------------------------------
