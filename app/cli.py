@@ -1,4 +1,4 @@
-"""Flask commands: ``flask users create-admin`` and ``flask seed demo``."""
+"""Flask commands: ``flask users create-admin``, ``flask seed demo`` and ``flask seed scale``."""
 from __future__ import annotations
 
 from datetime import date
@@ -54,6 +54,30 @@ def seed_demo_command(today, if_empty: bool) -> None:
     click.echo(f"Demo-accounts (wachtwoord: {password}, tenzij gewijzigd):")
     for account in demo.demo_accounts():
         click.echo(f"  {account.role:<20} {account.email}")
+
+
+@seed_cli.command("scale")
+@click.option("--sites", type=click.IntRange(1, 2000), default=100, show_default=True)
+@click.option("--years", type=click.IntRange(1, 30), default=5, show_default=True)
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True,
+              help="Seed of the random generator (the same seed gives the same data).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Reference date of the history (default: today).")
+def seed_scale_command(sites: int, years: int, seed_value: int, today) -> None:
+    """Generate a corporation-sized dataset with bulk inserts (for benchmarks)."""
+    from services.seed import scale
+
+    on: date = today.date() if today else local_today()
+    click.echo(f"Schaalgegevens: {sites} locaties, {years} jaar tot {on}, seed {seed_value}")
+    result = scale.seed_scale(db.session, sites=sites, years=years, seed=seed_value, today=on,
+                              password=current_app.config["DEMO_PASSWORD"], progress=click.echo)
+    db.session.commit()
+    for table, count in result.counts.items():
+        click.echo(f"  {table:<28} {count:>9,}")
+    click.echo(f"  {'total':<28} {sum(result.counts.values()):>9,} rows in "
+               f"{result.seconds:.1f} s")
+    for email, what in result.accounts:
+        click.echo(f"  account {email} ({what})")
 
 
 def register(app: Flask) -> None:
