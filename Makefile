@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install translations translations-update run web test test-fast migrate-check clean
+.PHONY: install translations translations-update run web test test-fast migrate-check bench clean
 
 install: $(VENV)/.installed translations
 
@@ -41,6 +41,10 @@ test: install
 		echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(BIN)/pytest $(PYTEST_ARGS); \
 	fi
+
+# Pages, sweep and booking against the scale dataset (bench/run.py; README "Performance").
+bench: install
+	$(BIN)/python bench/run.py
 
 migrate-check: install
 	$(FLASK) db check

@@ -59,6 +59,9 @@ class Config:
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "noaber-demo")
 
+    # `make bench`: X-SQL-Count and X-Server-Time on every response (app/bench.py).
+    BENCH_HEADERS = _env_bool("NOABER_BENCH", False)
+
     # Where links in e-mails point to.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # E-mail: "log" writes messages to the log (development), "smtp" sends them.

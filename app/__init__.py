@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_cli(app)
     register_template_helpers(app)
+    register_bench_headers(app)
     return app
 
 
@@ -123,3 +124,9 @@ def register_template_helpers(app: Flask) -> None:
     from app import filters
 
     filters.register(app)
+
+
+def register_bench_headers(app: Flask) -> None:
+    from app import bench
+
+    bench.register(app)
