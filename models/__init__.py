@@ -14,6 +14,7 @@ from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEv
                         ParticipationFact, ReasonOption)
 from models.monitoring import JobPeriod, JobRun, OutgoingMail, Signal
 from models.organisation import Organisation
+from models.privacy import ApiToken, RetentionSetting
 from models.resident import Resident, SupportPeriod
 from models.rooms import (ActivityAttendance, BlockReason, Booking, BookingRecordError,
                           BookingSeries, BookingStatus, KeyHolder, OrganiserKind, Recurrence,
@@ -40,6 +41,7 @@ __all__ = [
     "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",
+    "ApiToken", "RetentionSetting",
     "ActivityAttendance", "BlockReason", "Booking", "BookingRecordError", "BookingSeries",
     "BookingStatus", "KeyHolder", "OrganiserKind", "Recurrence", "RequesterKind",
     "RequestStatus", "Room", "RoomBlock", "RoomFeedToken", "RoomOpening", "RoomRequest",

@@ -80,6 +80,8 @@ class Candidate(db.Model):
     resident_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("residents.id"))
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when the retention period after closing ended and the file was anonymised
+    anonymised_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     care_organisation: Mapped[Optional[Organisation]] = relationship()
     facts: Mapped[list["ParticipationFact"]] = relationship(

@@ -49,6 +49,8 @@ class Resident(db.Model):
     contribution_notes: Mapped[Optional[str]] = mapped_column(sa.Text)
     talents: Mapped[Optional[str]] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when the retention period ended and the personal fields were blanked (AVG)
+    anonymised_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
     support_periods: Mapped[list["SupportPeriod"]] = relationship(

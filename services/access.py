@@ -186,3 +186,17 @@ class SiteAccess:
     def may_record_attendance(self, own: bool) -> bool:
         """The organiser (who booked the activity), the coach and the room managers."""
         return self.may_change_booking(own) or self.has(Role.COMMUNITYCOACH)
+
+    # --- privacy (AVG: export and retention, issue 9) --------------------------------
+    # The corporation's sociaal_beheerder is the controller's contact for residents and
+    # candidates: they hand over an export on request and watch the retention periods.
+
+    @property
+    def can_export_personal_data(self) -> bool:
+        """Download everything stored about one resident or candidate of the site."""
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    @property
+    def can_manage_retention(self) -> bool:
+        """The site's retention periods and the report of what is due."""
+        return self.has(Role.SOCIAAL_BEHEERDER)

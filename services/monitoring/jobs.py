@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
+from services.privacy.retention import apply_retention
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         lambda session, today, now, base_url="", **_: write_digests(session, today, now,
                                                                     base_url),
         cron={"day_of_week": "mon", "hour": 7, "minute": 0}, period_of=week_period),
+    Job("privacy", "Persoonsgegevens anonimiseren na de bewaartermijn (AVG)",
+        lambda session, today, now, **_: apply_retention(session, today, now),
+        cron={"hour": 3, "minute": 30}),
 )}
 
 

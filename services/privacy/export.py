@@ -1,0 +1,136 @@
+"""Everything stored about one person, as plain data for a ZIP of JSON (AVG art. 15/20).
+
+The sociaal_beheerder hands it over when a resident or candidate asks; an admin does
+so for a user account. Care data are included: the person is entitled to their own.
+Password and token hashes are not personal data of the kind meant here and would only
+weaken the accounts, so they are left out.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from models import (ActionItem, ApiToken, Attendance, AuditEvent, BodyMember, Candidate,
+                    CorporationDecision, HandoverTask, HourEntry, ImoMeeting, MeetingCandidate,
+                    Organisation, Resident, User)
+from services import audit
+
+README = """Dit bestand bevat alle gegevens die Noaber over één persoon bewaart.
+gegevens.json is leesbaar met elke teksteditor; data staan als JJJJ-MM-DD, tijden in UTC.
+"""
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON can hold it."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def columns(obj: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The stored columns of a record as plain values."""
+    return {attr.key: plain(getattr(obj, attr.key))
+            for attr in sa.inspect(obj).mapper.column_attrs if attr.key not in leave_out}
+
+
+def _audit_about(session: Session, entity_type: str, entity_id: int) -> list[dict]:
+    events = session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.id))
+    return [{"occurred_at": plain(e.occurred_at), "action": e.action,
+             "by": e.actor.name if e.actor else None, "changes": e.changes} for e in events]
+
+
+def _org_name(session: Session, org_id: int | None) -> str | None:
+    org = session.get(Organisation, org_id) if org_id else None
+    return org.name if org else None
+
+
+def candidate_data(session: Session, candidate: Candidate) -> dict:
+    entries = session.execute(
+        sa.select(MeetingCandidate, ImoMeeting.held_on).join(ImoMeeting)
+        .where(MeetingCandidate.candidate_id == candidate.id).order_by(ImoMeeting.held_on))
+    decisions = session.scalars(sa.select(CorporationDecision).where(
+        CorporationDecision.candidate_id == candidate.id).order_by(CorporationDecision.id))
+    return {
+        "candidate": columns(candidate),
+        "care_organisation": _org_name(session, candidate.care_organisation_id),
+        "participation": [columns(f, ("candidate_id",)) for f in candidate.facts],
+        "steps": [columns(e, ("candidate_id",)) | {"reason": e.reason.text if e.reason else None}
+                  for e in candidate.events],
+        "imo_advice": [columns(entry, ("candidate_id",)) | {"meeting_date": plain(held_on)}
+                       for entry, held_on in entries],
+        "corporation_decisions": [columns(d, ("candidate_id",)) for d in decisions],
+        "audit_log": _audit_about(session, "candidate", candidate.id),
+    }
+
+
+def resident_data(session: Session, resident: Resident) -> dict:
+    unit = resident.unit
+    files = session.scalars(sa.select(Candidate).where(Candidate.resident_id == resident.id))
+    handovers = session.scalars(sa.select(HandoverTask).where(
+        HandoverTask.resident_id == resident.id))
+    return {
+        "resident": columns(resident, ("unit_shared",)),
+        "home": {"site": unit.site.name, "unit": unit.number,
+                 "part": unit.part.name if unit.part else None, "unit_type": unit.unit_type},
+        "support_history": [columns(p, ("resident_id",)) | {
+            "care_organisation": _org_name(session, p.care_organisation_id)}
+            for p in resident.support_periods],
+        "candidate_files": [candidate_data(session, c) for c in files],
+        "welcome_handover": [columns(h, ("resident_id",)) for h in handovers],
+        "audit_log": _audit_about(session, "resident", resident.id),
+    }
+
+
+def user_data(session: Session, user: User) -> dict:
+    def rows(model, where, leave_out=()):
+        return [columns(r, leave_out) for r in session.scalars(
+            sa.select(model).where(where).order_by(model.id))]
+
+    done = session.execute(sa.select(AuditEvent.occurred_at, AuditEvent.entity_type,
+                                     AuditEvent.entity_id, AuditEvent.action)
+                           .where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id))
+    return {
+        "account": columns(user, ("password_hash",)),
+        "roles": [columns(m) | {"site": m.site.name} for m in user.memberships],
+        "api_tokens": rows(ApiToken, ApiToken.user_id == user.id, ("token_hash",)),
+        "hour_entries": rows(HourEntry, HourEntry.person_id == user.id),
+        "action_items": rows(ActionItem, ActionItem.owner_id == user.id),
+        "seats": rows(BodyMember, BodyMember.user_id == user.id),
+        "imo_attendance": rows(Attendance, Attendance.user_id == user.id),
+        "audit_log": _audit_about(session, "user", user.id),
+        "actions_recorded": [{"occurred_at": plain(at), "entity_type": kind,
+                              "entity_id": entity_id, "action": action}
+                             for at, kind, entity_id, action in done],
+    }
+
+
+def export(session: Session, kind: str, record: Any, *, actor_id: int | None,
+           site_id: int | None, now: datetime) -> bytes:
+    """The ZIP for one person (``kind`` resident, candidate or user); the export itself
+    is written to the audit log."""
+    build = {"resident": resident_data, "candidate": candidate_data, "user": user_data}[kind]
+    data = {"kind": kind, "exported_at": plain(now), **build(session, record)}
+    audit.record(session, actor_id=actor_id, entity_type=kind, entity_id=record.id,
+                 action="export", site_id=site_id)
+    session.flush()
+    return to_zip(data)
+
+
+def to_zip(data: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("gegevens.json", json.dumps(data, indent=2, ensure_ascii=False,
+                                                     default=plain))
+        archive.writestr("LEESMIJ.txt", README)
+    return buffer.getvalue()
