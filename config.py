@@ -59,6 +59,11 @@ class Config:
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "noaber-demo")
 
+    # Largest request body (uploads such as bank files, forms, API calls): 413 beyond it.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "5")) * 2**20
+    # Calls per minute per API token (Flask-Limiter notation).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+
     # `make bench`: X-SQL-Count and X-Server-Time on every response (app/bench.py).
     BENCH_HEADERS = _env_bool("NOABER_BENCH", False)
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template, session
+from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import babel, csrf, limiter, login_manager, migrate
@@ -72,12 +73,19 @@ def register_blueprints(app: Flask) -> None:
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
     from app.monitoring.routes import bp as monitoring_bp
+    from app.privacy.routes import bp as privacy_bp
+    from app.profile.routes import bp as profile_bp
     from app.residents.routes import bp as residents_bp
     from app.sites.routes import bp as sites_bp
 
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (profile_bp, privacy_bp):
+        app.register_blueprint(blueprint)
+    from app.api import init_api
+
+    init_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -85,6 +93,11 @@ def register_errorhandlers(app: Flask) -> None:
         400: lambda: _("Het verzoek kon niet worden verwerkt. Probeer het opnieuw."),
         403: lambda: _("U hebt geen toegang tot deze pagina."),
         404: lambda: _("Deze pagina bestaat niet (meer)."),
+        401: lambda: _("Log in om deze pagina te zien."),
+        405: lambda: _("Deze actie is hier niet mogelijk."),
+        413: lambda: _("Het bestand of formulier is te groot. Een bestand mag hoogstens "
+                       "%(mb)s MB zijn.", mb=current_app.config["MAX_CONTENT_LENGTH"] // 2**20),
+        422: lambda: _("Het verzoek kon niet worden verwerkt. Controleer de invoer."),
         429: lambda: _("Te veel pogingen. Wacht een minuut en probeer het dan opnieuw."),
         500: lambda: _("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
     }
@@ -93,6 +106,9 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code == 500:
             db.session.rollback()
+        if request.path.startswith("/api/"):  # the API answers in JSON (app/api/errors.py)
+            from app.api.errors import from_http_exception
+            return from_http_exception(error if code != 500 else InternalServerError())
         return render_template("error.html", code=code, message=messages[code]()), code
 
     for code in messages:

@@ -10,6 +10,8 @@ from app.clock import today
 from app.forms import save_or_render
 from app.residents.forms import MoveInForm, MoveOutForm, PersonForm, StatusForm
 from models import OrgKind, Role, SupportStatus, db
+from services.association import members as association_members
+from services import audit
 from services.errors import NotFound
 from services.registry import residents as resident_service
 from services.registry.residents import PersonalData, SupportData
@@ -95,6 +97,10 @@ def show(site, access, resident_id: int):
     care_visible = access.sees_care_of(status.care_organisation_id if status else None)
     history = [p for p in resident.support_periods
                if access.sees_care_of(p.care_organisation_id)] if care_visible else []
+    if care_visible:  # reads of individual care data are logged like changes
+        audit.record(db.session, actor_id=current_user.id, entity_type="resident",
+                     entity_id=resident.id, action="view_care", site_id=site.id)
+        db.session.commit()
     return render_template("residents/show.html", site=site, access=access,
                            resident=resident, status=status if care_visible else None,
                            care_visible=care_visible, history=history)
@@ -150,6 +156,7 @@ def move_out(site, access, resident_id: int):
         resident_service.record_move_out(
             db.session, resident, move_out=form.move_out_date.data,
             reason=form.move_out_reason.data, actor_id=current_user.id)
+        association_members.end_on_move_out(db.session, resident, actor_id=current_user.id)
         return resident
 
     return save_or_render(

@@ -1,0 +1,78 @@
+"""Authentication of API calls by personal token, and the site access of its owner.
+
+The API reads no session cookie: every call carries ``Authorization: Bearer <token>``.
+That is why its blueprints are exempt from CSRF (a forged cross-site request carries
+the victim's cookies, never their token); a call without a token is answered 401
+before any view runs, also when the browser sends a logged-in session cookie.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import hashlib
+
+from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint, abort
+
+from app.api.errors import CODES, from_rule_violation
+from app.extensions import csrf, limiter
+from models import Site, User, db, utcnow
+from services import api_tokens
+from services.access import SiteAccess
+from services.accounts import site_access
+from services.errors import RuleViolation
+
+MAX_ID = 2**31 - 1  # the largest id the databases store (INTEGER)
+
+
+def authenticate() -> None:
+    """``before_request`` of every API blueprint."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and value > MAX_ID:
+            abort(404)
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        abort(401, code="token_missing", message=CODES[401][1])
+    user = api_tokens.user_for_secret(db.session, secret.strip(), now=utcnow())
+    if user is None:
+        abort(401, code="token_invalid",
+              message="Dit API-token is onbekend of ingetrokken, of het account is niet actief.")
+    db.session.commit()  # the token's last-used time
+    g.api_user = user
+
+
+def current_user() -> User:
+    return g.api_user
+
+
+def site_for(site_id: int, permission: Callable[[SiteAccess], bool]) -> tuple[Site, SiteAccess]:
+    """The site and the caller's access to it: 404 for an unknown site, 403 when the
+    caller lacks ``permission`` (the same policy object as the pages)."""
+    site = db.session.get(Site, site_id)
+    if site is None:
+        abort(404)
+    access = site_access(current_user(), site_id)
+    if not permission(access):
+        abort(403)
+    return site, access
+
+
+def rate_key() -> str:
+    """Calls are counted per token (hashed: the limiter's storage never holds a token),
+    and per address for calls without one."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    return "ip:" + get_remote_address()
+
+
+def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A blueprint of the API: token authentication before every view, no CSRF (see the
+    module docstring), the API's rate limit, and a service's rule violation as 422."""
+    blueprint = Blueprint(name, import_name, url_prefix="/api/v1", description=description)
+    blueprint.before_request(authenticate)
+    blueprint.register_error_handler(RuleViolation, from_rule_violation)
+    csrf.exempt(blueprint)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(blueprint)
+    return blueprint
