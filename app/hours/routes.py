@@ -25,6 +25,7 @@ from services.hours.export import (ACTIVITY_LABELS, BASIS_LABELS, CATEGORY_LABEL
                                    entry_table, file_name, report_tables, to_csv, to_xlsx)
 from services.hours.periods import (PeriodKind, as_hours, days, month_start, parse_period,
                                     quarters_to_hours)
+from services.hours.calendar import load_norm_inputs
 from services.hours.reports import build_report, coach_history, default_period
 from services.registry.sites import organisations
 
@@ -267,9 +268,10 @@ def _report_period():
 @site_view(SEE_REPORTS)
 def report(site, access):
     period = _report_period()
-    result = build_report(db.session, site, access, period, today())
-    chart = (coach_chart(coach_history(db.session, site, today()), site.project_start)
-             if access.sees_coach_report else None)
+    inputs = load_norm_inputs(db.session, site)  # once for the report and the chart
+    result = build_report(db.session, site, access, period, today(), inputs)
+    chart = (coach_chart(coach_history(db.session, site, today(), inputs=inputs),
+                         site.project_start) if access.sees_coach_report else None)
     return render_template("hours/report.html", site=site, access=access, report=result,
                            chart=chart, kinds=list(PeriodKind))
 

@@ -11,14 +11,14 @@ change, a new unit, an override) never changes the figures of an approved month.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from decimal import Decimal
 from fractions import Fraction
 
 import sqlalchemy as sa
-from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from models import CoachNormOverride, MonthClosure, Site, SiteHourSettings, Unit
@@ -69,8 +69,11 @@ class NormInputs:
                 found.add(occ.move_out)
         for override in self.overrides:
             found.update(d for d in (override.starts_on, override.ends_on) if d is not None)
-        for year in range(1, 101):
-            anniversary = self.project_start + relativedelta(years=year)
+        for year in range(self.project_start.year + 1, self.project_start.year + 101):
+            try:
+                anniversary = self.project_start.replace(year=year)
+            except ValueError:  # 29 February in a common year
+                anniversary = date(year, 2, 28)
             found.update((anniversary, anniversary + timedelta(days=1)))
         return frozenset(found)
 
@@ -142,6 +145,24 @@ def from_json(data: dict) -> DayNorm:
                    {int(org): n for org, n in data.get("clients", {}).items()})
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> DayNorm:
+    return from_json(json.loads(text))
+
+
+def frozen_norms(day_norms: dict[str, dict]) -> dict[date, DayNorm]:
+    """A closure's stored norms by day. The days of a month mostly have equal norms, and
+    so do many months: equal days share one parsed :class:`DayNorm` (a closure never
+    changes, so neither does what its JSON says)."""
+    found: dict[date, DayNorm] = {}
+    last_data, last_norm = None, None
+    for on, data in day_norms.items():
+        if data != last_data:
+            last_data, last_norm = data, _parsed(json.dumps(data, sort_keys=True))
+        found[date.fromisoformat(on)] = last_norm
+    return found
+
+
 def freeze_month(inputs: NormInputs, month: date) -> dict[str, dict]:
     """The norms of every day of ``month`` (its first day), to store with its closure."""
     return {on.isoformat(): to_json(day_norm(inputs, on))
@@ -168,13 +189,16 @@ def unit_count(session: Session, site_id: int) -> int:
                           .where(Unit.site_id == site_id)) or 0
 
 
-def load_norm_inputs(session: Session, site: Site) -> NormInputs:
-    """Everything the norms of ``site`` depend on, loaded once (five queries)."""
+def load_norm_inputs(session: Session, site: Site, since: date | None = None) -> NormInputs:
+    """Everything the norms of ``site`` depend on, loaded once (five queries); with
+    ``since`` only the closed months from that day's month on (a caller that looks at
+    recent days need not read years of frozen norms)."""
     frozen = {}
-    for day_norms in session.scalars(sa.select(MonthClosure.day_norms)
-                                     .where(MonthClosure.site_id == site.id)):
-        frozen.update({date.fromisoformat(on): from_json(data)
-                       for on, data in day_norms.items()})
+    closures = sa.select(MonthClosure.day_norms).where(MonthClosure.site_id == site.id)
+    if since is not None:
+        closures = closures.where(MonthClosure.month >= since.replace(day=1))
+    for day_norms in session.scalars(closures):
+        frozen.update(frozen_norms(day_norms))
     return NormInputs(site.project_start, unit_count(session, site.id),
                       fte_hours(session, site.id), override_records(session, site.id),
                       tuple(load_occupancies(session, site.id)), frozen)

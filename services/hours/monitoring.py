@@ -87,11 +87,11 @@ def hour_evaluations(session: Session, site: Site, today: date) -> list[Evaluati
     and management for the last complete month."""
     if today < site.project_start:
         return []
-    inputs = load_norm_inputs(session, site)
     end = today  # up to yesterday
     month_end = today.replace(day=1)
     month = month_end - relativedelta(months=1)
     start = min(end - timedelta(weeks=LONG_WEEKS), month)
+    inputs = load_norm_inputs(session, site, since=start)
     logged = logged_by_day(session, site.id, start, end)
     report = f"/locaties/{site.id}/uren/rapport"
     coach = {HourCategory.COMMUNITYCOACH}

@@ -205,9 +205,10 @@ def _care_facts(norm: DayNorm, org_id: int) -> dict:
 
 
 def build_report(session: Session, site: Site, access: SiteAccess, period: Period,
-                 today: date) -> HourReport:
-    """The report of ``period`` as far as ``access`` may see it."""
-    inputs = load_norm_inputs(session, site)
+                 today: date, inputs: NormInputs | None = None) -> HourReport:
+    """The report of ``period`` as far as ``access`` may see it (``inputs``: the site's
+    norm inputs when the caller has them already)."""
+    inputs = inputs or load_norm_inputs(session, site)
     start, end = counted_days(period, site.project_start, today)
     end = max(start, end)
     logged = logged_by_day(session, site.id, start, end)
@@ -257,10 +258,12 @@ class CoachMonth:
     actual: Fraction | None  # average logged hours per week (None for future months)
 
 
-def coach_history(session: Session, site: Site, today: date, years: int = 4) -> list[CoachMonth]:
+def coach_history(session: Session, site: Site, today: date, years: int = 4,
+                  inputs: NormInputs | None = None) -> list[CoachMonth]:
     """The coach norm and logged coach hours per month, as hours per week, from the
-    project start to today or to the end of project year ``years``, whichever is later."""
-    inputs = load_norm_inputs(session, site)
+    project start to today or to the end of project year ``years``, whichever is later.
+    ``inputs`` saves loading the site's norm inputs again."""
+    inputs = inputs or load_norm_inputs(session, site)
     first = month_start(site.project_start)
     last = max(today, site.project_start + relativedelta(years=years))
     coach = {on: q for on, q in session.execute(
@@ -271,21 +274,33 @@ def coach_history(session: Session, site: Site, today: date, years: int = 4) -> 
     months, month = [], first
     while month <= last:
         start, end = max(month, site.project_start), next_month(month)
-        norm, known = Band.of(0), True
-        for on in days(start, end):
-            hours = day_norm(inputs, on).coach
-            known = known and hours is not None
-            norm = norm + hours if hours is not None else norm
+        norm = _coach_norm_of_days(inputs, start, end)
         per_week = Fraction(7, (end - start).days)
         counted_end = min(end, today + timedelta(days=1))
         actual = None
         if counted_end > start:
-            logged = sum((Fraction(coach.get(on, 0), 4) for on in days(start, counted_end)),
-                         Fraction(0))
+            logged = Fraction(sum(coach.get(on, 0) for on in days(start, counted_end)), 4)
             actual = logged * Fraction(7, (counted_end - start).days)
-        months.append(CoachMonth(month, norm.scaled(per_week) if known else None, actual))
+        months.append(CoachMonth(month, norm.scaled(per_week) if norm else None, actual))
         month = end
     return months
+
+
+def _coach_norm_of_days(inputs: NormInputs, start: date, end: date) -> Band | None:
+    """The coach norms of the days summed (None when a day's is unknown); a run of days
+    with equal norms is added as one multiple, which is exact with fractions."""
+    total, run, count = Band.of(0), None, 0
+    for on in days(start, end):
+        hours = day_norm(inputs, on).coach
+        if hours is None:
+            return None
+        if hours == run:
+            count += 1
+            continue
+        if run is not None:
+            total = total + run.scaled(count)
+        run, count = hours, 1
+    return total + run.scaled(count) if run is not None else total
 
 
 def default_period(today: date) -> Period:
