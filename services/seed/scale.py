@@ -112,6 +112,9 @@ class World:
     years: int
     site_count: int
     password_hash: str
+    #: appended to the names of sites and organisations, and the e-mail domain's
+    #: subdomain, so a second dataset can be added beside a first
+    tag: str = ""
     corporation_id: int = 0
     care_orgs: list[int] = field(default_factory=list)
     welfare_id: int = 0
@@ -120,6 +123,13 @@ class World:
 
     def user(self, local: str) -> int:
         return self.users[local]
+
+    @property
+    def domain(self) -> str:
+        return f"{self.tag}.{EMAIL_DOMAIN}" if self.tag else EMAIL_DOMAIN
+
+    def named(self, name: str) -> str:
+        return f"{name} {self.tag}" if self.tag else name
 
 
 @dataclass(frozen=True)
@@ -142,14 +152,15 @@ def _steps() -> list[tuple[str, Callable[[Writer, World], None]]]:
 
 
 def seed_scale(session: Session, *, sites: int, years: int, seed: int, today: date,
-               password: str, progress: Callable[[str], None] = lambda _m: None
-               ) -> ScaleResult:
-    """Generate ``sites`` sites with ``years`` years of history up to ``today``."""
+               password: str, tag: str = "",
+               progress: Callable[[str], None] = lambda _m: None) -> ScaleResult:
+    """Generate ``sites`` sites with ``years`` years of history up to ``today``; a
+    ``tag`` keeps its names and e-mail addresses apart from an earlier dataset's."""
     if sites < 1 or years < 1:
         raise ValueError("sites and years must be at least 1")
     started = clock.perf_counter()
     world = World(random.Random(seed), seed, today, years, sites,
-                  generate_password_hash(password))
+                  generate_password_hash(password), tag)
     writer = Writer(session)
     for name, step in _steps():
         step_start = clock.perf_counter()
@@ -157,7 +168,7 @@ def seed_scale(session: Session, *, sites: int, years: int, seed: int, today: da
         writer.flush()
         progress(f"  {name:<12} {clock.perf_counter() - step_start:6.1f} s")
     writer.finish()
-    accounts = [(f"{local}@{EMAIL_DOMAIN}", what) for local, what in (
+    accounts = [(f"{local}@{world.domain}", what) for local, what in (
         ("admin", "admin"), ("sb", "sociaal_beheerder on every site"),
         ("bestuur", "bestuur on every site"), ("coach01", "communitycoach on sites 1-5"))]
     return ScaleResult(dict(sorted(writer.counts.items())), clock.perf_counter() - started,

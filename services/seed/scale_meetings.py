@@ -17,7 +17,7 @@ from services.imo.candidates import DEFAULT_REASONS
 from services.imo.meetings import FIXED_POINTS
 from services.seed.demo import FIRST_NAMES, LAST_NAMES
 from services.seed.demo_governance import ACTIONS, DECISIONS, TOPICS
-from services.seed.scale import EMAIL_DOMAIN, SiteInfo, World, Writer, at
+from services.seed.scale import SiteInfo, World, Writer, at
 
 #: body kind -> (code, months it meets, weekday, nth weekday, local time)
 RHYTHM = {"communityteam": ("CT", (1, 3, 5, 7, 9, 11), 1, 2, time(10)),
@@ -233,7 +233,7 @@ def _candidate(w: Writer, world: World, site: SiteInfo, registered: date, status
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     candidate = w.new_id("imo_candidates")
     w.add("imo_candidates", id=candidate, site_id=site.id, name=name,
-          email=f"kandidaat{candidate}@{EMAIL_DOMAIN}", phone=None, date_of_birth=None,
+          email=f"kandidaat{candidate}@{world.domain}", phone=None, date_of_birth=None,
           household_size=rng.randint(1, 3),
           intake_route="zorgaanbieder" if begeleid else rng.choice(("selectie", "cooptatie")),
           support_status=support[0], care_organisation_id=org, indicated_hours=hours,

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from models import OrgKind, Role
 from services.registry.mix import StatusRecord
 from services.seed.demo import FIRST_NAMES, LAST_NAMES, TALENTS
-from services.seed.scale import EMAIL_DOMAIN, SiteInfo, World, Writer, at
+from services.seed.scale import SiteInfo, World, Writer, at
 
 CARE_ORGS = ("Zorggroep De Linde", "Stichting Het Anker", "Lister", "Kwintes", "Reinaerde",
              "Leger des Heils")
@@ -38,14 +38,14 @@ def _org(w: Writer, name: str, kind: str) -> int:
 
 
 def _organisations(w: Writer, world: World) -> None:
-    world.corporation_id = _org(w, "Woonstichting Schaalbaar", OrgKind.WONINGCORPORATIE)
-    world.care_orgs = [_org(w, f"{name} (schaal)", OrgKind.ZORGAANBIEDER)
+    world.corporation_id = _org(w, world.named("Woonstichting Schaalbaar"), OrgKind.WONINGCORPORATIE)
+    world.care_orgs = [_org(w, world.named(f"{name} (schaal)"), OrgKind.ZORGAANBIEDER)
                        for name in CARE_ORGS]
-    world.welfare_id = _org(w, "Welzijn Schaalbaar", OrgKind.WELZIJNSORGANISATIE)
+    world.welfare_id = _org(w, world.named("Welzijn Schaalbaar"), OrgKind.WELZIJNSORGANISATIE)
 
 
 def _user(w: Writer, world: World, local: str, name: str, is_admin: bool = False) -> int:
-    user_id = w.add("users", email=f"{local}@{EMAIL_DOMAIN}", name=name,
+    user_id = w.add("users", email=f"{local}@{world.domain}", name=name,
                     password_hash=world.password_hash, is_admin=is_admin, active=True,
                     locale=None, created_at=at(world.today - timedelta(days=world.years * 366)))
     world.users[local] = user_id
@@ -66,8 +66,8 @@ def _accounts(w: Writer, world: World) -> None:
 def _site(w: Writer, world: World, n: int) -> SiteInfo:
     rng = world.rng
     start = world.today - relativedelta(years=world.years) + timedelta(days=rng.randint(0, 90))
-    association = _org(w, f"Bewonersvereniging Locatie {n:03d}", OrgKind.WOONVERENIGING)
-    name = f"Locatie {n:03d}"
+    name = world.named(f"Locatie {n:03d}")
+    association = _org(w, f"Bewonersvereniging {name}", OrgKind.WOONVERENIGING)
     site_id = w.add("sites", name=name, municipality=MUNICIPALITIES[n % len(MUNICIPALITIES)],
                     project_start=start, corporation_id=world.corporation_id,
                     association_id=association, target_begeleid_share=Decimal("0.3333"),
@@ -108,7 +108,7 @@ def _person(world: World, resident_no: int) -> dict:
     rng = world.rng
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     contributes = rng.random() < 0.6
-    return dict(name=name, email=f"bewoner{resident_no}@{EMAIL_DOMAIN}",
+    return dict(name=name, email=f"bewoner{resident_no}@{world.domain}",
                 phone=f"06-{rng.randint(10000000, 99999999)}",
                 date_of_birth=world.today - timedelta(days=rng.randint(20 * 365, 80 * 365)),
                 actively_contributes=contributes, contribution_notes=None,
