@@ -84,8 +84,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (profile_bp, privacy_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
+    from app.hardening import init_hardening
 
     init_api(app)
+    init_hardening(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

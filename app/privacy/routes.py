@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, NumberRange
 from app.access import admin_required, site_view
 from app.clock import today
 from app.forms import save_or_render
-from models import Candidate, User, db, utcnow
+from app.imo.routes import candidate_or_404
+from models import User, db, utcnow
 from services.errors import NotFound
 from services.privacy import export as export_service
 from services.privacy import retention
@@ -66,10 +67,7 @@ def export_resident(site, access, resident_id: int):
 @bp.route("/locaties/<int:site_id>/imo/kandidaten/<int:candidate_id>/export", methods=["POST"])
 @site_view(EXPORT)
 def export_candidate(site, access, candidate_id: int):
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.site_id != site.id:
-        abort(404)
-    return _zip("candidate", candidate, site.id, "kandidaat")
+    return _zip("candidate", candidate_or_404(site, candidate_id), site.id, "kandidaat")
 
 
 @bp.route("/beheer/gebruikers/<int:user_id>/export", methods=["POST"])

@@ -32,6 +32,9 @@ SITE_RESOURCES = {
     "/sites/{site}/hours/report": HOUR_REPORTS,
     "/sites/{site}/bodies": EVERY_SITE_ROLE,
     "/sites/{site}/signals": EVERY_SITE_ROLE,
+    "/sites/{site}/rooms": EVERY_SITE_ROLE,
+    "/sites/{site}/bookings": EVERY_SITE_ROLE,
+    "/sites/{site}/activities": EVERY_SITE_ROLE,
 }
 
 

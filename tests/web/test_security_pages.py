@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from models import ApiToken, AuditEvent, Resident
 from tests.api.support import tokens  # noqa: F401
 from tests.conftest import PASSWORD, ROLE_EMAILS
-from tests.web.governance_support import make_governance
-from tests.web.imo_support import make_imo
+from tests.web.page_support import page_ids, page_urls  # noqa: F401
 from tests.web.support import count, fresh_rate_limits, query, text  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
@@ -35,41 +34,15 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
         assert _csp_problems(path.read_text()) == [], path
 
 
-@pytest.fixture
-def ids(app, world):
-    imo = make_imo(app, world)
-    gov = make_governance(app, world)
-    return {"site_id": world.site, "resident_id": world.residents["linde"],
-            "candidate_id": imo["dirk"], "imo_meeting_id": imo["june"], "body_id": gov["kg"],
-            "gov_meeting_id": gov["june"], "user_id": world.users["sociaal_beheerder"],
-            "org_id": world.orgs["linde"], "unit_id": world.units["A1"],
-            "action_id": gov["kg_action"], "year": 2026}
+def _get_page(rule) -> bool:
+    return "GET" in rule.methods and rule.endpoint != "static" and \
+        not rule.rule.startswith("/api/") and not NOT_HTML.search(rule.rule)
 
 
-def _get_pages(app, ids):
-    """Every GET page of the app with its arguments filled in from the test data."""
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static" or \
-                rule.rule.startswith("/api/") or NOT_HTML.search(rule.rule):
-            continue
-        values = {}
-        for arg in rule.arguments:
-            key = arg
-            if arg == "meeting_id":
-                key = "imo_meeting_id" if rule.endpoint.startswith("imo.") else "gov_meeting_id"
-            values[arg] = ids.get(key, 1)
-        with app.test_request_context():
-            from flask import url_for
-            try:
-                yield rule.endpoint, url_for(rule.endpoint, **values)
-            except Exception:  # noqa: BLE001 - an argument the test data does not know
-                continue
-
-
-def test_every_get_page_as_admin_satisfies_the_csp(app, login_as, ids):
+def test_every_get_page_as_admin_satisfies_the_csp(app, login_as, page_ids):
     client = login_as("admin")
     checked = 0
-    for endpoint, url in _get_pages(app, ids):
+    for endpoint, url in page_urls(app, page_ids, _get_page):
         response = client.get(url)
         assert response.status_code < 500, (endpoint, url)
         if "text/html" not in response.content_type:
