@@ -33,6 +33,7 @@ def vacancies(session: Session, site_id: int, today: date) -> list[Vacancy]:
     (in the past, or ahead when a move-out has been announced). Shared units are left
     out: they take several residents and are matched by hand."""
     latest = (sa.select(Resident.unit_id, sa.func.max(Resident.move_in_date).label("last_in"))
+              .where(Resident.unit_id.in_(sa.select(Unit.id).where(Unit.site_id == site_id)))
               .group_by(Resident.unit_id).subquery())
     rows = session.execute(
         sa.select(Unit, SitePart.name, Resident.move_out_date, Resident.id)

@@ -15,6 +15,9 @@ from services.hours.periods import days
 from services.rooms.rooms import opening_of
 
 ACTIVE = (BookingStatus.BOOKED, BookingStatus.REQUESTED)
+#: longer than any occurrence can last (at most 24 hours, plus an hour at the clock
+#: change), so only occurrences starting after ``start - LONGEST`` can overlap ``start``
+LONGEST = timedelta(days=2)
 ALL = tuple(BookingStatus)
 ONE_DAY = timedelta(days=1)
 
@@ -60,7 +63,8 @@ def occurrences(session: Session, rooms: list[Room], start: datetime, end: datet
     return list(session.scalars(
         sa.select(Booking).options(joinedload(Booking.series))
         .where(Booking.room_id.in_([r.id for r in rooms]), Booking.status.in_(statuses),
-               Booking.starts_at < end, Booking.ends_at > start)
+               Booking.starts_at < end, Booking.ends_at > start,
+               Booking.starts_at > start - LONGEST)  # bounds the (room, start) index scan
         .order_by(Booking.starts_at, Booking.id)))
 
 

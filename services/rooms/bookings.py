@@ -24,6 +24,7 @@ from models import Booking, BookingSeries, BookingStatus, OrganiserKind, Recurre
 from models.rooms import NO_OVERLAP_CONSTRAINT
 from services.errors import N_, RuleViolation
 from services.governance.localtime import local_day
+from services.rooms.agenda import LONGEST
 from services.rooms.conflicts import Busy, DateCheck, Rules, check_slots
 from services.rooms.recurrence import (MAX_OCCURRENCES, Rule, Slot, expand, is_last_of_month,
                                        local_slot)
@@ -95,7 +96,8 @@ def busy_between(session: Session, room_id: int, start: datetime, end: datetime,
         sa.select(Booking.id, Booking.starts_at, Booking.ends_at, BookingSeries.title)
         .join(BookingSeries, BookingSeries.id == Booking.series_id)
         .where(Booking.room_id == room_id, Booking.status == BookingStatus.BOOKED,
-               Booking.starts_at < end, Booking.ends_at > start))
+               Booking.starts_at < end, Booking.ends_at > start,
+               Booking.starts_at > start - LONGEST))  # bounds the index scan
     return [Busy(r.starts_at, r.ends_at, r.title, r.id) for r in rows if r.id not in exclude]
 
 
