@@ -59,6 +59,12 @@ def index(site, access):
         "moved_out": request.args.get("vertrokken") == "1",
     }
     rows = resident_service.find_residents(db.session, access, today=today(), **filters)
+    shown = [r.id for r in rows if r.care_visible]
+    if shown:  # reads of individual care data are logged like changes
+        audit.record(db.session, actor_id=current_user.id, entity_type="site",
+                     entity_id=site.id, action="view_care", site_id=site.id,
+                     changes={"resident_ids": shown})
+        db.session.commit()
     return render_template("residents/index.html", site=site, access=access, rows=rows,
                            **filters)
 

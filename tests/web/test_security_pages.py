@@ -138,12 +138,18 @@ def test_export_buttons_and_zip_for_the_sociaal_beheerder(app, login_as, world):
     assert coach.post(f"/beheer/gebruikers/{world.users['bestuur']}/export").status_code == 403
 
 
-def test_resident_page_with_care_data_is_an_audited_read(app, login_as, world):
+def test_resident_pages_with_care_data_are_audited_reads(app, login_as, world):
     path = f"/locaties/{world.site}/bewoners/{world.residents['linde']}"
     login_as("bestuur").get(path)
     assert count(app, AuditEvent, AuditEvent.action == "view_care") == 0
     login_as("begeleider").get(path)
     assert count(app, AuditEvent, AuditEvent.action == "view_care") == 1
+    login_as("bestuur").get(f"/locaties/{world.site}/bewoners/")
+    assert count(app, AuditEvent, AuditEvent.action == "view_care") == 1
+    login_as("begeleider").get(f"/locaties/{world.site}/bewoners/")
+    listed = query(app, lambda s: s.scalar(sa.select(AuditEvent.changes).where(
+        AuditEvent.action == "view_care", AuditEvent.entity_type == "site")))
+    assert listed == {"resident_ids": [world.residents["linde"]]}
 
 
 def test_privacy_report_dry_run_and_settings(app, login_as, world):
