@@ -1,5 +1,14 @@
 """Typed SQLAlchemy models. ``db`` lives in :mod:`models.base`."""
 from models.alv import AlvAttendance, AlvPresence, AlvSettings, Motion
+from models.association import (AssociationMember, AssociationSettings, BoardOffice,
+                                BoardOfficeKind, Commission, CommissionMember,
+                                MembershipDecline, ParticipationKind, ParticipationRecord)
+from models.association_books import (Account, AuditCheck, Budget, CashCategory, CashEntry,
+                                      EntryKind, Grant, PresentedStatement)
+from models.association_dues import (BankImport, BankLine, ContributionScheme, Due,
+                                     DuesReminder, Frequency, MemberReduction, Payment,
+                                     PaymentMethod, Reduction, ReminderChannel,
+                                     ReminderStatus)
 from models.audit import AppendOnlyError, AuditEvent
 from models.base import UTCDateTime, db, utcnow
 from models.enums import OrgKind, Role, SupportStatus
@@ -27,6 +36,12 @@ from models.workplan import (AgreementKind, AgreementParty, CollaborationAgreeme
                              Ingredient, Progress, WorkPlan, WorkPlanAction, WorkPlanGoal)
 
 __all__ = [
+    "Account", "AssociationMember", "AssociationSettings", "AuditCheck", "BankImport",
+    "BankLine", "BoardOffice", "BoardOfficeKind", "Budget", "CashCategory", "CashEntry",
+    "Commission", "CommissionMember", "ContributionScheme", "Due", "DuesReminder",
+    "EntryKind", "Frequency", "Grant", "MemberReduction", "MembershipDecline",
+    "ParticipationKind", "ParticipationRecord", "Payment", "PaymentMethod",
+    "PresentedStatement", "Reduction", "ReminderChannel", "ReminderStatus",
     "ActionItem", "ActionNote", "ActionStatus", "AgreementKind", "AgreementParty",
     "AlvAttendance", "AlvPresence", "AlvSettings", "Body", "BodyDecision", "BodyKind",
     "BodyMember", "CollaborationAgreement", "Escalation", "Ingredient", "Invitation",
