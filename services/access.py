@@ -187,6 +187,24 @@ class SiteAccess:
         """The organiser (who booked the activity), the coach and the room managers."""
         return self.may_change_booking(own) or self.has(Role.COMMUNITYCOACH)
 
+    # --- woonvereniging (members, contributions, cash book, statement; issue 7) -------
+    # The association's money is the bestuur's: only the bestuur of the site's
+    # association (and admins) see members' payment status, the cash book and the ALV
+    # statement. Members (households) have no accounts; the statement carries no names,
+    # so the bestuur hands it to them at the ALV on paper or as PDF.
+
+    @property
+    def sees_association(self) -> bool:
+        """The "Vereniging" pages: members, board, dues and payments, bank import,
+        reminders, cash book, budgets, grants, the statement and the audit trail."""
+        return self.has(Role.BESTUUR)
+
+    @property
+    def sees_participation(self) -> bool:
+        """Who contributes to the community and the share against 50-70% (no care data):
+        the bestuur, the communitycoach and the sociaal_beheerder; they also record it."""
+        return self.has(Role.BESTUUR, Role.COMMUNITYCOACH, Role.SOCIAAL_BEHEERDER)
+
     # --- privacy (AVG: export and retention, issue 9) --------------------------------
     # The corporation's sociaal_beheerder is the controller's contact for residents and
     # candidates: they hand over an export on request and watch the retention periods.

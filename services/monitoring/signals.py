@@ -92,6 +92,8 @@ def visible(access: SiteAccess, audience: str) -> bool:
         return access.any_role
     if audience == "management":
         return access.has("sociaal_beheerder", "kerngroep", "stuurgroep")
+    if audience == "bestuur":  # the association's finances (services/association/)
+        return access.has("bestuur")
     if audience.startswith("care:"):
         org_id = int(audience.split(":", 1)[1])
         return access.has("sociaal_beheerder", "kerngroep", "stuurgroep") or (

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Candidate, Resident, Site, Unit
 from models.enums import CandidateStatus, Decision, SupportStatus
+from services.association.monitoring import association_evaluations
 from services.governance.monitoring import governance_evaluations
 from services.hours.monitoring import hour_evaluations
 from services.imo.placement import latest_decision
@@ -63,7 +64,8 @@ def contribution_evaluations(session: Session, site: Site, today: date) -> list[
 
 
 RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations,
-                                governance_evaluations, room_evaluations]
+                                governance_evaluations, room_evaluations,
+                                association_evaluations]
 
 
 @dataclass
