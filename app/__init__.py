@@ -65,6 +65,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.association import books_routes, money_routes  # noqa: F401  (add to association_bp)
+    from app.association.routes import bp as association_bp
     from app.auth.routes import bp as auth_bp
     from app.governance import (alv_routes, meeting_routes as governance_meetings,  # noqa: F401
                                 plan_routes)  # (add their pages to governance_bp)
@@ -79,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from app.sites.routes import bp as sites_bp
 
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
-                      governance_bp):
+                      governance_bp, association_bp):
         app.register_blueprint(blueprint)
     for blueprint in (profile_bp, privacy_bp):
         app.register_blueprint(blueprint)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import (format_date, format_datetime, format_decimal, get_locale,
-                         lazy_gettext as _l)
+from flask_babel import (format_currency, format_date, format_datetime, format_decimal,
+                         get_locale, lazy_gettext as _l)
 
 LABELS = {
     "begeleid": _l("begeleid"),
@@ -87,6 +87,36 @@ LABELS = {
     "bestuurlijk_akkoord": _l("bestuurlijk akkoord"),
     "kort": _l("korter dan de geadviseerde 5 jaar"),
     "lang": _l("langer dan de geadviseerde 10 jaar"),
+    # woonvereniging
+    "penningmeester": _l("penningmeester"),
+    "maand": _l("per maand"),
+    "jaar": _l("per jaar"),
+    "overboeking": _l("overboeking"),
+    "incasso": _l("automatische incasso"),
+    "contant": _l("contant"),
+    "inkomsten": _l("inkomsten"),
+    "uitgaven": _l("uitgaven"),
+    "bank": _l("bank"),
+    "kas": _l("kas"),
+    "concept": _l("concept"),
+    "verstuurd": _l("verstuurd"),
+    "email": _l("e-mail"),
+    "brief": _l("brief"),
+    "betaling": _l("betaling van een lid"),
+    "kasboek": _l("in het kasboek"),
+    "genegeerd": _l("niet geboekt"),
+    "organiseerde_activiteit": _l("organiseerde een activiteit"),
+    "deed_mee": _l("deed mee aan een activiteit"),
+    "helpt_buren": _l("helpt buren"),
+    "commissie": _l("zit in een commissie"),
+    "lidnummer": _l("lidnummer in de omschrijving"),
+    "rekening": _l("eerder van deze rekening betaald"),
+    "naam_bedrag": _l("naam en bedrag kloppen"),
+    "naam": _l("alleen de naam klopt: controleer het bedrag"),
+    "binnen": _l("binnen 50-70%"),
+    "laag": _l("onder 50%"),
+    "hoog": _l("boven 70%"),
+    "leeg": _l("geen bewoners"),
 }
 
 
@@ -118,12 +148,18 @@ def number(value) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
+def euro(value) -> str:
+    """An amount in euros in the user's language: € 1.234,50 (nl), €1,234.50 (en)."""
+    return "–" if value is None else format_currency(value, "EUR")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.add_template_filter(label, "label")
     app.add_template_filter(route, "route")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(number, "number")
+    app.add_template_filter(euro, "euro")
     app.add_template_filter(lambda d: format_date(d, "d MMM yyyy") if d else "", "date")
     app.add_template_filter(lambda d: format_date(d, "MMM yyyy") if d else "", "monthyear")
     app.add_template_filter(lambda d: format_datetime(d, "d MMM yyyy HH:mm") if d else "",

@@ -1,0 +1,1 @@
+"""The woonvereniging pages (issue 7)."""
