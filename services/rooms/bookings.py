@@ -60,12 +60,18 @@ class Collisions(RuleViolation):
     """Dates that cannot be booked; ``checks`` holds every date of the request with its
     clashes, so the user sees which ones and can choose."""
 
-    def __init__(self, checks: list[DateCheck], field: str = "on_conflict") -> None:
-        message = (N_("Deze tijd is niet vrij. Kies een andere datum of tijd.")
-                   if len(checks) == 1 else
-                   N_("Niet alle datums zijn vrij. Kies hieronder: niets boeken, of de vrije "
-                      "datums boeken en de andere overslaan."))
-        super().__init__(message, field=field if len(checks) > 1 else "first_day")
+    def __init__(self, checks: list[DateCheck]) -> None:
+        clashing = collision_dates(checks)
+        if len(checks) == 1:
+            message, field = N_("Deze tijd is niet vrij. Kies een andere datum of tijd."), \
+                "first_day"
+        elif len(clashing) == len(checks):
+            message, field = N_("Geen van de datums is vrij. Kies een andere dag of tijd."), \
+                "first_day"
+        else:
+            message, field = N_("Niet alle datums zijn vrij. Kies hieronder: niets boeken, of "
+                                "de vrije datums boeken en de andere overslaan."), "on_conflict"
+        super().__init__(message, field=field)
         self.checks = checks
 
     @property
@@ -134,15 +140,12 @@ def flush_bookings(session: Session) -> None:
 
 def resolve(checks: list[DateCheck], on_conflict: str | None,
             seen: frozenset[date]) -> None:
-    """Raise :class:`Collisions` unless the user chose to skip exactly these dates."""
+    """Raise :class:`Collisions` unless the user chose to skip exactly these dates (and
+    some date is left to book)."""
     clashing = collision_dates(checks)
-    if not clashing:
-        return
-    if len(checks) == 1 or on_conflict != SKIP or clashing != seen:
+    if clashing and (on_conflict != SKIP or clashing != seen
+                     or len(clashing) == len(checks)):
         raise Collisions(checks)
-    if len(clashing) == len(checks):
-        raise RuleViolation(N_("Geen enkele datum is vrij; er is niets geboekt."),
-                            field="on_conflict")
 
 
 # --- booking -------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def submit(session: Session, room: Room, requester: Requester, data: BookingData
                             field="expected_people", n=room.capacity)
     checks = bookings.check(session, room, slots, today=today, now=now)
     if bookings.collision_dates(checks):
-        raise bookings.Collisions(checks, field="first_day")
+        raise bookings.Collisions(checks)
     series = bookings.new_series(room, data, booked_by_id=None)
     bookings.add_occurrences(session, series, checks, BookingStatus.REQUESTED)
     minutes = int((slots[0].ends_at - slots[0].starts_at).total_seconds() // 60)

@@ -90,10 +90,10 @@ def test_skip_is_refused_when_the_collisions_changed_since_they_were_shown(sessi
 
 def test_a_series_without_a_single_free_date_books_nothing(session, w, room):
     book(session, room, THURSDAY, time(18), time(22), Rule("weekly", count=2), title="Groot")
-    with pytest.raises(RuleViolation) as caught:
+    with pytest.raises(Collisions) as caught:
         book(session, room, THURSDAY, time(19), time(21), Rule("weekly", count=2),
              on_conflict=SKIP, seen=frozenset({THURSDAY, date(2026, 6, 25)}))
-    assert caught.value.field == "on_conflict"
+    assert caught.value.field == "first_day" and "Geen van de datums" in caught.value.message
 
 
 def test_a_skipped_date_is_readded_when_it_is_free(session, w, room):
