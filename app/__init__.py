@@ -78,10 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy.routes import bp as privacy_bp
     from app.profile.routes import bp as profile_bp
     from app.residents.routes import bp as residents_bp
+    from app.rooms import (booking_routes, manage_routes,  # noqa: F401  (add to rooms_bp)
+                           public_routes)
+    from app.rooms.routes import bp as rooms_bp
     from app.sites.routes import bp as sites_bp
 
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
-                      governance_bp, association_bp):
+                      governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
     for blueprint in (profile_bp, privacy_bp):
         app.register_blueprint(blueprint)
