@@ -12,6 +12,7 @@ from app.association.forms import (AuditCheckForm, BudgetForm, CategoryForm, Ent
                                    GrantForm, PresentForm, ReasonForm, SettingsForm)
 from app.association.routes import association_view, bp, owned_or_404, to
 from app.clock import today
+from app.filters import label
 from app.forms import save_or_render
 from app.governance.routes import save_on_page
 from models import CashEntry, Grant, db, utcnow
@@ -42,7 +43,7 @@ def cashbook(site, access, association):
 
 def _entry_choices(form, association, year: int) -> None:
     form.category_id.choices = [("", _("— kies —"))] + [
-        (str(c.id), f"{_(c.kind)}: {c.name}") for c in books.categories(db.session,
+        (str(c.id), f"{label(c.kind)}: {c.name}") for c in books.categories(db.session,
                                                                          association.id)]
     form.budget_id.choices = [("", _("— geen —"))] + [
         (str(b.id), b.name) for b in books.budgets_of(db.session, association.id, year)]

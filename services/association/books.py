@@ -8,7 +8,9 @@ Conventions:
   category; amounts are positive. A correction is a counter-entry (the amount negated,
   referring to the corrected entry) dated like the entry when its year is still open,
   else on the day of the correction; the corrected entry itself never changes;
-* payments of dues book themselves into the category with key ``contributie``;
+* the default categories (the seeds' sources of income and the usual expenses) are
+  created on the first write to the books (the settings, a payment, an own category);
+  payments of dues book themselves into the category with key ``contributie``;
 * a balance on a day is the opening balance plus every entry before that day; a year
   whose statement was presented at the ALV is closed: nothing dated in it is added, and
   the opening balances can no longer change;
@@ -112,6 +114,7 @@ def save_settings(session: Session, association_id: int, *, books_start: date | 
     settings.updated_at, settings.updated_by_id = now, actor_id
     session.add(settings)
     session.flush()
+    ensure_categories(session, association_id)
     audit.record(session, actor_id=actor_id, entity_type="assoc_settings",
                  entity_id=association_id, action="update", changes=changes)
     return settings
@@ -119,22 +122,29 @@ def save_settings(session: Session, association_id: int, *, books_start: date | 
 
 # --- categories --------------------------------------------------------------------
 
-def categories(session: Session, association_id: int,
-               kind: str | None = None) -> list[CashCategory]:
-    """The categories (the defaults are created on first use), income first."""
-    stmt = sa.select(CashCategory).where(CashCategory.association_id == association_id)
-    found = list(session.scalars(stmt))
-    if not found:
+def ensure_categories(session: Session, association_id: int) -> None:
+    """Create the default categories when the association has none yet (on the first
+    write to its books: the settings, a payment, a category of its own)."""
+    if session.scalar(sa.select(CashCategory.id).where(
+            CashCategory.association_id == association_id).limit(1)) is None:
         session.add_all(CashCategory(association_id=association_id, kind=k, key=key, name=name,
                                      position=i) for i, (k, key, name) in
                         enumerate(DEFAULT_CATEGORIES))
         session.flush()
-        found = list(session.scalars(stmt))
-    found.sort(key=lambda c: (c.kind != EntryKind.INKOMSTEN, c.position, c.name))
-    return [c for c in found if kind is None or c.kind == kind]
+
+
+def categories(session: Session, association_id: int,
+               kind: str | None = None) -> list[CashCategory]:
+    """The categories, income first (none before the books are first written to)."""
+    found = session.scalars(sa.select(CashCategory).where(
+        CashCategory.association_id == association_id))
+    return sorted((c for c in found if kind is None or c.kind == kind),
+                  key=lambda c: (c.kind != EntryKind.INKOMSTEN, c.position, c.name))
 
 
 def category_by_key(session: Session, association_id: int, key: str) -> CashCategory:
+    """One of the default categories (created when missing: only for writing)."""
+    ensure_categories(session, association_id)
     return next(c for c in categories(session, association_id) if c.key == key)
 
 
@@ -145,6 +155,7 @@ def add_category(session: Session, association_id: int, *, name: str, kind: str,
         raise RuleViolation(N_("Vul een naam in."), field="name")
     if kind not in set(EntryKind):
         raise RuleViolation(N_("Kies inkomsten of uitgaven."), field="kind")
+    ensure_categories(session, association_id)
     existing = categories(session, association_id)
     if any(c.name.lower() == name.lower() for c in existing):
         raise RuleViolation(N_("Deze categorie bestaat al."), field="name")

@@ -530,3 +530,18 @@ def test_the_dues_signal_is_for_the_bestuur_only(roles, admin, visible):
     from services.monitoring.signals import visible as sees
 
     assert sees(SiteAccess(1, frozenset(roles), admin), "bestuur") is visible
+
+
+def test_reading_the_books_writes_nothing(session):
+    """The default categories come with the first write, not with a page view."""
+    from models import CashCategory
+
+    w = build_world(session)
+    association_id = w.orgs["vereniging"].id
+    assert books.categories(session, association_id) == []
+    assert statement.build_statement(session, association_id, 2026).income == []
+    assert count(session, CashCategory) == 0
+    books.save_settings(session, association_id, books_start=None, opening_bank=None,
+                        opening_cash=None, iban=None, payment_term_days=30, actor_id=None,
+                        now=NOW)
+    assert len(books.categories(session, association_id, "inkomsten")) == 7
