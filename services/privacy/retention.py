@@ -18,7 +18,7 @@ application; this job is its one writer of changes, and it records that it did s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -106,36 +106,40 @@ class Due:
     due_on: date
 
 
-def closed_on(candidate: Candidate) -> date | None:
-    """The day a closed candidate file was closed (its last step), else None."""
-    if candidate.status not in CLOSED:
-        return None
-    return max((e.on for e in candidate.events), default=candidate.registered_on)
+def _due(kind: str, rows, site_id: int, today: date, months: int) -> list[Due]:
+    """The rows (id, name, ended_on) whose period has ended: ``ended_on`` plus
+    ``months`` on or before ``today`` (the database pre-selects with a few days' margin
+    for month ends; the exact date is computed here)."""
+    found = [Due(kind, record_id, site_id, name, ended, ended + relativedelta(months=months))
+             for record_id, name, ended in rows]
+    return sorted((d for d in found if d.due_on <= today), key=lambda d: (d.ended_on, d.record_id))
+
+
+def _cutoff(today: date, months: int) -> date:
+    return today - relativedelta(months=months) + timedelta(days=3)
 
 
 def due_residents(session: Session, site_id: int, today: date, months: int) -> list[Due]:
-    rows = session.scalars(
-        sa.select(Resident).join(Unit, Unit.id == Resident.unit_id)
+    rows = session.execute(
+        sa.select(Resident.id, Resident.name, Resident.move_out_date)
+        .join(Unit, Unit.id == Resident.unit_id)
         .where(Unit.site_id == site_id, Resident.anonymised_at.is_(None),
                Resident.move_out_date.is_not(None),
-               Resident.move_out_date <= today - relativedelta(months=months))
-        .order_by(Resident.move_out_date, Resident.id))
-    return [Due("resident", r.id, site_id, r.name, r.move_out_date,
-                r.move_out_date + relativedelta(months=months)) for r in rows]
+               Resident.move_out_date <= _cutoff(today, months)))
+    return _due("resident", rows, site_id, today, months)
 
 
 def due_candidates(session: Session, site_id: int, today: date, months: int) -> list[Due]:
-    found = []
-    for candidate in session.scalars(
-            sa.select(Candidate).where(Candidate.site_id == site_id,
-                                       Candidate.anonymised_at.is_(None),
-                                       Candidate.status.in_(CLOSED))
-            .order_by(Candidate.id)):
-        ended = closed_on(candidate)
-        if ended is not None and ended + relativedelta(months=months) <= today:
-            found.append(Due("candidate", candidate.id, site_id, candidate.name, ended,
-                             ended + relativedelta(months=months)))
-    return sorted(found, key=lambda d: (d.ended_on, d.record_id))
+    """Closed files (placed, rejected, withdrawn); closed on the date of their last step."""
+    closed = sa.func.coalesce(sa.func.max(CandidateEvent.on), Candidate.registered_on)
+    rows = session.execute(
+        sa.select(Candidate.id, Candidate.name, closed)
+        .outerjoin(CandidateEvent, CandidateEvent.candidate_id == Candidate.id)
+        .where(Candidate.site_id == site_id, Candidate.anonymised_at.is_(None),
+               Candidate.status.in_(CLOSED))
+        .group_by(Candidate.id, Candidate.name, Candidate.registered_on)
+        .having(closed <= _cutoff(today, months)))
+    return _due("candidate", rows, site_id, today, months)
 
 
 def due_on_site(session: Session, site_id: int, today: date) -> list[Due]:
@@ -147,94 +151,119 @@ def due_on_site(session: Session, site_id: int, today: date) -> list[Due]:
 
 # --- anonymising -----------------------------------------------------------------------
 
-def _redact_audit(session: Session, entity_type: str, entity_id: int) -> int:
-    """Blank the personal values in the audit log's events about one person."""
+CHUNK = 500
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _blank(session: Session, model, key, ids: list[int], **values) -> None:
+    session.execute(sa.update(model).where(key.in_(ids)).values(**values)
+                    .execution_options(synchronize_session=False))
+
+
+def _label(kind: str, id_column):
+    """``anonymous_name`` in SQL, so a whole batch is renamed in one statement."""
+    return sa.literal(f"Geanonimiseerd ({kind} ") + sa.cast(id_column, sa.String) + \
+        sa.literal(")")
+
+
+def _redact_audit(session: Session, entity_type: str, ids: list[int]) -> None:
+    """Blank the personal values in the audit log's events about these people."""
     table = AuditEvent.__table__
     events = session.execute(sa.select(table.c.id, table.c.changes).where(
-        table.c.entity_type == entity_type, table.c.entity_id == entity_id)).all()
-    redacted = 0
-    for event_id, changes in events:
-        if not changes or not PERSONAL_KEYS.intersection(changes):
-            continue
-        clean = {k: (REDACTED if k in PERSONAL_KEYS and v is not None else v)
-                 for k, v in changes.items()}
-        session.execute(table.update().where(table.c.id == event_id).values(changes=clean))
-        redacted += 1
-    return redacted
+        table.c.entity_type == entity_type, table.c.entity_id.in_(ids))).all()
+    cleaned = [{"event_id": event_id,
+                "clean": {k: (REDACTED if k in PERSONAL_KEYS and v is not None else v)
+                          for k, v in changes.items()}}
+               for event_id, changes in events
+               if changes and PERSONAL_KEYS.intersection(changes)]
+    if cleaned:
+        session.execute(table.update().where(table.c.id == sa.bindparam("event_id"))
+                        .values(changes=sa.bindparam("clean")), cleaned)
 
 
-def anonymise_resident(session: Session, resident: Resident, *, now: datetime,
-                       actor_id: int | None = None) -> None:
-    """Blank a resident's personal fields; the stay and the support history stay."""
-    if resident.anonymised_at is not None:
-        return
-    resident.name = anonymous_name("bewoner", resident.id)
-    for name in RESIDENT_FIELDS:
-        setattr(resident, name, None)
-    resident.anonymised_at = now
-    session.execute(sa.update(SupportPeriod).where(SupportPeriod.resident_id == resident.id)
-                    .values(note=None).execution_options(synchronize_session="fetch"))
-    session.execute(sa.update(HandoverTask).where(HandoverTask.resident_id == resident.id)
-                    .values(note=None).execution_options(synchronize_session="fetch"))
-    _redact_audit(session, "resident", resident.id)
-    audit.record(session, actor_id=actor_id, entity_type="resident", entity_id=resident.id,
-                 action="anonymise", site_id=resident.unit.site_id)
-    session.flush()
+def _record(session: Session, entity_type: str, people: list[tuple[int, int]],
+            actor_id: int | None, now: datetime) -> None:
+    """One audit event per anonymised person (``people``: id and site id)."""
+    session.execute(sa.insert(AuditEvent), [
+        {"occurred_at": now, "actor_id": actor_id, "site_id": site_id,
+         "entity_type": entity_type, "entity_id": person_id, "action": "anonymise",
+         "changes": {}} for person_id, site_id in people])
 
 
-def _rename_in_minutes(session: Session, candidate: Candidate, old_name: str) -> None:
-    meeting_ids = session.scalars(sa.select(MeetingCandidate.meeting_id).where(
-        MeetingCandidate.candidate_id == candidate.id))
-    for meeting in session.scalars(sa.select(ImoMeeting).where(ImoMeeting.id.in_(meeting_ids))):
-        if not meeting.snapshot:
-            continue
-        entries = meeting.snapshot.get("candidates") or []
-        renamed = [{**e, "name": candidate.name} if e.get("name") == old_name else e
-                   for e in entries]
-        meeting.snapshot = {**meeting.snapshot, "candidates": renamed}
-
-
-def anonymise_candidate(session: Session, candidate: Candidate, *, now: datetime,
+def anonymise_residents(session: Session, people: list[tuple[int, int]], *, now: datetime,
                         actor_id: int | None = None) -> None:
-    """Blank a closed candidate file: the steps, advice and decisions keep their dates
-    and outcomes, the person and the free text about them go."""
-    if candidate.anonymised_at is not None:
-        return
-    old_name = candidate.name
-    candidate.name = anonymous_name("kandidaat", candidate.id)
-    for name in CANDIDATE_FIELDS:
-        setattr(candidate, name, None)
-    candidate.woonzorgovereenkomst = False
-    candidate.anonymised_at = now
-    for model, where in ((ParticipationFact, ParticipationFact.candidate_id),
-                         (CandidateEvent, CandidateEvent.candidate_id)):
-        session.execute(sa.update(model).where(where == candidate.id).values(note=None)
-                        .execution_options(synchronize_session="fetch"))
-    session.execute(sa.update(MeetingCandidate).where(
-        MeetingCandidate.candidate_id == candidate.id).values(
-        reasoning=None, conditions=sa.case((MeetingCandidate.conditions.is_(None), sa.null()),
-                                           else_=sa.literal(REDACTED)))
-        .execution_options(synchronize_session="fetch"))
-    session.execute(sa.update(CorporationDecision).where(
-        CorporationDecision.candidate_id == candidate.id).values(reasoning=None)
-        .execution_options(synchronize_session="fetch"))
-    _rename_in_minutes(session, candidate, old_name)
-    _redact_audit(session, "candidate", candidate.id)
-    audit.record(session, actor_id=actor_id, entity_type="candidate", entity_id=candidate.id,
-                 action="anonymise", site_id=candidate.site_id)
+    """Blank the personal fields of residents (``people``: resident id and site id);
+    the stay and the support history stay. Objects in the session are expired."""
     session.flush()
+    for chunk in _chunks(people):
+        ids = [person_id for person_id, _site in chunk]
+        _blank(session, Resident, Resident.id, ids, name=_label("bewoner", Resident.id),
+               anonymised_at=now, **{name: None for name in RESIDENT_FIELDS})
+        _blank(session, SupportPeriod, SupportPeriod.resident_id, ids, note=None)
+        _blank(session, HandoverTask, HandoverTask.resident_id, ids, note=None)
+        _redact_audit(session, "resident", ids)
+        _record(session, "resident", chunk, actor_id, now)
+    session.expire_all()
+
+
+def _rename_in_minutes(session: Session, old_names: dict[int, str]) -> None:
+    """Locked IMO minutes froze the names of the candidates on the agenda."""
+    on_agenda = session.execute(sa.select(MeetingCandidate.meeting_id,
+                                          MeetingCandidate.candidate_id)
+                                .where(MeetingCandidate.candidate_id.in_(list(old_names))))
+    renames: dict[int, dict[str, str]] = {}
+    for meeting_id, candidate_id in on_agenda:
+        renames.setdefault(meeting_id, {})[old_names[candidate_id]] = \
+            anonymous_name("kandidaat", candidate_id)
+    for meeting in session.scalars(sa.select(ImoMeeting).where(
+            ImoMeeting.id.in_(list(renames)), ImoMeeting.snapshot.is_not(None))):
+        names = renames[meeting.id]
+        entries = meeting.snapshot.get("candidates") or []
+        meeting.snapshot = {**meeting.snapshot, "candidates": [
+            {**e, "name": names.get(e.get("name"), e.get("name"))} for e in entries]}
+
+
+def anonymise_candidates(session: Session, people: list[tuple[int, int]], *, now: datetime,
+                         actor_id: int | None = None) -> None:
+    """Blank closed candidate files (``people``: candidate id and site id): the steps,
+    advice and decisions keep their dates and outcomes, the person and the free text
+    about them go. Objects in the session are expired."""
+    session.flush()
+    for chunk in _chunks(people):
+        ids = [person_id for person_id, _site in chunk]
+        old_names = dict(session.execute(sa.select(Candidate.id, Candidate.name)
+                                          .where(Candidate.id.in_(ids))).all())
+        _blank(session, Candidate, Candidate.id, ids, name=_label("kandidaat", Candidate.id),
+               woonzorgovereenkomst=False, anonymised_at=now,
+               **{name: None for name in CANDIDATE_FIELDS})
+        _blank(session, ParticipationFact, ParticipationFact.candidate_id, ids, note=None)
+        _blank(session, CandidateEvent, CandidateEvent.candidate_id, ids, note=None)
+        _blank(session, MeetingCandidate, MeetingCandidate.candidate_id, ids, reasoning=None,
+               conditions=sa.case((MeetingCandidate.conditions.is_(None), sa.null()),
+                                  else_=sa.literal(REDACTED)))
+        _blank(session, CorporationDecision, CorporationDecision.candidate_id, ids,
+               reasoning=None)
+        _rename_in_minutes(session, old_names)
+        _redact_audit(session, "candidate", ids)
+        _record(session, "candidate", chunk, actor_id, now)
+        session.flush()
+    session.expire_all()
 
 
 def apply_retention(session: Session, today: date, now: datetime) -> dict:
     """The daily job: anonymise everyone whose retention period has ended, on every
-    site. Idempotent: an anonymised person is never due again."""
-    counts = {"residents": 0, "candidates": 0}
+    site, a batch of statements per few hundred people. Idempotent: an anonymised
+    person is never due again."""
+    residents: list[tuple[int, int]] = []
+    candidates: list[tuple[int, int]] = []
     for site_id in session.scalars(sa.select(Site.id).order_by(Site.id)):
         for due in due_on_site(session, site_id, today):
-            if due.kind == "resident":
-                anonymise_resident(session, session.get(Resident, due.record_id), now=now)
-                counts["residents"] += 1
-            else:
-                anonymise_candidate(session, session.get(Candidate, due.record_id), now=now)
-                counts["candidates"] += 1
-    return counts
+            (residents if due.kind == "resident" else candidates).append(
+                (due.record_id, due.site_id))
+    anonymise_residents(session, residents, now=now)
+    anonymise_candidates(session, candidates, now=now)
+    return {"residents": len(residents), "candidates": len(candidates)}

@@ -20,6 +20,7 @@ from services import accounts
 from services.registry import residents as resident_service
 from services.registry import sites as site_service
 from services.registry.residents import PersonalData, SupportData
+from services.seed.demo_association import seed_association
 from services.seed.demo_governance import seed_governance
 from services.seed.demo_hours import seed_hours
 
@@ -92,6 +93,7 @@ def seed_demo(session: Session, *, today: date, password: str) -> bool:
     _imo(session, site, orgs, today)
     seed_hours(session, site, orgs, today=today, password=password, domain=EMAIL_DOMAIN)
     seed_governance(session, site, orgs, today=today, domain=EMAIL_DOMAIN)
+    seed_association(session, site, orgs, today=today, domain=EMAIL_DOMAIN)
     return True
 
 
