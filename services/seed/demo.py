@@ -23,6 +23,7 @@ from services.registry.residents import PersonalData, SupportData
 from services.seed.demo_association import seed_association
 from services.seed.demo_governance import seed_governance
 from services.seed.demo_hours import seed_hours
+from services.seed.demo_rooms import seed_rooms
 
 SITE_NAME = "Het Hofje"
 EMAIL_DOMAIN = "hofje.example"
@@ -93,6 +94,7 @@ def seed_demo(session: Session, *, today: date, password: str) -> bool:
     _imo(session, site, orgs, today)
     seed_hours(session, site, orgs, today=today, password=password, domain=EMAIL_DOMAIN)
     seed_governance(session, site, orgs, today=today, domain=EMAIL_DOMAIN)
+    seed_rooms(session, site, today=today, domain=EMAIL_DOMAIN)
     seed_association(session, site, orgs, today=today, domain=EMAIL_DOMAIN)
     return True
 
