@@ -1,5 +1,6 @@
-"""Twenty people book the same slot at the same moment, through a live server on
-127.0.0.1: exactly one booking is made, the other nineteen get a clear Dutch message.
+"""Twenty people book the same slot at the same moment, through the live server on
+127.0.0.1 (tests/browser/conftest.py; no browser needed): exactly one booking is made,
+the other nineteen get a clear Dutch message.
 
 On PostgreSQL the room's row is locked while a booking is checked and written, and the
 exclusion constraint (room, time range) refuses any overlap the checks might miss; on
@@ -17,7 +18,6 @@ from http.cookiejar import CookieJar
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from models import Booking, BookingSeries
 from tests.conftest import PASSWORD, ROLE_EMAILS
@@ -28,20 +28,6 @@ PEOPLE = 20
 ROLES = ["sociaal_beheerder", "communitycoach", "begeleider", "bestuur", "kerngroep"]
 SLOT = {"title": "Verjaardagsfeest", "first_day": "2026-06-20", "start_time": "15:00",
         "end_time": "17:00", "recurrence": "single"}
-
-
-@pytest.fixture
-def server(app):
-    """The test app served by a threaded werkzeug server on an ephemeral port."""
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, name="rooms-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=5)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -63,7 +49,8 @@ def post(opener, url: str, data: dict) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_twenty_parallel_bookings_of_one_slot_make_exactly_one(app, world, server):
+def test_twenty_parallel_bookings_of_one_slot_make_exactly_one(app, world, live_server):
+    server = live_server
     ids = rooms_world(app, world)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         constraint = query(app, lambda s: s.scalar(sa.text(
