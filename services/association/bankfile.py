@@ -29,7 +29,6 @@ from decimal import Decimal
 from services.association.money import parse_amount
 from services.errors import N_, RuleViolation
 
-FORMATS = ("ing-csv", "rabobank-csv", "camt053")
 KNOWN = N_("Noaber leest CSV-exports van ING en Rabobank en CAMT.053-bestanden (XML).")
 
 
