@@ -35,7 +35,7 @@ def _seed(app, spec: dict) -> dict:
         db.session.commit()
     s = f"/locaties/{site_id}"
     quarter = period_of(PeriodKind.QUARTER, TODAY).previous().code
-    return {"entries": entries, "email": f"sb@{spec['tag']}.{EMAIL_DOMAIN}", "pages": {
+    return {"entries": entries, "domain": f"{spec['tag']}.{EMAIL_DOMAIN}", "pages": {
         "site dashboard": s,
         "resident list": f"{s}/bewoners/",
         "IMO meeting": f"{s}/imo/vergaderingen/{meeting}",
@@ -43,7 +43,7 @@ def _seed(app, spec: dict) -> dict:
         "room week view": f"{s}/ruimte/{room}",
         "iCal feed": f"/agenda/{feed_token(spec['seed'], room)}.ics",
         "signals": f"{s}/signalen",
-    }}
+    }, "bestuur_pages": {"ALV statement": f"{s}/vereniging/jaarverslag/{TODAY.year - 1}"}}
 
 
 def _statements(app, client, path: str) -> int:
@@ -67,9 +67,12 @@ def _statements(app, client, path: str) -> int:
 
 
 def _counts(app, client, auth, dataset: dict) -> dict[str, int]:
-    auth.logout()
-    assert auth.login(dataset["email"]).status_code == 302
-    return {name: _statements(app, client, path) for name, path in dataset["pages"].items()}
+    counts = {}
+    for account, pages in (("sb", dataset["pages"]), ("bestuur", dataset["bestuur_pages"])):
+        auth.logout()
+        assert auth.login(f"{account}@{dataset['domain']}").status_code == 302
+        counts |= {name: _statements(app, client, path) for name, path in pages.items()}
+    return counts
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
