@@ -31,6 +31,12 @@ def w(session):
     return build_world(session)
 
 
+def me(w) -> int:
+    """The coach's account: the actor of the changes (an id that exists on PostgreSQL too,
+    where ids are not reset between tests)."""
+    return w.users["communitycoach"].id
+
+
 def totals(report) -> dict:
     return {str(line.key): line for line in report.totals}
 
@@ -111,9 +117,9 @@ def test_closed_months_are_immutable(session, w):
     coach = access_of(session, w.site, "communitycoach")
     data = EntryData(date(2026, 5, 12), 4, "communitycoach", "outreach")
     with pytest.raises(RuleViolation):
-        es.update_entry(session, w.site, coach, entry, data=data, actor_id=1, today=TODAY)
+        es.update_entry(session, w.site, coach, entry, data=data, actor_id=me(w), today=TODAY)
     with pytest.raises(RuleViolation):
-        es.withdraw_entry(session, entry, actor_id=1)
+        es.withdraw_entry(session, entry, actor_id=me(w))
     with pytest.raises(RuleViolation) as err:
         log(session, w.site, "communitycoach", date(2026, 5, 20), 4, "communitycoach")
     assert err.value.field == "work_date"
@@ -145,11 +151,11 @@ def test_closures_and_entries_are_never_removed(session, w):
 def test_edit_and_withdraw_in_an_open_month(session, w):
     entry = log(session, w.site, "communitycoach", date(2026, 6, 2), 8, "communitycoach")
     coach = access_of(session, w.site, "communitycoach")
-    es.update_entry(session, w.site, coach, entry, actor_id=1, today=TODAY,
+    es.update_entry(session, w.site, coach, entry, actor_id=me(w), today=TODAY,
                     data=EntryData(date(2026, 6, 3), 10, "communitycoach", "activiteit"))
     assert (entry.work_date, entry.quarters, entry.activity_type) == (
         date(2026, 6, 3), 10, "activiteit")
-    es.withdraw_entry(session, entry, actor_id=1)
+    es.withdraw_entry(session, entry, actor_id=me(w))
     assert entry.withdrawn_at is not None
     report = build_report(session, w.site, FULL(w), period_of(PeriodKind.MONTH, TODAY), TODAY)
     assert totals(report)["communitycoach"].actual == 0
@@ -163,7 +169,7 @@ def test_correction_is_a_new_entry_in_the_next_open_month(session, w):
     coach = access_of(session, w.site, "communitycoach")
     created = es.correct_entry(session, w.site, coach, entry, reason="dubbel geschreven",
                                data=EntryData(entry.work_date, 6, "communitycoach", "outreach"),
-                               actor_id=1, today=TODAY)
+                               actor_id=me(w), today=TODAY)
     assert [(e.work_date, e.quarters, e.corrects_entry_id) for e in created] == [
         (TODAY, -8, entry.id), (TODAY, 6, entry.id)]  # April and May closed: into June
     assert "dubbel geschreven" in created[0].note
@@ -172,7 +178,7 @@ def test_correction_is_a_new_entry_in_the_next_open_month(session, w):
     june = build_report(session, w.site, FULL(w), period_of(PeriodKind.MONTH, TODAY), TODAY)
     assert totals(june)["communitycoach"].actual == Fraction(-1, 2)
     with pytest.raises(RuleViolation):  # corrected once; correct the replacement instead
-        es.correct_entry(session, w.site, coach, entry, reason="nog eens", actor_id=1,
+        es.correct_entry(session, w.site, coach, entry, reason="nog eens", actor_id=me(w),
                          data=EntryData(entry.work_date, 4, "communitycoach", "outreach"),
                          today=TODAY)
 
@@ -185,18 +191,18 @@ def test_correction_rules(session, w):
     same = EntryData(date(2026, 5, 4), 8, "communitycoach", "outreach")
     with pytest.raises(RuleViolation):  # open month: change it instead
         es.correct_entry(session, w.site, coach, open_entry, data=same, reason="x",
-                         actor_id=1, today=TODAY)
+                         actor_id=me(w), today=TODAY)
     with pytest.raises(RuleViolation) as err:  # nothing changes
         es.correct_entry(session, w.site, coach, closed_entry, data=same, reason="x",
-                         actor_id=1, today=TODAY)
+                         actor_id=me(w), today=TODAY)
     assert err.value.field == "duration"
     with pytest.raises(RuleViolation) as err:  # a reason is required
-        es.correct_entry(session, w.site, coach, closed_entry, reason=" ", actor_id=1,
+        es.correct_entry(session, w.site, coach, closed_entry, reason=" ", actor_id=me(w),
                          data=EntryData(same.work_date, 0, "communitycoach", "outreach"),
                          today=TODAY)
     assert err.value.field == "note"
     only_reversal = es.correct_entry(
-        session, w.site, coach, closed_entry, reason="niet gewerkt", actor_id=1, today=TODAY,
+        session, w.site, coach, closed_entry, reason="niet gewerkt", actor_id=me(w), today=TODAY,
         data=EntryData(same.work_date, 0, "communitycoach", "outreach"))
     assert [e.quarters for e in only_reversal] == [-8]
 

@@ -120,7 +120,8 @@ def test_move_out_rules(session, w):
     with pytest.raises(RuleViolation):
         rs.record_move_out(session, resident, move_out=date(2024, 2, 1), reason=None,
                            actor_id=None)
-    rs.record_move_out(session, resident, move_out=TODAY, reason="verhuisd", actor_id=5)
+    rs.record_move_out(session, resident, move_out=TODAY, reason="verhuisd",
+                       actor_id=w.users["sociaal_beheerder"].id)
     with pytest.raises(RuleViolation):
         rs.record_move_out(session, resident, move_out=TODAY, reason=None, actor_id=None)
     event = session.scalars(sa.select(AuditEvent).where(
