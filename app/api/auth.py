@@ -54,6 +54,14 @@ def site_for(site_id: int, permission: Callable[[SiteAccess], bool]) -> tuple[Si
     return site, access
 
 
+def on_site(model, record_id: int, site_id: int):
+    """A record of ``model`` (which has a ``site_id``) on the site, else 404."""
+    record = db.session.get(model, record_id)
+    if record is None or record.site_id != site_id:
+        abort(404)
+    return record
+
+
 def rate_key() -> str:
     """Calls are counted per token (hashed: the limiter's storage never holds a token),
     and per address for calls without one."""

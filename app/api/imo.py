@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import abort
 from marshmallow import validate
 
-from app.api.auth import api_blueprint, current_user, site_for
+from app.api.auth import api_blueprint, current_user, on_site, site_for
 from app.api.common import DateRangeArgs, DecimalText, in_range, page_of, paginate
 from app.api.registry import AssessmentSchema, _assessment
 from app.clock import today
@@ -121,9 +120,7 @@ def meetings(args, site_id: int):
 def meeting(site_id: int, meeting_id: int):
     """One meeting with its agenda points and minutes, and the generated figures."""
     found, _access = site_for(site_id, IMO_MEMBER)
-    m = db.session.get(ImoMeeting, meeting_id)
-    if m is None or m.site_id != found.id:
-        abort(404)
+    m = on_site(ImoMeeting, meeting_id, found.id)
     a = agenda_service.build_agenda(db.session, m)
     return _meeting(m) | {
         "items": [{"position": i.position, "topic": i.topic, "title": i.title,
@@ -172,9 +169,7 @@ def candidates(args, site_id: int):
 def candidate(site_id: int, candidate_id: int):
     """One candidate's dossier (the read is written to the audit log, as on the page)."""
     found, access = site_for(site_id, IMO_MEMBER)
-    c = db.session.get(Candidate, candidate_id)
-    if c is None or c.site_id != found.id:
-        abort(404)
+    c = on_site(Candidate, candidate_id, found.id)
     data = _candidate(c, access, True)
     candidate_service.record_view(db.session, c, current_user().id)
     db.session.commit()
