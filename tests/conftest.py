@@ -85,6 +85,10 @@ def _clean_tables(request):
             for table in tables:
                 if table in used:
                     conn.execute(sa.text(f"DELETE FROM {table}"))
+            if conn.dialect.name == "postgresql":  # ids start at 1 again, as on SQLite
+                for table in used:
+                    conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, "
+                                         "false)"), {"t": table})
 
 
 @pytest.fixture
