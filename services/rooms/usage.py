@@ -47,7 +47,7 @@ def merged(intervals: list[Interval]) -> list[Interval]:
 
 @dataclass(frozen=True)
 class Usage:
-    """Open and booked minutes of one room (or several) from ``start``."""
+    """Open and booked minutes of a room over a period beginning on ``start``."""
 
     start: date
     open_minutes: int
@@ -57,11 +57,6 @@ class Usage:
     @property
     def share(self) -> Fraction | None:
         return share(self.booked_minutes, self.open_minutes)
-
-    def __add__(self, other: "Usage") -> "Usage":
-        return Usage(min(self.start, other.start), self.open_minutes + other.open_minutes,
-                     self.booked_minutes + other.booked_minutes,
-                     self.activities + other.activities)
 
 
 def usage_between(opening: dict, blocks: list[Interval], booked: list[tuple[Interval, bool]],
