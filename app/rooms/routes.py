@@ -18,6 +18,7 @@ from services.hours.periods import PeriodKind, parse_period
 from services.rooms import agenda as agenda_service
 from services.rooms import requests as request_service
 from services.rooms import rooms as room_service
+from services.rooms.recurrence import nth_of
 
 bp = Blueprint("rooms", __name__)
 
@@ -98,7 +99,7 @@ def describe_series(series: BookingSeries) -> str:
         what = _("wekelijks") if series.interval == 1 else _("elke %(n)s weken",
                                                               n=series.interval)
     else:
-        nth = series.monthly_nth or (series.first_day.day - 1) // 7 + 1
+        nth = series.monthly_nth or nth_of(series.first_day)
         what = _("maandelijks op de %(nth)s %(day)s", nth=NTH.get(nth, nth),
                  day=format_date(series.first_day, "EEEE"))
     if series.until:

@@ -231,3 +231,13 @@ def test_the_pages_in_english(client, login_as, ids, base):
     assert "weekly, 8 times" in page and "Cancel" in page
     form = text(client.get(f"{base}/{ids.room}/boeken"))
     assert "Book" in form
+
+
+def test_a_monthly_series_describes_its_weekday(app, login_as, ids, base):
+    client = login_as("bestuur")
+    response = client.post(f"{base}/{ids.room}/boeken", data={
+        "title": "Buurtborrel", "first_day": "2026-06-29", "start_time": "17:00",
+        "end_time": "19:00", "recurrence": "monthly", "count": "3"})
+    page = text(client.get(response.headers["Location"]))
+    assert "maandelijks op de laatste maandag, 3 keer" in page
+    assert "maandag 27 juli 2026" in page and "maandag 31 augustus 2026" in page
