@@ -76,8 +76,11 @@ def feed(token: str):
         db.session, rooms, moment - timedelta(days=ics.FEED_DAYS_BACK),
         moment + timedelta(days=ics.FEED_DAYS_AHEAD), (BookingStatus.BOOKED,))
     name = f"{row.room.name} ({site.name})" if row.room else site.name
-    response = make_response(ics.calendar_of(name, [(b, event_text(b, site)) for b in found],
-                                             utcnow()))
+    texts: dict[tuple, ics.EventText] = {}  # the dates of a series say the same
+    events = [(b, texts.get((b.series_id, b.room_id, b.status))
+               or texts.setdefault((b.series_id, b.room_id, b.status), event_text(b, site)))
+              for b in found]
+    response = make_response(ics.feed_of(name, events, utcnow()))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["X-Robots-Tag"] = "noindex"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,6 +78,58 @@ def calendar_of(name: str, events: list[tuple[Booking, EventText]], now: datetim
         calendar.add_component(icalendar.Timezone.from_tzid(
             "Europe/Amsterdam", first_date=first, last_date=last))
     return calendar.to_ical()
+
+
+class _FeedCache:
+    """The last few feeds built, keyed by a digest of everything they say.
+
+    Calendar clients poll a feed every few minutes and it rarely changes in between,
+    while building ~700 events with icalendar takes a few hundred milliseconds. The key
+    covers the name and every event's uid, times, status and texts, so any change to a
+    booking, its series, the room or the language builds a new feed; an unchanged feed
+    is served as built (its DTSTAMP is the moment it was built, which is what RFC 5545
+    asks of a published calendar). Per process, bounded, thread-safe."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: bytes, build) -> bytes:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        data = build()
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return data
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+FEED_CACHE = _FeedCache()
+
+
+def feed_key(name: str, events: list[tuple[Booking, EventText]]) -> bytes:
+    """A digest of what a feed of ``events`` says (see ``_FeedCache``)."""
+    digest = hashlib.sha256(name.encode())
+    for booking, text in events:
+        digest.update(repr((booking.id, booking.starts_at.isoformat(),
+                            booking.ends_at.isoformat(), booking.status, text.summary,
+                            text.description, text.location)).encode())
+    return digest.digest()
+
+
+def feed_of(name: str, events: list[tuple[Booking, EventText]], now: datetime) -> bytes:
+    """The subscribable feed: ``calendar_of``, served from ``FEED_CACHE`` while nothing
+    in it changed."""
+    return FEED_CACHE.get_or_build(feed_key(name, events),
+                                   lambda: calendar_of(name, events, now))
 
 
 # --- feed tokens ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ A refused POST leaves the database exactly as it was; an allowed one changes it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import icalendar
 import pytest
@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from models import RoomRequest
 from services.rooms import ics
+from services.rooms.recurrence import Rule
 from tests.conftest import ALL_ROLES
 from tests.rooms_fixtures import rooms_world
 from tests.web.support import (db_snapshot, fresh_rate_limits,  # noqa: F401 (autouse)
@@ -246,6 +247,41 @@ def test_the_room_feed_parses_back_with_local_times(app, client, world, ids):
     assert coffee[0].date() == date(2026, 6, 18)
     assert "Energieavond" not in events  # a request waiting for approval is not in the feed
     assert "Overleg" not in events       # cancelled
+
+
+def test_the_feed_keeps_local_times_across_the_clock_change_and_follows_changes(
+        app, client, world, ids):
+    """A weekly Thursday 19:00-21:00 over the end of summer time (25 October 2026) stays
+    19:00 local in the parsed feed, while its UTC offset moves from +2 to +1; a date
+    cancelled afterwards leaves the feed at once (the feed cache keys on the content)."""
+    from models import Booking, Room
+    from services.rooms import bookings
+    from tests.rooms_fixtures import book
+
+    def book_autumn(session):
+        series = book(session, session.get(Room, ids.room), date(2026, 10, 8), time(19),
+                      time(21), Rule("weekly", count=6), title="Filmavond")
+        session.commit()
+        return [b.id for b in series.occurrences]
+    occurrence_ids = query(app, book_autumn)
+    _id, token = make_token(app, world.site, ids.room)
+
+    films = sorted(e.decoded("DTSTART") for e in events_of(
+        client.get(f"/agenda/{token}.ics"))["Filmavond"])
+    assert [d.date() for d in films] == [date(2026, 10, 8) + timedelta(weeks=n)
+                                         for n in range(6)]
+    assert all(d.time() == time(19) and str(d.tzinfo) == "Europe/Amsterdam" for d in films)
+    assert {d.utcoffset() for d in films} == {timedelta(hours=2), timedelta(hours=1)}
+    assert [d.astimezone(timezone.utc).hour for d in films] == [17, 17, 17, 18, 18, 18]
+
+    def cancel_first(session):
+        bookings.cancel(session, session.get(Booking, occurrence_ids[0]), scope="one",
+                        actor_id=None, now=datetime(2026, 6, 15, 10, tzinfo=timezone.utc))
+        session.commit()
+    query(app, cancel_first)
+    after = sorted(e.decoded("DTSTART").date() for e in events_of(
+        client.get(f"/agenda/{token}.ics"))["Filmavond"])
+    assert after == [d.date() for d in films[1:]]
 
 
 def test_a_site_feed_spans_every_room_and_the_token_is_stored_hashed(app, client, world, ids):
