@@ -6,11 +6,12 @@ from datetime import date
 from fractions import Fraction
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, gettext as _, ngettext
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user
 
 from app.access import site_view
 from app.clock import today
+from app.filters import format_decimal
 from app.forms import save_or_render
 from app.hours.charts import coach_chart
 from app.hours.forms import (CloseMonthForm, ConfirmForm, CorrectionForm, EndOverrideForm,
