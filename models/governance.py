@@ -4,7 +4,9 @@ agenda, minutes, numbered decisions, action items and the escalation ladder.
 
 Nothing is deleted: members leave with an end date, an action item's status changes are
 dated notes, and once a meeting's minutes are locked, corrections are addenda. A
-before-flush guard refuses deleting any of these records.
+before-flush guard refuses deleting any of these records; the one exception is a carried-
+over agenda item nobody has worked on yet, which is withdrawn when the item it mirrors is
+handled in the previous meeting after all.
 """
 from __future__ import annotations
 
@@ -332,8 +334,19 @@ KEPT = (Body, BodyMember, Meeting, Invitation, Escalation, MeetingItem, BodyDeci
         ActionItem, ActionNote, MeetingAddendum)
 
 
+def _untouched_copy(obj: object) -> bool:
+    """A carried-over agenda item nobody has worked on (no minutes, not handled, not
+    escalated, minutes of its meeting still open): it only mirrors an item of the
+    previous meeting and is withdrawn when that item is handled after all
+    (services/governance/carryover.py). Decisions and action items on it are refused by
+    their foreign keys."""
+    return (isinstance(obj, MeetingItem) and obj.carried_over_from_id is not None
+            and obj.minutes is None and not obj.handled and obj.escalation_id is None
+            and obj.meeting.locked_at is None)
+
+
 @sa.event.listens_for(Session, "before_flush")
 def _governance_records_are_kept(session: Session, flush_context, instances) -> None:
     for obj in session.deleted:
-        if isinstance(obj, KEPT):
+        if isinstance(obj, KEPT) and not _untouched_copy(obj):
             raise KeptRecordError(f"{type(obj).__name__} records are never deleted")

@@ -15,6 +15,7 @@ from models import Body, BodyKind, Escalation, MeetingItem
 from models.governance import body_sites
 from services import audit
 from services.errors import N_, RuleViolation
+from services.governance import carryover
 from services.governance.bodies import site_id_of
 from services.governance.meetings import pull_into_next
 from services.governance.schedule import require_open
@@ -54,6 +55,7 @@ def escalate(session: Session, item: MeetingItem, *, reason: str, today: date,
                             reason=reason, raised_on=today, raised_by_id=actor_id)
     item.escalation = escalation
     session.flush()
+    carryover.resync(session, body.id, since=meeting.starts_at)   # no longer carried on
     pull_into_next(session, target.id, today)
     audit.record(session, actor_id=actor_id, entity_type="gov_escalation",
                  entity_id=escalation.id, action="create", site_id=site_id_of(body),
@@ -77,6 +79,7 @@ def record_outcome(session: Session, item: MeetingItem, *, outcome: str, today: 
     escalation.outcome, escalation.outcome_on, escalation.outcome_by_id = outcome, today, actor_id
     item.handled = True
     session.flush()
+    carryover.resync(session, item.meeting.body_id, since=item.meeting.starts_at)
     pull_into_next(session, escalation.from_body_id, today)
     audit.record(session, actor_id=actor_id, entity_type="gov_escalation",
                  entity_id=escalation.id, action="outcome",

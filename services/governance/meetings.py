@@ -2,12 +2,17 @@
 attendance and the minutes per agenda item, lock the minutes once approved (at the next
 meeting), and add addenda afterwards.
 
-Carry-over: an agenda item that is neither handled (afgehandeld) nor escalated moves to
-the body's next meeting as a new item pointing back to it; so do, on the next open
-meeting of the receiving body, items escalated to it and the outcomes of escalations it
-raised. This happens when a meeting is planned, when the previous meeting's minutes are
-locked, and when an escalation is raised or answered. Open action items of earlier
-meetings are shown on every next meeting (services/governance/actions.py).
+Carry-over: an agenda item that is neither handled (afgehandeld) nor escalated is on the
+body's next meeting as a copy pointing back to it, kept in step with the previous
+meeting whenever an agenda changes (services/governance/carryover.py). Items escalated
+to a body and the outcomes of escalations it raised go onto its next open meeting when
+that is planned, when the previous minutes are locked, and when an escalation is raised
+or answered. Open action items of earlier meetings are shown on every next meeting
+(services/governance/actions.py).
+
+Locking records which meeting approved the minutes: the first meeting of the body after
+this one that was not called off and has taken place by the day of locking (None when
+they were approved outside a meeting).
 """
 from __future__ import annotations
 
@@ -22,11 +27,11 @@ from models.enums import Presence
 from services import audit
 from services.errors import N_, RuleViolation
 from services.minutes import append_addendum
-from services.governance import actions, alv
+from services.governance import actions, alv, carryover
 from services.governance.bodies import active_members, site_id_of, sync_role_members
 from services.governance.localtime import local_day
-from services.governance.schedule import (following_meeting, next_open_meeting,
-                                          previous_meeting, require_open)
+from services.governance.schedule import (approving_meeting, following_meeting,
+                                          next_open_meeting, require_open)
 
 OUTCOME_PREFIX = "Terugkoppeling: "
 
@@ -56,6 +61,7 @@ def create_meeting(session: Session, body: Body, *, starts_at: datetime,
     if body.kind == BodyKind.ALV:
         alv.fill_attendance_list(session, meeting)
     pull_pending(session, meeting)
+    carryover.resync(session, body.id, since=starts_at)   # the later ones follow this one
     audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
                  action="create", site_id=site_id_of(body),
                  changes={"body": body.id, "starts_at": starts_at.isoformat()})
@@ -75,10 +81,12 @@ def update_meeting(session: Session, meeting: Meeting, *, starts_at: datetime,
               "place": (place or "").strip() or None, "status": status}
     changes = audit.changes_between(meeting, values)
     if changes:
+        moved_from = meeting.starts_at
         for key, value in values.items():
             setattr(meeting, key, value)
         meeting.sequence += 1
         session.flush()
+        carryover.resync(session, meeting.body_id, since=min(moved_from, starts_at))
         audit.record(session, actor_id=actor_id, entity_type="gov_meeting",
                      entity_id=meeting.id, action="update", site_id=site_id_of(meeting.body),
                      changes=changes)
@@ -94,21 +102,15 @@ def _append(meeting: Meeting, title: str, **links) -> MeetingItem:
 
 def pull_pending(session: Session, meeting: Meeting) -> int:
     """Bring onto this meeting's agenda what is waiting for it: the open items of the
-    previous meeting, escalations to this body and outcomes of escalations it raised
-    that are on no agenda yet. Returns how many items were added."""
-    if meeting.locked_at is not None or meeting.status != MeetingStatus.GEPLAND:
+    previous meeting (in step with it, see carryover.sync), and on a planned meeting
+    escalations to this body and outcomes of escalations it raised that are on no agenda
+    yet. Returns how many items were added."""
+    if meeting.locked_at is not None:
         return 0
-    added, day = 0, local_day(meeting.starts_at)
-    previous = previous_meeting(session, meeting)
-    if previous is not None:
-        carried = set(session.scalars(sa.select(MeetingItem.carried_over_from_id).where(
-            MeetingItem.carried_over_from_id.in_([i.id for i in previous.items]))))
-        for item in previous.items:
-            if not item.handled and item.escalation_id is None and item.id not in carried:
-                _append(meeting, item.title, carried_over_from=item,
-                        escalated_from_id=item.escalated_from_id,
-                        outcome_of_id=item.outcome_of_id)
-                added += 1
+    added = carryover.sync(session, meeting)
+    if meeting.status != MeetingStatus.GEPLAND:
+        return added
+    day = local_day(meeting.starts_at)
     placed = sa.select(MeetingItem.escalated_from_id).where(
         MeetingItem.escalated_from_id.is_not(None))
     for escalation in session.scalars(sa.select(Escalation).where(
@@ -159,6 +161,7 @@ def save_minutes(session: Session, meeting: Meeting, minutes: dict[int, str | No
             item.minutes = (minutes[item.id] or "").strip() or None
         item.handled = item.id in handled
     session.flush()
+    carryover.resync(session, meeting.body_id, since=meeting.starts_at)
 
 
 def add_item(session: Session, meeting: Meeting, title: str, *,
@@ -170,6 +173,7 @@ def add_item(session: Session, meeting: Meeting, title: str, *,
         raise RuleViolation(N_("Vul een onderwerp in."), field="title")
     item = _append(meeting, title)
     session.flush()
+    carryover.resync(session, meeting.body_id, since=meeting.starts_at)
     return item
 
 
@@ -177,7 +181,8 @@ def lock_minutes(session: Session, meeting: Meeting, *, now: datetime, today: da
                  actor_id: int | None) -> None:
     """Finalise the minutes (after approval, normally at the next meeting): from now on
     they are read-only; the action items it took over and an ALV's attendance are frozen
-    as they stood, and its open items move to the next meeting if that is planned."""
+    as they stood, with the meeting that approved them (see the module docstring), and
+    its open items move to the next meeting if that is planned."""
     require_open(meeting)
     if local_day(meeting.starts_at) > today:
         raise RuleViolation(N_("Deze vergadering moet nog plaatsvinden; er is nog geen "
@@ -185,6 +190,9 @@ def lock_minutes(session: Session, meeting: Meeting, *, now: datetime, today: da
     snapshot = {"actions": actions.snapshot(actions.carried_actions(session, meeting))}
     if meeting.body.kind == BodyKind.ALV:
         snapshot["alv"] = alv.summary(alv.attendance_list(session, meeting.id))
+    approving = approving_meeting(session, meeting, today)
+    snapshot["approved_in"] = None if approving is None else {
+        "meeting_id": approving.id, "on": local_day(approving.starts_at).isoformat()}
     meeting.snapshot = snapshot
     meeting.locked_at, meeting.locked_by_id = now, actor_id
     session.flush()
@@ -192,7 +200,8 @@ def lock_minutes(session: Session, meeting: Meeting, *, now: datetime, today: da
     if following is not None:
         pull_pending(session, following)
     audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
-                 action="lock", site_id=site_id_of(meeting.body))
+                 action="lock", site_id=site_id_of(meeting.body),
+                 changes={"approved_in": approving.id if approving is not None else None})
 
 
 def add_addendum(session: Session, meeting: Meeting, text: str, *,

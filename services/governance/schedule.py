@@ -1,7 +1,7 @@
 """The order of a body's meetings, and the rule that locked minutes stay as they are."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,18 +22,39 @@ def meetings_of_body(session: Session, body_id: int) -> list[Meeting]:
                                 .order_by(Meeting.starts_at.desc(), Meeting.id.desc())))
 
 
+def _before(meeting: Meeting):
+    """Meetings before this one in the body's order: by start, then by id (two meetings
+    at the same time are still one after the other, never each other's previous)."""
+    return sa.or_(Meeting.starts_at < meeting.starts_at,
+                  sa.and_(Meeting.starts_at == meeting.starts_at, Meeting.id < meeting.id))
+
+
+def _after(meeting: Meeting):
+    return sa.or_(Meeting.starts_at > meeting.starts_at,
+                  sa.and_(Meeting.starts_at == meeting.starts_at, Meeting.id > meeting.id))
+
+
 def previous_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     """The body's meeting before this one (called off or not)."""
     return session.scalar(sa.select(Meeting).where(
-        Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
-        Meeting.starts_at <= meeting.starts_at)
+        Meeting.body_id == meeting.body_id, _before(meeting))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(1))
 
 
 def following_meeting(session: Session, meeting: Meeting) -> Meeting | None:
     return session.scalar(sa.select(Meeting).where(
-        Meeting.body_id == meeting.body_id, Meeting.id != meeting.id,
-        Meeting.starts_at >= meeting.starts_at)
+        Meeting.body_id == meeting.body_id, _after(meeting))
+        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+
+
+def approving_meeting(session: Session, meeting: Meeting, today: date) -> Meeting | None:
+    """The meeting that approves these minutes when they are locked on ``today``: the
+    body's first meeting after this one that was not called off and has taken place
+    (None when minutes are approved outside a meeting)."""
+    return session.scalar(sa.select(Meeting).where(
+        Meeting.body_id == meeting.body_id, Meeting.status != MeetingStatus.AFGELAST,
+        _after(meeting),
+        Meeting.starts_at < day_start(today + timedelta(days=1)))
         .order_by(Meeting.starts_at, Meeting.id).limit(1))
 
 

@@ -8,7 +8,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
-from models import Body, Meeting, Membership, Site
+from models import AuditEvent, Body, Meeting, Membership, Site
 from models.governance import KeptRecordError
 from services.errors import RuleViolation
 from services.governance import (actions, agenda, agreements, alv, bodies, cadence, decisions,
@@ -108,6 +108,108 @@ def test_open_items_and_action_items_carry_over(session, w):
     assert titles(second) == ["Budget ontmoetingsruimte"]
     view = agenda.build(session, second)
     assert view.items[0].carried_from == date(2026, 3, 10)
+
+
+def test_carry_over_follows_the_previous_meeting_when_planned_a_year_ahead(session, w):
+    kg = body(session, w, "kerngroep")
+    first, second, third = (meet(session, kg, d) for d in (
+        date(2026, 3, 10), date(2026, 5, 12), date(2026, 6, 30)))
+    done, open_item = (meetings.add_item(session, first, t, actor_id=None)
+                       for t in ("Huisregels", "Budget ontmoetingsruimte"))
+    # items added after the next meetings were planned are on them at once
+    assert titles(second) == titles(third) == ["Huisregels", "Budget ontmoetingsruimte"]
+
+    # the first meeting is held: one item done, one left open
+    meetings.save_minutes(session, first, {done.id: "Vastgesteld."}, {done.id},
+                          actor_id=None)
+    assert titles(second) == titles(third) == ["Budget ontmoetingsruimte"]
+    assert second.items[0].carried_over_from_id == open_item.id
+    assert third.items[0].carried_over_from_id == second.items[0].id
+    # saving again, or locking, carries nothing twice
+    meetings.save_minutes(session, first, {}, {done.id}, actor_id=None)
+    meetings.lock_minutes(session, first, now=NOW, today=TODAY, actor_id=None)
+    assert titles(second) == titles(third) == ["Budget ontmoetingsruimte"]
+
+    # closed in the second meeting: gone from the third
+    budget = second.items[0]
+    meetings.save_minutes(session, second, {budget.id: "Budget toegekend."}, {budget.id},
+                          actor_id=None)
+    assert titles(third) == []
+    # reopened (the tick was wrong): back on the third, once
+    meetings.save_minutes(session, second, {}, set(), actor_id=None)
+    meetings.save_minutes(session, second, {}, set(), actor_id=None)
+    assert titles(third) == ["Budget ontmoetingsruimte"]
+
+
+def test_a_carried_item_worked_on_stays_when_the_source_is_handled(session, w):
+    kg = body(session, w, "kerngroep")
+    first, second, third = (meet(session, kg, d) for d in (
+        date(2026, 3, 10), date(2026, 5, 12), date(2026, 6, 30)))
+    noted, decided, plain = (meetings.add_item(session, first, t, actor_id=None)
+                             for t in ("Huisregels", "Tuin", "Buurtfeest"))
+    copies = {i.title: i for i in second.items}
+    meetings.save_minutes(session, second, {copies["Huisregels"].id: "Al besproken."}, set(),
+                          actor_id=None)
+    decisions.record_decision(session, kg, text="Tuin wordt gedeeld", meeting=second,
+                              item_id=copies["Tuin"].id, actor_id=None)
+    # the first meeting's minutes are written later and tick all three as handled
+    meetings.save_minutes(session, first, {}, {noted.id, decided.id, plain.id},
+                          actor_id=None)
+    # what the second meeting worked on stays (history is never lost), still open there,
+    # so it goes on to the third; the untouched copy is withdrawn everywhere
+    assert titles(second) == titles(third) == ["Huisregels", "Tuin"]
+    session.delete(copies["Huisregels"])
+    with pytest.raises(KeptRecordError):
+        session.flush()
+
+
+def test_escalated_items_and_moved_meetings_keep_agendas_in_step(session, w):
+    kg, sg = body(session, w, "kerngroep"), body(session, w, "stuurgroep")
+    first, second = meet(session, kg, date(2026, 3, 10)), meet(session, kg, date(2026, 5, 12))
+    sg_meeting = meet(session, sg, date(2026, 6, 1))
+    item = meetings.add_item(session, first, "Onderhoud dak", actor_id=None)
+    assert titles(second) == ["Onderhoud dak"]
+    escalation.escalate(session, item, reason="Te groot", today=date(2026, 3, 10),
+                        actor_id=None)
+    assert titles(second) == [] and titles(sg_meeting) == ["Onderhoud dak"]
+    # a meeting planned between two others takes the open items over; the later one
+    # mirrors it from then on
+    other = meetings.add_item(session, first, "Fietsenstalling", actor_id=None)
+    between = meet(session, kg, date(2026, 4, 14))
+    assert titles(between) == ["Fietsenstalling"]
+    assert second.items[-1].carried_over_from_id == between.items[0].id
+    assert titles(second) == ["Fietsenstalling"]
+    meetings.save_minutes(session, between, {}, {between.items[0].id}, actor_id=None)
+    assert titles(second) == [] and not other.handled
+
+
+def test_two_meetings_at_the_same_time_are_still_one_after_the_other(session, w):
+    kg = body(session, w, "kerngroep")
+    first = meet(session, kg, date(2026, 3, 10))
+    meetings.add_item(session, first, "Huisregels", actor_id=None)
+    twin, other = meet(session, kg, date(2026, 5, 12)), meet(session, kg, date(2026, 5, 12))
+    assert titles(twin) == titles(other) == ["Huisregels"]
+    assert other.items[0].carried_over_from_id == twin.items[0].id
+
+
+def test_locking_records_the_meeting_that_approved_the_minutes(session, w):
+    kg = body(session, w, "kerngroep")
+    first = meet(session, kg, date(2026, 3, 10))
+    called_off = meet(session, kg, date(2026, 4, 14))
+    meetings.update_meeting(session, called_off, starts_at=called_off.starts_at,
+                            duration_minutes=120, place="Huiskamer", status="afgelast",
+                            actor_id=None)
+    approving = meet(session, kg, date(2026, 5, 12))
+    later = meet(session, kg, date(2026, 9, 8))
+    meetings.lock_minutes(session, first, now=NOW, today=TODAY, actor_id=None)
+    assert first.snapshot["approved_in"] == {"meeting_id": approving.id, "on": "2026-05-12"}
+    event = session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "gov_meeting", AuditEvent.entity_id == first.id,
+        AuditEvent.action == "lock"))
+    assert event.changes == {"approved_in": approving.id}
+    # approved outside a meeting (the next one has not taken place yet)
+    meetings.lock_minutes(session, approving, now=NOW, today=TODAY, actor_id=None)
+    assert approving.snapshot["approved_in"] is None and later.locked_at is None
 
 
 def test_action_status_history_and_my_actions(session, w):
