@@ -1,4 +1,17 @@
-"""Storing findings as signals (idempotent), their life cycle, and who may see them."""
+"""Storing findings as signals (idempotent), their life cycle, and who may see them.
+
+A signal's key is (rule, site, subject, period); ongoing conditions have the period "-".
+Its life: open -> acknowledged -> resolved, and
+
+* resolved automatically when a sweep evaluates its rule and period and does not find
+  it; such a signal reopens (the same row) when the condition comes back;
+* resolved by hand: it stays resolved while the condition persists (no nagging on every
+  sweep). Once a sweep finds the condition cleared, the hand-resolved row is archived:
+  its period becomes "<period>#<id>" (e.g. "-#42"), which frees the key, and keeps who
+  resolved it and why. If the condition comes back later, a fresh signal opens under
+  the original key. A rerun in the same state changes nothing, so no duplicate signal
+  (and no second e-mail) is ever made.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,13 +34,21 @@ class SyncCounts:
     updated: int = 0
     reopened: int = 0
     resolved: int = 0
+    archived: int = 0
+
+
+def archived_period(signal: Signal) -> str:
+    """The period of a hand-resolved signal whose condition cleared: unique by its id,
+    within the column's 20 characters."""
+    return f"{signal.period}#{signal.id}"[-20:]
 
 
 def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: datetime,
          counts: SyncCounts | None = None) -> SyncCounts:
     """Write the findings of one site: new keys become open signals, known keys are
     refreshed, and open signals of an evaluated rule and period that were not found again
-    are resolved automatically. Running it twice changes nothing the second time."""
+    are resolved automatically; hand-resolved ones not found again are archived (see the
+    module docstring). Running it twice changes nothing the second time."""
     counts = counts or SyncCounts()
     for evaluation in evaluations:
         existing = {(s.subject, s.period): s for s in session.scalars(
@@ -56,10 +77,16 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
             elif changed:
                 counts.updated += 1
         for key, signal in existing.items():
-            if key not in seen and signal.state != "resolved":
+            if key in seen:
+                continue
+            if signal.state != "resolved":
                 signal.state, signal.resolved_at = "resolved", now
                 signal.resolve_note = "Automatisch opgelost: de situatie is hersteld."
                 counts.resolved += 1
+            elif signal.resolved_by_id is not None:
+                # resolved by hand and now cleared: a later return is a new occurrence
+                signal.period = archived_period(signal)
+                counts.archived += 1
     session.flush()
     return counts
 
@@ -76,7 +103,8 @@ def acknowledge(session: Session, signal: Signal, *, note: str | None, actor_id:
 
 def resolve(session: Session, signal: Signal, *, note: str | None, actor_id: int,
             now: datetime) -> None:
-    """Close a signal by hand (it will not reopen in the same period)."""
+    """Close a signal by hand. It stays resolved while the condition persists; after the
+    condition has cleared, its return opens a fresh signal (see :func:`sync`)."""
     if signal.state == "resolved":
         raise RuleViolation(N_("Dit signaal is al opgelost."), field="note")
     if not (note or "").strip():

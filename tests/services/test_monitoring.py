@@ -53,17 +53,45 @@ def test_signals_of_other_periods_stay_as_they_are(session, w):
     assert session.scalar(sa.select(Signal.state)) == "open"
 
 
-def test_a_signal_resolved_by_hand_does_not_reopen(session, w):
-    signal_service.sync(session, w.site.id, [Evaluation("mix", (ONGOING,), (finding(),))], NOW)
-    signal = session.scalar(sa.select(Signal))
-    with pytest.raises(RuleViolation):
-        signal_service.resolve(session, signal, note=" ", actor_id=w.users["admin"].id, now=NOW)
+def _resolve_by_hand(session, signal, w):
     signal_service.acknowledge(session, signal, note="bespreken in IMO",
                                actor_id=w.users["admin"].id, now=NOW)
     signal_service.resolve(session, signal, note="besproken", actor_id=w.users["admin"].id,
                            now=NOW)
-    signal_service.sync(session, w.site.id, [Evaluation("mix", (ONGOING,), (finding(),))], NOW)
-    assert signal.state == "resolved"
+
+
+def test_a_signal_resolved_by_hand_stays_resolved_while_the_condition_persists(session, w):
+    mix = lambda *found: [Evaluation("mix", (ONGOING,), found)]  # noqa: E731
+    signal_service.sync(session, w.site.id, mix(finding()), NOW)
+    signal = session.scalar(sa.select(Signal))
+    with pytest.raises(RuleViolation):
+        signal_service.resolve(session, signal, note=" ", actor_id=w.users["admin"].id, now=NOW)
+    _resolve_by_hand(session, signal, w)
+    for _sweep in range(2):   # the condition persists: no nagging
+        again = signal_service.sync(session, w.site.id, mix(finding()), NOW)
+        assert (again.created, again.reopened) == (0, 0) and signal.state == "resolved"
+    # the condition clears: the hand-resolved signal keeps its history under another period
+    cleared = signal_service.sync(session, w.site.id, mix(), NOW)
+    assert cleared.archived == 1 and signal.period == f"-#{signal.id}"
+    assert signal_service.sync(session, w.site.id, mix(), NOW).archived == 0
+    # ... and comes back: a fresh open signal, once
+    back = signal_service.sync(session, w.site.id, mix(finding()), NOW)
+    assert back.created == 1
+    assert signal_service.sync(session, w.site.id, mix(finding()), NOW).created == 0
+    rows = session.scalars(sa.select(Signal).order_by(Signal.id)).all()
+    assert [(s.period, s.state) for s in rows] == [(f"-#{signal.id}", "resolved"),
+                                                   (ONGOING, "open")]
+    assert rows[0].resolved_by_id == w.users["admin"].id and rows[0].resolve_note == "besproken"
+
+
+def test_a_hand_resolved_signal_of_a_period_opens_again_in_that_period(session, w):
+    care = lambda *found: [Evaluation("mix", ("2026-05",), found)]  # noqa: E731
+    signal_service.sync(session, w.site.id, care(finding("org:1", period="2026-05")), NOW)
+    _resolve_by_hand(session, session.scalar(sa.select(Signal)), w)
+    signal_service.sync(session, w.site.id, care(), NOW)
+    signal_service.sync(session, w.site.id, care(finding("org:1", period="2026-05")), NOW)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Signal).where(
+        Signal.period == "2026-05", Signal.state == "open")) == 1
 
 
 @pytest.mark.parametrize("roles,orgs,audience,visible", [
