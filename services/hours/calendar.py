@@ -12,6 +12,8 @@ change, a new unit, an override) never changes the figures of an approved month.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -189,16 +191,48 @@ def unit_count(session: Session, site_id: int) -> int:
                           .where(Unit.site_id == site_id)) or 0
 
 
+#: closure key -> its parsed day norms; see :func:`closed_norms`
+_CLOSED: OrderedDict[tuple, dict[date, DayNorm]] = OrderedDict()
+_CLOSED_SIZE = 4096
+_CLOSED_LOCK = threading.Lock()
+
+
+def closed_norms(session: Session, site_id: int, since: date | None = None
+                 ) -> dict[date, DayNorm]:
+    """The frozen day norms of the site's closed months (from ``since``'s month on).
+
+    A closure is append-only, so what its JSON says never changes: the parsed norms are
+    remembered per process under the closure's id, site, month and closing instant, and
+    only closures not seen before are read in full (a site with years of closed months
+    would otherwise decode thousands of stored days on every report)."""
+    query = sa.select(MonthClosure.id, MonthClosure.site_id, MonthClosure.month,
+                      MonthClosure.closed_at).where(MonthClosure.site_id == site_id)
+    if since is not None:
+        query = query.where(MonthClosure.month >= since.replace(day=1))
+    keys = [tuple(row) for row in session.execute(query)]
+    with _CLOSED_LOCK:
+        known = {key: _CLOSED[key] for key in keys if key in _CLOSED}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        read = {closure_id: day_norms for closure_id, day_norms in session.execute(
+            sa.select(MonthClosure.id, MonthClosure.day_norms)
+            .where(MonthClosure.id.in_([key[0] for key in missing])))}
+        known.update({key: frozen_norms(read[key[0]]) for key in missing})
+        with _CLOSED_LOCK:
+            _CLOSED.update({key: known[key] for key in missing})
+            while len(_CLOSED) > _CLOSED_SIZE:
+                _CLOSED.popitem(last=False)
+    frozen: dict[date, DayNorm] = {}
+    for key in keys:
+        frozen.update(known[key])
+    return frozen
+
+
 def load_norm_inputs(session: Session, site: Site, since: date | None = None) -> NormInputs:
     """Everything the norms of ``site`` depend on, loaded once (five queries); with
     ``since`` only the closed months from that day's month on (a caller that looks at
     recent days need not read years of frozen norms)."""
-    frozen = {}
-    closures = sa.select(MonthClosure.day_norms).where(MonthClosure.site_id == site.id)
-    if since is not None:
-        closures = closures.where(MonthClosure.month >= since.replace(day=1))
-    for day_norms in session.scalars(closures):
-        frozen.update(frozen_norms(day_norms))
+    frozen = closed_norms(session, site.id, since)
     return NormInputs(site.project_start, unit_count(session, site.id),
                       fte_hours(session, site.id), override_records(session, site.id),
                       tuple(load_occupancies(session, site.id)), frozen)

@@ -365,3 +365,30 @@ def test_demo_ten_percent_report_matches_hand_computation(session):
     assert not session.scalar(sa.select(sa.func.count()).select_from(SupportPeriod).where(
         SupportPeriod.valid_from > TODAY))
     assert list(days(TODAY, TODAY)) == []
+
+
+def test_closed_norms_are_read_in_full_once_per_closure(session, w):
+    """The parsed norms of a closure are remembered (a closure never changes): a second
+    load reads only the closures' keys, and a newly closed month is read in full."""
+    from services.hours.calendar import closed_norms, frozen_norms
+
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 (the statement text)
+    may = es.close_month(session, w.site, date(2026, 5, 1), actor_id=None, today=TODAY)
+    sa.event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        first = closed_norms(session, w.site.id)
+        read_first = sum("day_norms" in s for s in statements)
+        statements.clear()
+        again = closed_norms(session, w.site.id)
+        read_again = sum("day_norms" in s for s in statements)
+        es.close_month(session, w.site, date(2026, 4, 1), actor_id=None, today=TODAY)
+        statements.clear()
+        both = closed_norms(session, w.site.id)
+        read_new = sum("day_norms" in s and "IN" in s for s in statements)
+    finally:
+        sa.event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert first == again == frozen_norms(may.day_norms)
+    assert (read_first, read_again, read_new) == (1, 0, 1)
+    assert min(both) == date(2026, 4, 1) and max(both) == date(2026, 5, 31)
+    assert closed_norms(session, w.site.id, since=date(2026, 5, 20)) == first
