@@ -16,6 +16,7 @@ from models import ImoMeeting, MeetingCandidate, Membership, Role, User, db, utc
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
+from services.imo import frozen
 from services.imo import meetings as meeting_service
 
 import sqlalchemy as sa
@@ -65,7 +66,7 @@ def _advice_form(agenda, entry) -> AdviceForm:
 @site_view(IMO_MEMBER)
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
-    agenda = agenda_service.build_agenda(db.session, meeting)
+    agenda = frozen.agenda_of(db.session, meeting)
     on_agenda = {c.candidate.id for c in agenda.candidates}
     add_form = AddCandidateForm(formdata=None)
     add_form.candidate_id.choices = [("", _("— kies —"))] + [
@@ -74,7 +75,8 @@ def meeting(site, access, meeting_id: int):
         if row.candidate.id not in on_agenda]
     return render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
-        advice_forms={c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
+        advice_forms={} if meeting.locked_at else {
+            c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
         item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
         add_form=add_form)
 
@@ -181,7 +183,7 @@ def addendum(site, access, meeting_id: int):
 
 
 def _print_context(site, access, meeting) -> dict:
-    agenda = agenda_service.build_agenda(db.session, meeting)
+    agenda = frozen.agenda_of(db.session, meeting)
     return dict(site=site, access=access, meeting=meeting, agenda=agenda)
 
 

@@ -4,7 +4,7 @@ with the what-if of every placement, and the handovers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -28,30 +28,26 @@ class Vacancy:
     available_from: date | None     # None: empty since the unit was created
 
 
-def vacancies(session: Session, site_id: int, today: date) -> list[Vacancy]:
-    """Units that are or become free: no stay yet, or the latest stay has a move-out date
-    (in the past, or ahead when a move-out has been announced). Shared units are left
-    out: they take several residents and are matched by hand."""
-    latest = (sa.select(Resident.unit_id, sa.func.max(Resident.move_in_date).label("last_in"))
-              .where(Resident.unit_id.in_(sa.select(Unit.id).where(Unit.site_id == site_id)))
-              .group_by(Resident.unit_id).subquery())
-    rows = session.execute(
-        sa.select(Unit, SitePart.name, Resident.move_out_date, Resident.id)
+def vacancies(session: Session, site_id: int, on: date) -> list[Vacancy]:
+    """Units that are free or become free as the registry stands on ``on``: no stay has
+    begun by then, or the latest stay begun by then has a move-out date (before ``on``:
+    free since; after it: an announced move-out). Shared units are left out: they take
+    several residents and are matched by hand."""
+    units = session.execute(
+        sa.select(Unit.id, Unit.number, Unit.part_id, SitePart.name)
         .outerjoin(SitePart, SitePart.id == Unit.part_id)
-        .outerjoin(latest, latest.c.unit_id == Unit.id)
-        .outerjoin(Resident, sa.and_(Resident.unit_id == Unit.id,
-                                     Resident.move_in_date == latest.c.last_in))
         .where(Unit.site_id == site_id, Unit.shared.is_(False))
         .order_by(Unit.number)).all()
-    result: dict[int, Vacancy] = {}
-    open_units = set()
-    for unit, part_name, move_out, resident_id in rows:
-        if resident_id is not None and move_out is None:
-            open_units.add(unit.id)
-            continue
-        result.setdefault(unit.id, Vacancy(unit.id, unit.number, unit.part_id, part_name,
-                                           move_out))
-    return [v for uid, v in result.items() if uid not in open_units]
+    latest: dict[int, date | None] = {}   # unit -> move-out of the latest stay begun by `on`
+    for unit_id, move_out in session.execute(
+            sa.select(Resident.unit_id, Resident.move_out_date).join(Unit)
+            .where(Unit.site_id == site_id, Unit.shared.is_(False),
+                   Resident.move_in_date <= on)
+            .order_by(Resident.move_in_date, Resident.id)):
+        latest[unit_id] = move_out
+    return [Vacancy(unit_id, number, part_id, part_name, latest.get(unit_id))
+            for unit_id, number, part_id, part_name in units
+            if unit_id not in latest or latest[unit_id] is not None]
 
 
 @dataclass(frozen=True)
@@ -81,6 +77,10 @@ class Agenda:
     handovers: list[Handover] = field(default_factory=list)
     #: resident id -> (name, unit number) for the mutations
     people: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: when the minutes were locked, if this agenda was read back from their snapshot
+    frozen_at: datetime | None = None
+    #: the figures of point 2 of minutes locked before snapshots held the whole agenda
+    legacy_figures: dict | None = None
 
     @property
     def mutation_counts(self) -> dict[str, int]:
@@ -96,6 +96,13 @@ def previous_meeting(session: Session, meeting: ImoMeeting) -> ImoMeeting | None
         .order_by(ImoMeeting.month.desc()).limit(1))
 
 
+def resident_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Resident id -> (name, unit number), as recorded now (anonymised names included)."""
+    return {rid: (name, number) for rid, name, number in session.execute(
+        sa.select(Resident.id, Resident.name, Unit.number).join(Unit)
+        .where(Resident.id.in_(ids)))}
+
+
 def _part_mix(tallies: dict, key, name: str, units: int, site_units: int, band) -> PartMix:
     tally = tallies.get(key, Tally())
     return PartMix(None if key == "site" else key, name, units, len(tally.units),
@@ -103,7 +110,9 @@ def _part_mix(tallies: dict, key, name: str, units: int, site_units: int, band) 
 
 
 def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
-    """Everything the seven points need, computed from the registry on the meeting date."""
+    """Everything the seven points need, computed from the registry on the meeting date.
+    Locked minutes are read back from their snapshot instead: see
+    ``services.imo.frozen.agenda_of``."""
     site = session.get(Site, meeting.site_id)
     on = meeting.held_on
     band = band_of(site)
@@ -139,28 +148,7 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
     handovers = [h for h in list_handovers(session, site.id)
                  if h.done_at is None or h.move_in_date > since]
     mutations = mutations_between(occupancies, since, on)
-    people = {rid: (name, number) for rid, name, number in session.execute(
-        sa.select(Resident.id, Resident.name, Unit.number).join(Unit)
-        .where(Resident.id.in_({m.resident_id for m in mutations})))}
+    people = resident_names(session, {m.resident_id for m in mutations})
     return Agenda(meeting, since, site_units, whole, parts, open_vacancies,
                   [p for p in parts if p.part_id in vacant_part_ids],
                   mutations, candidates, handovers, people)
-
-
-def _figures(a: MixAssessment) -> dict:
-    return {"begeleid": a.begeleid, "total": a.total, "status": a.status.value,
-            "direction": a.direction.value if a.direction else None}
-
-
-def snapshot(agenda: Agenda) -> dict:
-    """The figures of the generated agenda as plain data, frozen when minutes are locked."""
-    return {
-        "on": agenda.meeting.held_on.isoformat(),
-        "since": agenda.since.isoformat(),
-        "site": _figures(agenda.whole.assessment),
-        "parts": {p.name: _figures(p.assessment) for p in agenda.parts},
-        "vacancies": [v.number for v in agenda.vacancies],
-        "mutations": agenda.mutation_counts,
-        "candidates": [{"name": c.candidate.name, "advice": c.entry.advice}
-                       for c in agenda.candidates],
-    }

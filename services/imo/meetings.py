@@ -14,6 +14,7 @@ from services import audit
 from services.errors import N_, RuleViolation
 from services.minutes import append_addendum
 from services.imo import agenda as agenda_service
+from services.imo import frozen
 from services.imo.candidates import set_status
 
 #: the seven fixed points (DOMAIN.md, "The IMO"); titles are stored, so they can be edited
@@ -182,10 +183,10 @@ def record_advice(session: Session, entry: MeetingCandidate, *, advice: str,
 
 def lock_minutes(session: Session, meeting: ImoMeeting, *, actor_id: int | None,
                  now: datetime) -> None:
-    """Finalise the minutes: from now on they are read-only, with the agenda's figures
-    frozen as they stood."""
+    """Finalise the minutes: from now on they are read-only, and the whole generated
+    agenda is frozen as it stood (``services.imo.frozen``)."""
     _require_open(meeting)
-    meeting.snapshot = agenda_service.snapshot(agenda_service.build_agenda(session, meeting))
+    meeting.snapshot = frozen.snapshot(agenda_service.build_agenda(session, meeting))
     meeting.locked_at, meeting.locked_by_id = now, actor_id
     audit.record(session, actor_id=actor_id, entity_type="imo_meeting", entity_id=meeting.id,
                  action="lock", site_id=meeting.site_id)

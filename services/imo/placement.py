@@ -100,6 +100,7 @@ class Handover:
     move_in_date: date
     done_at: datetime | None
     note: str | None
+    resident_id: int | None = None
 
 
 def handovers(session: Session, site_id: int) -> list[Handover]:
@@ -109,7 +110,7 @@ def handovers(session: Session, site_id: int) -> list[Handover]:
         .join(Unit, Unit.id == Resident.unit_id)
         .where(HandoverTask.site_id == site_id)
         .order_by(HandoverTask.done_at.is_not(None), Resident.move_in_date.desc())).all()
-    return [Handover(task.id, name, number, move_in, task.done_at, task.note)
+    return [Handover(task.id, name, number, move_in, task.done_at, task.note, task.resident_id)
             for task, name, number, move_in in rows]
 
 

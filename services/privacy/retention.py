@@ -29,6 +29,7 @@ from models import (AuditEvent, Candidate, CandidateEvent, CorporationDecision, 
                     Site, SupportPeriod, Unit)
 from services import audit
 from services.errors import N_, RuleViolation
+from services.imo.frozen import anonymised_entry
 from services.imo.rules import CLOSED
 
 DEFAULT_RESIDENT_MONTHS = 24
@@ -215,16 +216,19 @@ def _rename_in_minutes(session: Session, old_names: dict[int, str]) -> None:
     on_agenda = session.execute(sa.select(MeetingCandidate.meeting_id,
                                           MeetingCandidate.candidate_id)
                                 .where(MeetingCandidate.candidate_id.in_(list(old_names))))
-    renames: dict[int, dict[str, str]] = {}
+    renames: dict[int, dict[int | str, str]] = {}
     for meeting_id, candidate_id in on_agenda:
-        renames.setdefault(meeting_id, {})[old_names[candidate_id]] = \
-            anonymous_name("kandidaat", candidate_id)
+        new_name = anonymous_name("kandidaat", candidate_id)
+        renames.setdefault(meeting_id, {})[old_names[candidate_id]] = new_name
+        renames[meeting_id][candidate_id] = new_name
     for meeting in session.scalars(sa.select(ImoMeeting).where(
             ImoMeeting.id.in_(list(renames)), ImoMeeting.snapshot.is_not(None))):
         names = renames[meeting.id]
         entries = meeting.snapshot.get("candidates") or []
+        # newer snapshots hold the candidate's id and their texts; older ones only a name
         meeting.snapshot = {**meeting.snapshot, "candidates": [
-            {**e, "name": names.get(e.get("name"), e.get("name"))} for e in entries]}
+            anonymised_entry(e, names[e.get("candidate_id", e.get("name"))])
+            if e.get("candidate_id", e.get("name")) in names else e for e in entries]}
 
 
 def anonymise_candidates(session: Session, people: list[tuple[int, int]], *, now: datetime,

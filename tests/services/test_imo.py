@@ -1,18 +1,22 @@
 """The IMO from waiting list to placed resident, against a real database."""
+import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
-from models import AuditEvent, Candidate, HandoverTask, ReasonOption, Resident, SupportPeriod
+from models import (AuditEvent, Candidate, HandoverTask, ImoMeeting, ReasonOption, Resident,
+                    SupportPeriod)
 from models.enums import CandidateStatus, Role
 from services.access import SiteAccess
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as cs
+from services.imo import frozen
 from services.imo import meetings as ms
 from services.imo import placement
+from services.privacy import retention
 from services.registry import residents as rs
 from services.registry.mix import site_mix
 from tests.conftest import TODAY, build_world
@@ -104,6 +108,103 @@ def test_vacancies_include_announced_move_outs(session, w):
     found = {v.number: v.available_from for v in agenda_service.vacancies(
         session, w.site.id, TODAY)}
     assert found == {"A3": None, "B3": None, "B2": date(2026, 8, 1)}
+
+
+def test_vacancies_as_the_registry_stood_on_a_date(session, w):
+    """Otto leaves B2 on 1 May (recorded ahead) and Nina moves in on 1 June: on each date
+    the list is what the registry said then, not what it says today."""
+    otto = session.get(Resident, w.residents["vrij2"].id)
+    rs.record_move_out(session, otto, move_out=date(2026, 5, 1), reason="opgezegd",
+                       actor_id=None)
+    rs.add_resident(session, site_id=w.site.id, unit_id=w.units["B2"].id,
+                    move_in=date(2026, 6, 1), person=rs.PersonalData(name="Nina Nieuw"),
+                    support=rs.SupportData("onbegeleid"), actor_id=None, today=TODAY)
+
+    def on(day):
+        return {v.number: v.available_from
+                for v in agenda_service.vacancies(session, w.site.id, day)}
+
+    assert on(date(2026, 4, 15)) == {"A3": None, "B3": None, "B2": date(2026, 5, 1)}
+    assert on(date(2026, 5, 15)) == {"A3": None, "B3": None, "B2": date(2026, 5, 1)}
+    assert on(date(2026, 6, 1)) == on(TODAY) == {"A3": None, "B3": None}
+    # before anybody had moved in (1 March 2024) every unit was free
+    assert set(on(date(2024, 2, 1))) == {"A1", "A2", "A3", "B1", "B2", "B3"}
+
+
+def test_locked_minutes_keep_the_whole_agenda(session, w):
+    """After the lock the agenda is read back from the snapshot: a later placement,
+    move-out, status change and edits of the candidate change none of the seven points."""
+    access = sb_access(w)
+    kim = cs.register_candidate(session, access, candidate_data(motivation="Ik kook graag"),
+                                actor_id=None, today=TODAY)
+    cs.add_fact(session, kim, kind="informatieavond", on=date(2026, 5, 1), note=None,
+                actor_id=None, today=TODAY)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location=None, chair_id=None,
+                                deputy_chair=None, actor_id=None)
+    ms.record_advice(session, meeting.candidates[0], advice="positief", conditions=None,
+                     reasoning="Past goed", unit_id=w.units["B3"].id, actor_id=None)
+    ms.lock_minutes(session, meeting, actor_id=None, now=NOW)
+    assert json.loads(json.dumps(meeting.snapshot)) == meeting.snapshot  # plain JSON
+
+    def seen(agenda):
+        return (agenda.since, [(v.number, v.available_from) for v in agenda.vacancies],
+                [(p.name, p.units, p.vacant, p.assessment) for p in
+                 [agenda.whole, *agenda.parts, *agenda.vacant_parts]],
+                agenda.mutations, {rid: name for rid, (name, _unit) in agenda.people.items()},
+                [(c.candidate.name, c.candidate.support_status, c.candidate.intake_route,
+                  c.candidate.household_size, c.candidate.motivation,
+                  [(f.on, f.kind) for f in c.candidate.facts], c.entry.advice,
+                  c.entry.reasoning, [(p.vacancy.number, p.outcome) for p in c.placements])
+                 for c in agenda.candidates],
+                [(h.name, h.unit_number, h.move_in_date, h.done_at) for h in agenda.handovers])
+
+    at_lock = seen(frozen.agenda_of(session, meeting))
+    assert at_lock == seen(agenda_service.build_agenda(session, meeting))
+    assert at_lock[1] == [("A3", None), ("B3", None)]
+
+    # afterwards: Kim is placed in B3, Otto's move-out on 10 June and Vera's new status
+    # from 1 June are recorded late, and Kim's dossier changes
+    placement.record_decision(session, kim, decision="toewijzen", decided_on=TODAY,
+                              unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                              actor_id=None)
+    placement.place_candidate(session, kim, move_in=TODAY, actor_id=None, today=TODAY)
+    rs.record_move_out(session, session.get(Resident, w.residents["vrij2"].id),
+                       move_out=date(2026, 6, 10), reason="opgezegd", actor_id=None)
+    rs.record_status_change(session, session.get(Resident, w.residents["vrij1"].id),
+                            valid_from=date(2026, 6, 1),
+                            support=rs.SupportData("begeleid", w.orgs["anker"].id, Decimal(3)),
+                            note=None, actor_id=None)
+    kim.motivation, kim.household_size = "Nu iets anders", 3
+    cs.add_fact(session, kim, kind="activiteit", on=date(2026, 6, 2), note=None,
+                actor_id=None, today=TODAY)
+    session.flush()
+
+    assert seen(agenda_service.build_agenda(session, meeting)) != at_lock  # it did change
+    assert seen(frozen.agenda_of(session, meeting)) == at_lock
+
+
+def test_anonymising_a_candidate_reaches_locked_minutes(session, w):
+    """The privacy job blanks a closed candidate's name and texts in frozen minutes too."""
+    kim = cs.register_candidate(session, sb_access(w), candidate_data(
+        motivation="Ik kook graag"), actor_id=None, today=TODAY)
+    cs.add_fact(session, kim, kind="activiteit", on=date(2026, 5, 1), note="met haar zus",
+                actor_id=None, today=TODAY)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location=None, chair_id=None,
+                                deputy_chair=None, actor_id=None)
+    ms.record_advice(session, meeting.candidates[0], advice="positief_onder_voorwaarden",
+                     conditions="Proefperiode", reasoning="Kent de buurt", unit_id=None,
+                     actor_id=None)
+    ms.lock_minutes(session, meeting, actor_id=None, now=NOW)
+    cs.set_status(session, kim, "teruggetrokken", on=TODAY,
+                  reason_id=cs.reasons(session, "teruggetrokken")[0].id, actor_id=None)
+    retention.anonymise_candidates(session, [(kim.id, w.site.id)], now=NOW)
+    stored = json.dumps(session.get(ImoMeeting, meeting.id).snapshot)
+    for personal in ("Kim Kandidaat", "Ik kook graag", "met haar zus", "Proefperiode",
+                     "Kent de buurt"):
+        assert personal not in stored
+    [entry] = frozen.agenda_of(session, session.get(ImoMeeting, meeting.id)).candidates
+    assert entry.candidate.name == session.get(Candidate, kim.id).name != "Kim Kandidaat"
+    assert entry.entry.advice == "positief_onder_voorwaarden"  # the outcome stays
 
 
 def test_whole_meeting_from_waiting_list_to_resident(session, w):

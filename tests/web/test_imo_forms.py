@@ -258,3 +258,48 @@ def test_locked_minutes_only_take_addenda(app, sb, world, meeting):
     assert query(app, lambda s: [(a.text, a.created_by_id) for a in s.scalars(
         sa.select(Addendum))]) == [("Correctie: Kim kookt op dinsdag", world.users[SB])]
     assert "Correctie: Kim kookt op dinsdag" in text(sb.get(url("/afdruk")))
+
+
+def test_print_view_of_locked_minutes_stays_as_it_was(app, sb, world, meeting):
+    """What is printed after the lock is what was printed at the lock: a placement, a
+    late move-out, a status change and edits of the candidate afterwards change nothing
+    (corrections are addenda), although the live agenda has changed."""
+    from datetime import date
+    from decimal import Decimal
+
+    from models import Resident, db
+    from services.imo import agenda as agenda_service
+    from services.imo import placement
+    from services.registry import residents as rs
+
+    entry = _entry(app, meeting)
+    response = sb.post(meeting_url(world, meeting, f"/advies/{entry.id}"), data={
+        f"a{entry.id}-advice": "positief", f"a{entry.id}-unit_id": str(world.units["B3"])})
+    assert redirect_path(response) == meeting_url(world, meeting)
+    assert redirect_path(sb.post(meeting_url(world, meeting, "/vaststellen"))) == \
+        meeting_url(world, meeting)
+    printed = text(sb.get(meeting_url(world, meeting, "/afdruk")))
+    assert "Zoals vastgesteld op" in printed and "A3 (Blok A, nu), B3 (Blok B, nu)" in printed
+
+    with app.app_context():
+        kim = db.session.scalar(sa.select(Candidate))
+        placement.record_decision(db.session, kim, decision="toewijzen",
+                                  decided_on=date(2026, 6, 15), unit_id=world.units["B3"],
+                                  reasoning=None, reason_id=None, actor_id=None)
+        placement.place_candidate(db.session, kim, move_in=date(2026, 6, 15), actor_id=None,
+                                  today=date(2026, 6, 15))
+        rs.record_move_out(db.session, db.session.get(Resident, world.residents["vrij2"]),
+                           move_out=date(2026, 6, 10), reason="opgezegd", actor_id=None)
+        rs.record_status_change(db.session, db.session.get(Resident, world.residents["vrij1"]),
+                                valid_from=date(2026, 6, 1), support=rs.SupportData(
+                                    "begeleid", world.orgs["anker"], Decimal(3)),
+                                note=None, actor_id=None)
+        kim.motivation, kim.household_size = "Achteraf herschreven", 4
+        live = agenda_service.build_agenda(db.session, db.session.get(ImoMeeting, meeting))
+        assert [v.number for v in live.vacancies] == ["A3", "B2"]  # the registry did change
+        db.session.commit()
+        db.session.remove()
+
+    assert text(sb.get(meeting_url(world, meeting, "/afdruk"))) == printed
+    page = main_of(text(sb.get(meeting_url(world, meeting))))
+    assert "Ik kook graag voor anderen" in page and "Achteraf herschreven" not in page
