@@ -2,8 +2,9 @@
 proxies, how often the statutes want an ALV), the attendance list of member households,
 and motions with their vote, each recorded as a decision of the ALV.
 
-One household (an occupied unit on the meeting date) is one member with one vote; an
-absent household may give its vote to a present one by proxy (machtiging).
+One member household is one vote: the association's members on the meeting date when it
+keeps its register in Noaber, otherwise every occupied unit (services/governance/alv.py);
+an absent household may give its vote to a present one by proxy (machtiging).
 """
 from __future__ import annotations
 

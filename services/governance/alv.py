@@ -3,8 +3,12 @@ proxies (machtigingen), and votes on motions, each recorded as a decision of the
 
 Conventions (the statutes of an association decide; these are the defaults here):
 
-* one household = one occupied unit on the ALV's sites on the meeting day = one vote;
-  the list is fixed when the ALV is planned;
+* one member household = one vote. When the association keeps its member register in
+  Noaber (any member ever recorded, models/association.py AssociationMember), the
+  households are the members whose membership is active on the meeting day, each with
+  its contact; an association without a register here falls back to every occupied
+  unit on the ALV's sites on the meeting day, with the resident who lived there longest.
+  The list is fixed when the ALV is planned;
 * the quorum is reached when the households present or represented by proxy make up at
   least ``quorum_percent`` of all member households;
 * a motion is adopted when the quorum is reached and more than half of the votes cast
@@ -15,15 +19,17 @@ Conventions (the statutes of an association decide; these are the defaults here)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from math import ceil
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import (AlvAttendance, AlvPresence, AlvSettings, Meeting, Motion, Resident, Unit)
+from models import (AlvAttendance, AlvPresence, AlvSettings, AssociationMember, Meeting, Motion,
+                    Resident, Unit)
 from models.governance import body_sites
 from services import audit
+from services.association import members as member_register
 from services.errors import N_, RuleViolation
 from services.governance import decisions
 from services.governance.bodies import site_id_of
@@ -96,19 +102,42 @@ def save_settings(session: Session, organisation_id: int, *, quorum_percent: int
     return settings
 
 
-def fill_attendance_list(session: Session, meeting: Meeting) -> None:
-    """Put every member household (occupied unit on the meeting day) on the list, absent
-    until marked otherwise, with the resident who lived there longest."""
-    on = local_day(meeting.starts_at)
+def keeps_register(session: Session, association_id: int | None) -> bool:
+    """Whether the association keeps its member register in Noaber (any member ever)."""
+    return association_id is not None and bool(session.scalar(sa.select(sa.exists().where(
+        AssociationMember.association_id == association_id))))
+
+
+def _registered_households(session: Session, association_id: int, on: date) -> dict[int, int]:
+    """Unit -> contact of the member households whose membership is active on ``on``."""
+    return {m.unit_id: m.resident_id for m in member_register.members_on(
+        session, association_id, on)}
+
+
+def _occupied_units(session: Session, body_id: int, on: date) -> dict[int, int]:
+    """Unit -> longest resident of every occupied unit on the body's sites on ``on``."""
     rows = session.execute(
         sa.select(Resident.unit_id, Resident.id).join(Unit, Unit.id == Resident.unit_id)
         .join(body_sites, body_sites.c.site_id == Unit.site_id)
-        .where(body_sites.c.body_id == meeting.body_id, Resident.move_in_date <= on,
+        .where(body_sites.c.body_id == body_id, Resident.move_in_date <= on,
                sa.or_(Resident.move_out_date.is_(None), Resident.move_out_date > on))
         .order_by(Unit.number, Resident.move_in_date, Resident.id)).all()
     households: dict[int, int] = {}
     for unit_id, resident_id in rows:
         households.setdefault(unit_id, resident_id)
+    return households
+
+
+def fill_attendance_list(session: Session, meeting: Meeting) -> None:
+    """Put every member household on the meeting day on the list, absent until marked
+    otherwise: the association's register if it keeps one, else the occupied units (see
+    the module docstring)."""
+    on = local_day(meeting.starts_at)
+    association_id = meeting.body.organisation_id
+    if keeps_register(session, association_id):
+        households = _registered_households(session, association_id, on)
+    else:
+        households = _occupied_units(session, meeting.body_id, on)
     session.add_all(AlvAttendance(meeting_id=meeting.id, unit_id=unit_id,
                                   resident_id=resident_id, presence=AlvPresence.AFWEZIG)
                     for unit_id, resident_id in households.items())

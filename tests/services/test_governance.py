@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from models import AuditEvent, Body, Meeting, Membership, Site
 from models.governance import KeptRecordError
 from services.errors import RuleViolation
+from services.association import members as member_register
 from services.governance import (actions, agenda, agreements, alv, bodies, cadence, decisions,
                                  escalation, ics, meetings, overview, workplan)
 from services.governance.localtime import local_instant
@@ -390,6 +391,42 @@ def test_alv_attendance_proxies_and_votes(session, w):
                     actor_id=None)
     assert (second.quorum_met, second.adopted, second.decision.code) == (False, False,
                                                                          "ALV-2026-02")
+
+
+def test_alv_lists_the_members_of_the_register_on_the_meeting_day(session, w):
+    association = w.orgs["vereniging"].id
+    assembly = body(session, w, "alv")
+    # no register kept in Noaber yet: every occupied unit is a member household
+    before = meet(session, assembly, date(2026, 2, 2))
+    assert alv.keeps_register(session, association) is False
+    assert [r.unit.number for r in alv.attendance_list(session, before.id)] == [
+        "A1", "A2", "B1", "B2"]
+
+    def join(key, on):
+        return member_register.add_member(session, association, resident_id=w.residents[key].id,
+                                          starts_on=on, actor_id=None)
+
+    join("linde", date(2025, 1, 1))
+    left = join("anker", date(2025, 1, 1))
+    left.ends_on = date(2026, 3, 1)                    # left before the spring ALV
+    join("vrij1", date(2026, 5, 1))                    # joined after it
+    spring, autumn = meet(session, assembly, date(2026, 4, 20)), meet(session, assembly,
+                                                                      date(2026, 10, 6))
+    listed = alv.attendance_list(session, spring.id)
+    assert [(r.unit.number, r.resident_id) for r in listed] == [
+        ("A1", w.residents["linde"].id)]               # B2 lives there but is no member
+    assert [r.unit.number for r in alv.attendance_list(session, autumn.id)] == ["A1", "B1"]
+    assert [r.unit.number for r in alv.attendance_list(session, before.id)] == [
+        "A1", "A2", "B1", "B2"]                        # a planned list stays as it was
+    # the quorum counts the register: 1 of 1 present is 100%
+    alv.record_attendance(session, spring, {listed[0].id: ("aanwezig", None)}, max_proxies=1,
+                          actor_id=None)
+    motion = alv.add_motion(session, spring, title="Contributie", text=None, two_thirds=False,
+                            actor_id=None)
+    alv.record_vote(session, motion, votes_for=1, votes_against=0, abstentions=0, now=NOW,
+                    actor_id=None)
+    assert (motion.quorum_met, motion.adopted) == (True, True)
+    assert "1 aanwezig en 0 gemachtigd van 1 huishoudens" in motion.decision.text
 
 
 @pytest.mark.parametrize("day,utc_hour", [(date(2026, 7, 2), 17), (date(2026, 1, 15), 18)])
