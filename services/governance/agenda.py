@@ -56,6 +56,12 @@ class MeetingView:
     def editable(self) -> bool:
         return self.meeting.locked_at is None
 
+    @property
+    def approved_in(self) -> date | None:
+        """The day of the meeting that approved the locked minutes, when one did."""
+        found = (self.meeting.snapshot or {}).get("approved_in")
+        return date.fromisoformat(found["on"]) if found else None
+
 
 def _carried(session: Session, meeting: Meeting) -> list[CarriedAction]:
     if meeting.snapshot is not None:

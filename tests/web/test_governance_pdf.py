@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import re
 import zlib
+from datetime import date, time
 
 import icalendar
 import pytest
 
+from models import Meeting, db
+from models.base import utcnow
+from services.governance import meetings
+from services.governance.localtime import local_instant
 from tests.web.governance_support import make_governance
 from tests.web.support import fresh_rate_limits, url_ids  # noqa: F401 (autouse)
 
@@ -66,6 +71,25 @@ def test_print_view_says_the_minutes_are_a_draft(meeting_url, login_as):
     assert "Concept: het verslag is nog niet vastgesteld." in page
     assert "overgeschoven van 12 mei 2026" in page
     assert "geëscaleerd door Communityteam Het Hofje" in page
+
+
+def test_locked_minutes_name_the_meeting_that_approved_them(app, world, login_as):
+    ids = {**url_ids(app, world), **make_governance(app, world)}
+    with app.app_context():
+        june = db.session.get(Meeting, ids["june"])
+        meetings.create_meeting(db.session, june.body,
+                                starts_at=local_instant(date(2026, 9, 8), time(19, 30)),
+                                duration_minutes=120, place=None, today=date(2026, 6, 20),
+                                actor_id=None)
+        meetings.lock_minutes(db.session, june, now=utcnow(), today=date(2026, 9, 8),
+                              actor_id=None)
+        db.session.commit()
+    client = login_as("kerngroep")
+    url = "/locaties/{site}/overleg/{kg}/vergaderingen/{june}".format(**ids)
+    assert "Goedgekeurd in de vergadering van 8 sep 2026." in client.get(
+        url + "/afdruk").get_data(as_text=True)
+    assert "goedgekeurd in de vergadering van 8 sep 2026" in client.get(url).get_data(
+        as_text=True)
 
 
 def test_ics_download_parses_back(meeting_url, login_as):
