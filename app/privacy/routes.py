@@ -16,7 +16,7 @@ from app.imo.routes import candidate_or_404
 from models import User, db, utcnow
 from services.errors import NotFound
 from services.privacy import export as export_service
-from services.privacy import retention
+from services.privacy import retention, traces
 from services.registry import residents as resident_service
 
 bp = Blueprint("privacy", __name__)
@@ -96,4 +96,5 @@ def report(site, access):
         success=lambda _result: _("De bewaartermijnen zijn opgeslagen."),
         next_url=lambda _result: request.path, template="privacy/report.html", site=site,
         access=access, periods=periods, due=retention.due_on_site(db.session, site.id, today()),
-        defaults=(retention.DEFAULT_RESIDENT_MONTHS, retention.DEFAULT_CANDIDATE_MONTHS))
+        defaults=(retention.DEFAULT_RESIDENT_MONTHS, retention.DEFAULT_CANDIDATE_MONTHS),
+        labels=traces.LABELS)

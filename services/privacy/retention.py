@@ -12,12 +12,15 @@ care organisations' 10% norm, hours, participation counts and decisions keep the
 figures. What goes: name (replaced by a neutral label), contact details, date of birth,
 free-text notes, talents, motivation and the soft-landing details, in the records
 themselves, in the notes that hang off them, in the audit log's events about the person
-and in the names frozen into locked IMO minutes. The audit log is append-only for the
+and in the names frozen into locked IMO minutes; for a resident also in the
+woonvereniging's records, the room's key list, seats of bodies and the kascommissie's
+checklist (services/privacy/traces.py), where amounts and dates stay so the balances,
+the cash book and the ALV statement keep their figures. The audit log is append-only for the
 application; this job is its one writer of changes, and it records that it did so.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -31,6 +34,7 @@ from services import audit
 from services.errors import N_, RuleViolation
 from services.imo.frozen import anonymised_entry
 from services.imo.rules import CLOSED
+from services.privacy import traces
 
 DEFAULT_RESIDENT_MONTHS = 24
 DEFAULT_CANDIDATE_MONTHS = 12
@@ -46,7 +50,8 @@ CANDIDATE_FIELDS = ("email", "phone", "date_of_birth", "indicated_hours", "motiv
 PERSONAL_KEYS = frozenset({"name", "names", "email", "phone", "date_of_birth", "reason",
                            "move_out_reason", "contribution_notes", "talents", "motivation",
                            "problem_severity", "accepts_support", "fallback_place",
-                           "special_conditions", "note", "indicated_hours"})
+                           "special_conditions", "note", "indicated_hours", "holder_name",
+                           "person_name", "checked_by_name", "to_address"})
 
 
 def anonymous_name(kind: str, record_id: int) -> str:
@@ -105,6 +110,9 @@ class Due:
     name: str
     ended_on: date     # move-out, or the day the candidate's file closed
     due_on: date
+    #: a resident's records elsewhere that the job blanks too: (category of
+    #: services.privacy.traces.LABELS, number of rows)
+    records: tuple[tuple[str, int], ...] = ()
 
 
 def _due(kind: str, rows, site_id: int, today: date, months: int) -> list[Due]:
@@ -143,11 +151,17 @@ def due_candidates(session: Session, site_id: int, today: date, months: int) -> 
     return _due("candidate", rows, site_id, today, months)
 
 
-def due_on_site(session: Session, site_id: int, today: date) -> list[Due]:
-    """Everyone on the site whose personal data would be anonymised on ``today``."""
+def due_on_site(session: Session, site_id: int, today: date, *,
+                with_records: bool = True) -> list[Due]:
+    """Everyone on the site whose personal data would be anonymised on ``today``; with
+    ``with_records`` (the dry run) each resident's records elsewhere that go as well,
+    found as the job finds them."""
     periods = periods_for(session, site_id)
-    return (due_residents(session, site_id, today, periods.resident_months)
-            + due_candidates(session, site_id, today, periods.candidate_months))
+    residents = due_residents(session, site_id, today, periods.resident_months)
+    if with_records and residents:
+        found = traces.find(session, traces.people_of(session, [d.record_id for d in residents]))
+        residents = [replace(d, records=found.counts(d.record_id)) for d in residents]
+    return residents + due_candidates(session, site_id, today, periods.candidate_months)
 
 
 # --- anonymising -----------------------------------------------------------------------
@@ -196,12 +210,22 @@ def _record(session: Session, entity_type: str, people: list[tuple[int, int]],
 
 
 def anonymise_residents(session: Session, people: list[tuple[int, int]], *, now: datetime,
-                        actor_id: int | None = None) -> None:
-    """Blank the personal fields of residents (``people``: resident id and site id);
-    the stay and the support history stay. Objects in the session are expired."""
+                        actor_id: int | None = None) -> int:
+    """Blank the personal fields of residents (``people``: resident id and site id) and
+    their records elsewhere (services/privacy/traces.py); the stay, the support history
+    and every figure stay. Returns the number of those other records. Objects in the
+    session are expired."""
     session.flush()
+    elsewhere = 0
     for chunk in _chunks(people):
         ids = [person_id for person_id, _site in chunk]
+        found = traces.find(session, traces.people_of(session, ids))
+        traces.anonymise(session, found, lambda resident_id: anonymous_name("bewoner",
+                                                                             resident_id))
+        for entity_type, record_ids in traces.audit_targets(found):
+            for part in _chunks(record_ids):
+                _redact_audit(session, entity_type, part)
+        elsewhere += found.total()
         _blank(session, Resident, Resident.id, ids, name=_label("bewoner", Resident.id),
                anonymised_at=now, **{name: None for name in RESIDENT_FIELDS})
         _blank(session, SupportPeriod, SupportPeriod.resident_id, ids, note=None)
@@ -209,6 +233,7 @@ def anonymise_residents(session: Session, people: list[tuple[int, int]], *, now:
         _redact_audit(session, "resident", ids)
         _record(session, "resident", chunk, actor_id, now)
     session.expire_all()
+    return elsewhere
 
 
 def _rename_in_minutes(session: Session, old_names: dict[int, str]) -> None:
@@ -265,9 +290,9 @@ def apply_retention(session: Session, today: date, now: datetime) -> dict:
     residents: list[tuple[int, int]] = []
     candidates: list[tuple[int, int]] = []
     for site_id in session.scalars(sa.select(Site.id).order_by(Site.id)):
-        for due in due_on_site(session, site_id, today):
+        for due in due_on_site(session, site_id, today, with_records=False):
             (residents if due.kind == "resident" else candidates).append(
                 (due.record_id, due.site_id))
-    anonymise_residents(session, residents, now=now)
+    elsewhere = anonymise_residents(session, residents, now=now)
     anonymise_candidates(session, candidates, now=now)
-    return {"residents": len(residents), "candidates": len(candidates)}
+    return {"residents": len(residents), "candidates": len(candidates), "records": elsewhere}

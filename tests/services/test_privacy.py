@@ -7,13 +7,15 @@ import io
 import json
 import zipfile
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
-from models import (AuditEvent, BodyDecision, Candidate, HourEntry, ImoMeeting, Resident, Site,
-                    SupportPeriod, User)
+from models import (AssociationMember, AuditEvent, BodyDecision, BodyMember, Candidate,
+                    CashEntry, HourEntry, ImoMeeting, KeyHolder, Payment, Resident, Site,
+                    SupportPeriod, User, db)
 from services.errors import RuleViolation
 from services.imo import candidates as candidate_service
 from services.imo.rules import CLOSED
@@ -107,11 +109,11 @@ def test_due_after_the_period_and_dry_run_matches_the_job(session):
         ("resident", vera.id, date(2026, 6, 1))]
     assert vera.name == "Vera Vrij"  # the dry run changes nothing
     counts = retention.apply_retention(session, date(2026, 6, 1), NOW)
-    assert counts == {"residents": 1, "candidates": 0}
+    assert counts == {"residents": 1, "candidates": 0, "records": 0}
     assert vera.name.startswith("Geanonimiseerd") and vera.move_out_reason is None
     assert vera.anonymised_at is not None
-    assert retention.apply_retention(session, date(2026, 6, 1), NOW) == {"residents": 0,
-                                                                          "candidates": 0}
+    assert retention.apply_retention(session, date(2026, 6, 1), NOW) == {
+        "residents": 0, "candidates": 0, "records": 0}
 
 
 def _mix_history(session) -> dict:
@@ -151,7 +153,7 @@ def test_anonymising_the_demo_keeps_the_mix_history(session):
     counts = retention.apply_retention(session, FAR, NOW)
     session.flush()
     session.expire_all()
-    assert counts == {"residents": len(gone), "candidates": len(closed)}
+    assert (counts["residents"], counts["candidates"]) == (len(gone), len(closed))
     assert _mix_history(session) == before
     assert _aggregates(session) == aggregates
 
@@ -182,3 +184,152 @@ def test_the_privacy_job_is_scheduled_daily():
     assert job.cron == {"hour": 3, "minute": 30}
     assert job.period(date(2026, 6, 15)) == "2026-06-15"
     assert User  # (users are exported, never anonymised by the job)
+
+
+# --- a member household: every trace goes, every figure stays ---------------------------
+
+VERA, VERA_EMAIL, VERA_IBAN = "Vera Vrij", "vera@bewoner.example", "NL39RABO0300065264"
+#: a second statement from Vera's account: a transfer the treasurer left out
+EXTRA_LINE = ('"20260614";"V VRIJ";"NL91ABNA0417164300";"NL39RABO0300065264";"OV";"Bij";'
+              '"45,00";"Overschrijving";"Naam: V VRIJ Omschrijving: nogmaals contributie '
+              'Vera Vrij IBAN: NL39RABO0300065264 Valutadatum: 14-06-2026";"3.702,92";""\n')
+
+
+def _text_columns():
+    """(table, primary key columns, text or JSON columns) of every table."""
+    for table in db.metadata.sorted_tables:
+        texts = [c for c in table.columns
+                 if isinstance(c.type, (sa.String, sa.Text, sa.JSON))]
+        if texts:
+            yield table, list(table.primary_key.columns), texts
+
+
+def _leftovers(session, needles: list[str]) -> list[tuple[str, str, object]]:
+    """Every (table, column, key) whose stored text holds one of ``needles`` (any case)."""
+    wanted = [" ".join(n.split()).casefold() for n in needles]
+    found = []
+    for table, key, texts in _text_columns():
+        for row in session.execute(sa.select(*key, *texts)):
+            values = row._mapping
+            for column in texts:
+                value = values[column.name]
+                text = value if isinstance(value, str) else json.dumps(value, default=str)
+                text = " ".join(text.split()).casefold()
+                if value is not None and any(n in text for n in wanted):
+                    found.append((table.name, column.name, tuple(values[c.name] for c in key)))
+    return found
+
+
+def _vera_as_member(session):
+    """The association of tests/association_fixtures.py, with Vera Vrij (member 3, the
+    voorzitter's seat) leaving traces everywhere, then moving out on 2026-06-01."""
+    from services.association import (bank, members as member_service, participation,
+                                      payments, reminders, statement)
+    from services.rooms import rooms as room_service
+    from tests import association_fixtures
+    from tests.rooms_fixtures import make_room
+
+    world = build_world(session)
+    vera, assoc = world.residents["vrij1"], world.orgs["vereniging"].id
+    ids = association_fixtures.build(session, site_id=world.site.id, association_id=assoc,
+                                     residents={k: r.id for k, r in world.residents.items()})
+    treasurer = world.users["bestuur"].id
+    member = session.get(AssociationMember, ids["member_vrij1"])
+    # a reminder e-mail (Vera is € 45 behind), then her transfer from the bank file
+    made = reminders.draft(session, assoc, [member.id], today=TODAY, actor_id=treasurer)
+    reminders.approve(session, assoc, [r.id for r in made], now=NOW, actor_id=treasurer)
+    imported = bank.import_file(session, assoc, file_name="ing.csv",
+                                content=(association_fixtures.DATA / "ing_2026_06.csv")
+                                .read_bytes(), actor_id=None, now=NOW)
+    line = next(x for x in imported.lines if x.counterparty_iban == VERA_IBAN)
+    bank.confirm_payment(session, line, member_id=member.id, today=TODAY, actor_id=None)
+    again = bank.import_file(session, assoc, file_name="ing2.csv", content=(
+        (association_fixtures.DATA / "ing_2026_06.csv").read_text().splitlines(True)[0]
+        + EXTRA_LINE).encode(), actor_id=None, now=NOW)
+    bank.ignore_line(session, again.lines[0], reason="Vera Vrij betaalde dubbel; terug",
+                     now=NOW, actor_id=None)
+    wrong = payments.record_payment(session, member, amount=Decimal("5"),
+                                    paid_on=date(2026, 6, 2), method="contant",
+                                    note="Contant van Vera Vrij", today=TODAY, actor_id=None)
+    payments.reverse_payment(session, wrong, reason="Vera Vrij had al betaald", today=TODAY,
+                             actor_id=None)
+    member_service.decline(session, assoc, resident_id=vera.id, note="Vera Vrij twijfelde",
+                           today=date(2024, 2, 1), actor_id=None)
+    participation.record(session, vera, kind="helpt_buren", on=date(2026, 5, 1),
+                         note="Vera Vrij kookte voor de buren", actor_id=None, today=TODAY)
+    statement.record_check(session, assoc, 2025, item="kas", checked=True, by_name=VERA,
+                           note=None, now=NOW, actor_id=None)
+    room = make_room(session, world.site)
+    room_service.add_key_holder(session, room, holder_name="vera  VRIJ", key_label="Voordeur",
+                                since=date(2025, 1, 1), user_id=None, actor_id=None,
+                                today=TODAY)
+    room_service.add_key_holder(session, room, holder_name="Lies Linde", key_label="Kast",
+                                since=date(2025, 1, 1), user_id=None, actor_id=None,
+                                today=TODAY)
+    from services.registry import residents as registry
+    registry.record_move_out(session, vera, move_out=date(2026, 6, 1),
+                             reason="Naar Utrecht", actor_id=None)
+    member_service.end_membership(session, member, ends_on=date(2026, 6, 1),
+                                  reason="Vera Vrij verhuist", actor_id=None, now=NOW)
+    session.flush()
+    return world, ids, vera.id
+
+
+def _books(session, assoc: int) -> tuple:
+    from services.association import books, payments, statement
+    return ([statement.build_statement(session, assoc, year) for year in (2025, 2026)],
+            payments.balances(session, assoc),
+            books.balances_on(session, assoc, date(2027, 1, 1)),
+            sorted(session.execute(sa.select(CashEntry.booked_on, CashEntry.account,
+                                             CashEntry.category_id, CashEntry.amount,
+                                             CashEntry.budget_id, CashEntry.grant_id)).all()),
+            sorted(session.execute(sa.select(Payment.id, Payment.member_id, Payment.amount,
+                                             Payment.paid_on)).all()))
+
+
+def test_a_member_household_leaves_no_trace_and_the_figures_stay(session):
+    world, ids, vera_id = _vera_as_member(session)
+    assoc = ids["association"]
+    needles = [VERA, VERA_EMAIL, VERA_IBAN, "V VRIJ"]
+    before_books, before_mix = _books(session, assoc), _mix_history(session)
+    assert len({t for t, _c, _k in _leftovers(session, needles)}) >= 10  # the seed works
+    lies = _leftovers(session, ["Lies Linde"])
+
+    due = retention.due_on_site(session, world.site.id, date(2028, 6, 1))
+    assert [d.record_id for d in due] == [vera_id]
+    report = dict(due[0].records)
+    assert set(report) == {"memberships", "declines", "participation", "payments", "dues",
+                           "reminders", "mails", "bank_lines", "cash_entries", "key_holders",
+                           "seats", "audit_checks"}
+    assert report["bank_lines"] == 2 and report["key_holders"] == 1 and report["seats"] == 1
+
+    counts = retention.apply_retention(session, date(2028, 6, 1), NOW)
+    assert counts == {"residents": 1, "candidates": 0, "records": sum(report.values())}
+    session.flush()
+    session.expire_all()
+    assert _leftovers(session, needles) == []
+    assert _books(session, assoc) == before_books
+    assert _mix_history(session) == before_mix
+    # someone else's records stay as they were, and a second run changes nothing
+    assert _leftovers(session, ["Lies Linde"]) == lies
+    label = retention.anonymous_name("bewoner", vera_id)
+    assert session.get(BodyMember, ids["seat_chair"]).person_name == label
+    assert session.scalar(sa.select(KeyHolder.holder_name).where(
+        KeyHolder.key_label == "Voordeur")) == label
+    assert retention.apply_retention(session, date(2028, 6, 1), NOW)["records"] == 0
+
+
+def test_a_name_someone_on_the_site_still_has_is_left_alone(session):
+    world, ids, vera_id = _vera_as_member(session)
+    from services.registry import residents as registry
+    registry.add_resident(session, site_id=world.site.id, unit_id=world.units["B3"].id,
+                          move_in=date(2026, 6, 10), person=registry.PersonalData(VERA),
+                          support=registry.SupportData("onbegeleid"), actor_id=None,
+                          today=TODAY)
+    due = retention.due_on_site(session, world.site.id, date(2028, 6, 1))
+    report = dict(due[0].records)
+    assert "key_holders" not in report and "seats" not in report
+    assert report["bank_lines"] == 2    # found by her payments, not by her name
+    retention.apply_retention(session, date(2028, 6, 1), NOW)
+    session.expire_all()
+    assert session.get(BodyMember, ids["seat_chair"]).person_name == VERA

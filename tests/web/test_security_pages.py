@@ -166,3 +166,14 @@ def test_privacy_report_dry_run_and_settings(app, login_as, world):
     assert "Vera Vrij" not in text(client.get(path))  # not due with 36 months
     assert query(app, lambda s: s.get(Resident, world.residents["vrij1"]).name) == "Vera Vrij"
     assert login_as("communitycoach").get(path).status_code == 403
+
+
+def test_privacy_dry_run_lists_the_records_elsewhere(app, login_as, world):
+    from tests.association_fixtures import make_association
+    make_association(app, world)    # Vera Vrij has the voorzitter's seat, by name
+    client = login_as("sociaal_beheerder")
+    client.post(f"/locaties/{world.site}/bewoners/{world.residents['vrij1']}/vertrek",
+                data={"move_out_date": "2024-05-31", "move_out_reason": "Verhuisd"})
+    page = text(client.get(f"/locaties/{world.site}/privacy"))
+    assert "Vera Vrij" in page and "zetels in overleggen: naam (1)" in page
+    assert query(app, lambda s: s.get(Resident, world.residents["vrij1"]).name) == "Vera Vrij"
