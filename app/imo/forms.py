@@ -139,3 +139,19 @@ class AddCandidateForm(FlaskForm):
 class HandoverForm(FlaskForm):
     note = StringField(_l("Notitie (niet verplicht)"), filters=[blank_to_none],
                        validators=[Optional(), Length(max=500)])
+
+
+REASON_KINDS = [("afgewezen", _l("bij afwijzen")), ("teruggetrokken", _l("bij terugtrekken"))]
+REASON_TEXT = [DataRequired(message=_l("Vul een reden in.")),
+               Length(max=200, message=_l("Een reden is hoogstens 200 tekens."))]
+
+
+class ReasonForm(FlaskForm):
+    kind = RadioField(_l("Soort"), choices=REASON_KINDS, validators=[
+        DataRequired(message=_l("Kies afwijzen of terugtrekken."))])
+    text = StringField(_l("Reden"), filters=[blank_to_none], validators=REASON_TEXT)
+
+
+class ReasonEditForm(FlaskForm):
+    text = StringField(_l("Reden"), filters=[blank_to_none], validators=REASON_TEXT)
+    active = BooleanField(_l("Te kiezen bij een nieuwe afwijzing of terugtrekking"))

@@ -10,8 +10,8 @@ from app.clock import today
 from app.filters import label
 from app.forms import save_or_render, show_violation
 from app.imo.forms import (CandidateForm, CandidateStatusForm, DecisionForm, FactForm,
-                           HandoverForm, PlaceForm)
-from models import Candidate, HandoverTask, OrgKind, db, utcnow
+                           HandoverForm, PlaceForm, ReasonEditForm, ReasonForm)
+from models import Candidate, HandoverTask, OrgKind, ReasonOption, db, utcnow
 from models.enums import CandidateStatus
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
@@ -223,6 +223,39 @@ def place(site, access, candidate_id: int):
         success=lambda r: _("%(name)s is geplaatst en ingeschreven als bewoner.", name=r.name),
         next_url=lambda r: url_for("residents.show", site_id=site.id, resident_id=r.id),
         template="imo/place.html", site=site, candidate=candidate, decided=decided)
+
+
+@bp.route("/imo/redenen", methods=["GET", "POST"])
+@site_view(CHAIR)
+def reasons(site, access):
+    """The list of reasons for a rejection or withdrawal (shared by all sites)."""
+    form = ReasonForm()
+    return save_or_render(
+        form, lambda: candidate_service.save_reason(
+            db.session, None, kind=form.kind.data, text=form.text.data, active=True,
+            actor_id=current_user.id),
+        success=lambda r: _("De reden is toegevoegd."),
+        next_url=lambda r: url_for("imo.reasons", site_id=site.id),
+        template="imo/reasons.html", site=site,
+        reasons=candidate_service.reasons(db.session, active_only=False),
+        defaults=candidate_service.DEFAULT_REASONS)
+
+
+@bp.route("/imo/redenen/<int:reason_id>", methods=["GET", "POST"])
+@site_view(CHAIR)
+def edit_reason(site, access, reason_id: int):
+    """Rename a reason or take it out of use (reasons are never deleted)."""
+    reason = db.session.get(ReasonOption, reason_id)
+    if reason is None:
+        abort(404)
+    form = ReasonEditForm(obj=reason)
+    return save_or_render(
+        form, lambda: candidate_service.save_reason(
+            db.session, reason, kind=reason.kind, text=form.text.data,
+            active=form.active.data, actor_id=current_user.id),
+        success=lambda r: _("De reden is opgeslagen."),
+        next_url=lambda r: url_for("imo.reasons", site_id=site.id),
+        template="imo/reason_form.html", site=site, reason=reason)
 
 
 @bp.route("/overdracht/")

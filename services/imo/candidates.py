@@ -132,6 +132,7 @@ def register_candidate(session: Session, access: SiteAccess, data: CandidateData
                                  values["date_of_birth"], values["email"])
     if duplicates and not confirm_duplicate:
         raise DuplicateWarning(duplicates)
+    ensure_default_reasons(session)  # a candidate may be rejected or withdraw later
     candidate = Candidate(site_id=access.site_id, status=CandidateStatus.AANGEMELD,
                           created_by_id=actor_id, **values)
     candidate.events.append(CandidateEvent(status=CandidateStatus.AANGEMELD,
@@ -263,14 +264,26 @@ DEFAULT_REASONS = {
 }
 
 
+REASON_MAX_LENGTH = 200
+
+
 def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, text: str,
                 active: bool, actor_id: int | None) -> ReasonOption:
-    """Add or change an entry of the reason list (entries are deactivated, not deleted)."""
+    """Add an entry to the reason list, or rename or (de)activate one; entries are never
+    deleted, and an entry keeps its kind (it may already explain rejections). The list
+    is shared by all sites. On a fresh install the first save also puts the default
+    reasons in."""
     text = (text or "").strip()
     if kind not in DEFAULT_REASONS:
         raise RuleViolation(N_("Kies afwijzen of terugtrekken."), field="kind")
+    if reason is not None and kind != reason.kind:
+        raise RuleViolation(N_("Een reden blijft bij afwijzen of bij terugtrekken; voeg "
+                               "een nieuwe reden toe."), field="kind")
     if not text:
         raise RuleViolation(N_("Vul een reden in."), field="text")
+    if len(text) > REASON_MAX_LENGTH:
+        raise RuleViolation(N_("Een reden is hoogstens 200 tekens."), field="text")
+    ensure_default_reasons(session)
     clash = session.scalar(sa.select(ReasonOption.id).where(
         ReasonOption.kind == kind, sa.func.lower(ReasonOption.text) == text.lower()))
     if clash is not None and (reason is None or clash != reason.id):
@@ -279,7 +292,7 @@ def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, tex
         reason = ReasonOption(kind=kind, text=text, active=active)
         session.add(reason)
     else:
-        reason.kind, reason.text, reason.active = kind, text, active
+        reason.text, reason.active = text, active
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="reason", entity_id=reason.id,
                  action="save", changes={"kind": kind, "text": text, "active": active})
@@ -287,7 +300,9 @@ def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, tex
 
 
 def ensure_default_reasons(session: Session) -> None:
-    """Fill the reason list the first time (idempotent)."""
+    """Fill the reason list the first time (idempotent). Called by the first writes that
+    lead to needing it (registering a candidate, planning an IMO, saving the list), never
+    while a page is only read."""
     if session.scalar(sa.select(sa.func.count()).select_from(ReasonOption)):
         return
     for kind, texts in DEFAULT_REASONS.items():

@@ -15,7 +15,7 @@ from services.errors import N_, RuleViolation
 from services.minutes import append_addendum
 from services.imo import agenda as agenda_service
 from services.imo import frozen
-from services.imo.candidates import set_status
+from services.imo.candidates import ensure_default_reasons, set_status
 
 #: the seven fixed points (DOMAIN.md, "The IMO"); titles are stored, so they can be edited
 FIXED_POINTS = (
@@ -51,6 +51,7 @@ def create_meeting(session: Session, site: Site, *, held_on: date, location: str
                          location=(location or "").strip() or None, chair_id=chair_id,
                          deputy_chair=(deputy_chair or "").strip() or None)
     session.add(meeting)
+    ensure_default_reasons(session)
     session.flush()
     for position, (topic, title) in enumerate(FIXED_POINTS, start=1):
         meeting.items.append(AgendaItem(position=position, topic=topic, title=title))

@@ -26,7 +26,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from models import Candidate, HandoverTask, ImoMeeting, MeetingCandidate, Site, db
+from models import (Candidate, HandoverTask, ImoMeeting, MeetingCandidate, ReasonOption, Site,
+                    db)
 from models.enums import Role
 from services import accounts
 from services.access import SiteAccess
@@ -164,6 +165,7 @@ def build_imo(session, world) -> dict[str, int]:
         "entry_dirk": _entry(june, dirk).id, "entry_sam": _entry(june, sam).id,
         "entry_anna": _entry(june, anna).id, "entry_pim_may": _entry(may, pim).id,
         "other_entry": other_entry.id,
+        "reason": session.scalar(sa.select(ReasonOption.id).order_by(ReasonOption.id).limit(1)),
         "task": task_of(pim_resident.id), "other_task": task_of(olga_resident.id),
         "unit_A3": world.units["A3"], "unit_B3": world.units["B3"], "unit_X2": x2.id,
         "org_linde": world.orgs["linde"], "org_anker": world.orgs["anker"],

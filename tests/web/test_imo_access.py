@@ -10,6 +10,8 @@ The policy (services/access.py, deny by default):
   a begeleider of the proposing organisation), admins;
 * chairing (meetings, status changes, the corporation's decision, placing):
   sociaal_beheerder and admins;
+* the list of reasons for rejecting or withdrawing (shared by all sites, so the other
+  site's sociaal_beheerder manages it under their own site): sociaal_beheerder, admins;
 * the handover list of the welkomstcommissie: sociaal_beheerder, bestuur and admins;
 * kerngroep, stuurgroep, a role on another site, or no role: nothing;
 * a candidate, meeting, agenda entry or handover task of another site under this site's
@@ -29,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from models import Candidate, ImoMeeting, Resident
+from models import Candidate, ImoMeeting, ReasonOption, Resident
 from tests.conftest import ALL_ROLES
 from tests.web.imo_support import TOELATING, login, make_imo
 from tests.web.support import (db_snapshot, fresh_rate_limits,  # noqa: F401 (autouse)
@@ -147,6 +149,10 @@ MATRIX = [
     get("print view, other site's meeting", OTHER_MEETING_HERE + "/afdruk", *MEMBERS_NF),
     get("pdf", JUNE + "/pdf", *MEMBERS_PDF),
     get("pdf, other site's meeting", OTHER_MEETING_HERE + "/pdf", *MEMBERS_NF),
+    get("reason list", I + "/redenen", *CHAIR),
+    get("reason list of other site", OTHER_I + "/redenen", *OTHER_OWN),
+    get("edit reason", I + "/redenen/{reason}", *CHAIR),
+    get("unknown reason", I + f"/redenen/{UNKNOWN}", *CHAIR_NF),
     get("handover list", S + "/overdracht/", *HANDOVER),
     get("handover list of other site", "/locaties/{other_site}/overdracht/", *OTHER_OWN),
     # --- POSTs of the small forms -------------------------------------------------
@@ -347,6 +353,13 @@ FORM_POSTS = [
     FormPost("place", TOM + "/plaatsen", CHAIRS, {"move_in": "2026-06-20"},
              _count(Resident, lambda ids: Resident.name == "Tom Toewijzing"),
              "sociaal_beheerder"),
+    FormPost("add a reason", I + "/redenen", CHAIRS,
+             {"kind": "teruggetrokken", "text": "Verhuisd naar het buitenland"},
+             _count(ReasonOption), "sociaal_beheerder"),
+    FormPost("rename and deactivate a reason", I + "/redenen/{reason}", CHAIRS,
+             {"text": "Past niet in de mix van dit moment"},
+             lambda s, ids: (s.get(ReasonOption, ids["reason"]).text,
+                             s.get(ReasonOption, ids["reason"]).active), "sociaal_beheerder"),
     FormPost("new meeting", I + "/vergaderingen/nieuw", CHAIRS,
              {"held_on": "2026-07-08", "location": "Huiskamer"},
              _count(ImoMeeting, lambda ids: ImoMeeting.site_id == ids["site"]),

@@ -303,3 +303,106 @@ def test_print_view_of_locked_minutes_stays_as_it_was(app, sb, world, meeting):
     assert text(sb.get(meeting_url(world, meeting, "/afdruk"))) == printed
     page = main_of(text(sb.get(meeting_url(world, meeting))))
     assert "Ik kook graag voor anderen" in page and "Achteraf herschreven" not in page
+
+
+# --- the list of reasons for rejecting or withdrawing -----------------------------------
+
+def reason_rows(app) -> list[tuple[str, str, bool]]:
+    from models import ReasonOption
+    return query(app, lambda s: [(r.kind, r.text, r.active) for r in s.scalars(
+        sa.select(ReasonOption).order_by(ReasonOption.id))])
+
+
+def test_reading_the_empty_reason_list_writes_nothing(app, sb, urls, world):
+    """A fresh install without the demo: the page proposes the defaults, reading it
+    creates nothing."""
+    response = sb.get(f"/locaties/{world.site}/imo/redenen")
+    assert response.status_code == 200
+    page = main_of(text(response))
+    assert "Past niet in de gewenste mix" in page and "Andere woning gevonden" in page
+    assert "De lijst is nog leeg" in page
+    assert reason_rows(app) == []
+
+
+def test_the_first_reason_saved_brings_the_defaults(app, sb, world):
+    url = f"/locaties/{world.site}/imo/redenen"
+    response = sb.post(url, data={"kind": "teruggetrokken", "text": " Verhuisd naar Spanje "})
+    assert redirect_path(response) == url
+    assert ("success", "De reden is toegevoegd.") in flashes(follow(sb, response))
+    rows = reason_rows(app)
+    assert len(rows) == 9 and rows[-1] == ("teruggetrokken", "Verhuisd naar Spanje", True)
+    assert ("afgewezen", "Past niet in de gewenste mix", True) in rows
+
+
+@pytest.mark.parametrize("data,field,message", [
+    ({"kind": "afgewezen", "text": "  "}, "text", "Vul een reden in."),
+    ({"kind": "", "text": "Te laat gereageerd"}, "kind", "Kies afwijzen of terugtrekken."),
+    ({"kind": "verhuisd", "text": "Te laat gereageerd"}, "kind", "Ongeldige keuze."),
+    ({"kind": "afgewezen", "text": "x" * 201}, "text", "Een reden is hoogstens 200 tekens."),
+    ({"kind": "afgewezen", "text": "past NIET in de gewenste mix"}, "text",
+     "Deze reden staat al in de lijst."),
+], ids=["empty", "no kind", "unknown kind", "too long", "already in the list"])
+def test_bad_reason_input_is_refused(data, field, message, app, sb, world):
+    from services.imo import candidates as cs
+    from models import db
+    if field == "text" and message.startswith("Deze"):
+        with app.app_context():
+            cs.ensure_default_reasons(db.session)
+            db.session.commit()
+            db.session.remove()
+    before = db_snapshot(app)
+    response = sb.post(f"/locaties/{world.site}/imo/redenen", data=data)
+    assert response.status_code == 422
+    page = text(response)
+    assert field_error(page, field) == message
+    assert form_alert(page) == "Controleer de gemarkeerde velden."
+    assert db_snapshot(app) == before  # nothing saved: not even the defaults
+
+
+def test_rename_and_deactivate_a_reason(app, sb, urls, world):
+    from models import ReasonOption
+    assert sb.post(urls["new"], data=candidate_form(world)).status_code == 302  # the defaults
+    kim = query(app, lambda s: s.scalar(sa.select(Candidate.id)))
+    reason = query(app, lambda s: s.scalar(sa.select(ReasonOption).where(
+        ReasonOption.text == "Zag af na kennismaking")))
+    url = f"/locaties/{world.site}/imo/redenen/{reason.id}"
+    dossier = f"/locaties/{world.site}/imo/kandidaten/{kim}"
+
+    before = db_snapshot(app)
+    response = sb.post(url, data={"text": "Andere woning gevonden", "active": "y"})
+    assert response.status_code == 422
+    assert field_error(text(response), "text") == "Deze reden staat al in de lijst."
+    assert db_snapshot(app) == before
+
+    response = sb.post(url, data={"text": "Zag af na de kennismaking", "active": "y"})
+    assert ("success", "De reden is opgeslagen.") in flashes(follow(sb, response))
+    assert sb.post(dossier + "/status", data={
+        "status-status": "teruggetrokken", "status-on": "2026-06-15",
+        "status-reason_id": str(reason.id), "status-note": ""}).status_code == 302
+    assert query(app, lambda s: s.get(Candidate, kim).status) == "teruggetrokken"
+
+    response = sb.post(url, data={"text": "Zag af na de kennismaking"})  # unticked: off
+    assert redirect_path(response) == f"/locaties/{world.site}/imo/redenen"
+    assert ("teruggetrokken", "Zag af na de kennismaking", False) in reason_rows(app)
+    assert len(reason_rows(app)) == 8  # nothing deleted
+    page = main_of(text(sb.get(dossier)))
+    assert "Zag af na de kennismaking" in page  # still in Kim's history
+    assert f'value="{reason.id}"' not in page  # no longer offered
+
+
+def test_rejecting_works_on_a_fresh_install(app, sb, urls, world):
+    """Without the demo, registering the first candidate puts the default reasons in, so a
+    withdrawal can be recorded."""
+    from models import ReasonOption
+    assert reason_rows(app) == []
+    assert sb.post(urls["new"], data=candidate_form(world)).status_code == 302
+    kim = query(app, lambda s: s.scalar(sa.select(Candidate.id)))
+    dossier = f"/locaties/{world.site}/imo/kandidaten/{kim}"
+    reason = query(app, lambda s: s.scalar(sa.select(ReasonOption.id).where(
+        ReasonOption.text == "Andere woning gevonden")))
+    assert f'value="{reason}"' in text(sb.get(dossier))
+    response = sb.post(dossier + "/status", data={
+        "status-status": "teruggetrokken", "status-on": "2026-06-15",
+        "status-reason_id": str(reason), "status-note": ""})
+    assert ("success", "De status is gewijzigd.") in flashes(follow(sb, response))
+    assert query(app, lambda s: s.get(Candidate, kim).status) == "teruggetrokken"
