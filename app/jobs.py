@@ -1,10 +1,15 @@
 """Running jobs: the thin wrapper around the job functions, the scheduler process and
 the ``flask jobs`` / ``flask scheduler`` commands.
 
-Every run opens an app context, claims the job's period by inserting a ``JobPeriod`` row
-in the same transaction as the work, and commits once. So:
+Every run opens an app context, records its start (a ``JobRun`` row, committed), then in
+one transaction takes the period's lock, claims the period by inserting a ``JobPeriod``
+row, does the work and commits once. So:
 
-* a second scheduler process (started by mistake) hits the period's unique key and skips;
+* a second scheduler process (started by mistake) is refused while the first one works
+  (PostgreSQL: a transaction-level advisory lock taken without waiting; SQLite: the
+  database's write lock, "database is locked" after the busy timeout) and finds the
+  period done afterwards; the claim's unique key is the backstop. Only that refusal is
+  "skipped"; any other error, also an IntegrityError of the job's own work, is "failed";
 * a run that dies half-way leaves nothing: its transaction is rolled back, its job-run
   row stays at "running" (shown as interrupted), and the next start catches up;
 * a failing job is rolled back, recorded with its error, and does not stop the others.
@@ -35,15 +40,22 @@ from services.monitoring import mail
 log = logging.getLogger("noaber.jobs")
 
 
+SKIP_LOCKED = "overgeslagen: een ander proces voert deze periode nu uit"
+SKIP_DONE = "overgeslagen: de periode is al door een ander proces uitgevoerd"
+
+
 @dataclass(frozen=True)
 class RunResult:
-    """What a run did, readable after its session is gone."""
+    """What a run did, readable after its session is gone. ``recorded`` is False when
+    the database could not take the run's row (locked by another process, or down): the
+    outcome is then only logged and returned."""
 
     job: str
     period: str
     outcome: str
     counts: dict
     error: str | None
+    recorded: bool = True
 
     @classmethod
     def of(cls, run: JobRun) -> "RunResult":
@@ -62,6 +74,11 @@ def _worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _locked(exc: Exception) -> bool:
+    """SQLite's answer when another process holds the write lock past the busy timeout."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
 def run_job(app: Flask, name: str, today: date | None = None,
             now: datetime | None = None) -> RunResult | None:
     """Run one job for the period of ``today``; returns its run record (None when the
@@ -72,40 +89,72 @@ def run_job(app: Flask, name: str, today: date | None = None,
         today = today or local_today()
         period = job.period(today)
         try:
-            if session.scalar(sa.select(JobPeriod.id).where(JobPeriod.job == name,
-                                                            JobPeriod.period == period)):
-                return None
-            run = JobRun(job=name, period=period, started_at=now or utcnow(), worker=_worker())
-            session.add(run)
-            session.commit()
-            run_id = run.id
-            session.add(JobPeriod(job=name, period=period, run_id=run_id))
-            session.flush()  # the claim: waits for, then fails against, a concurrent claim
-            counts = job_registry.run_job(session, job, today, now or utcnow(),
-                                          base_url=app.config["BASE_URL"])
-            run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            return _close(session, run_id, "skipped", "de periode is al door een ander proces "
-                                                      "uitgevoerd")
-        except Exception:  # noqa: BLE001 - a failing job is recorded, never fatal
-            session.rollback()
-            error = traceback.format_exc()
-            log.error("job %s failed for %s:\n%s", name, period, error)
-            if "run_id" not in locals():
-                return None
-            return _close(session, run_id, "failed", error)
+            try:
+                if job_registry.period_done(session, name, period):
+                    return None
+                run = JobRun(job=name, period=period, started_at=now or utcnow(),
+                             worker=_worker())
+                session.add(run)
+                session.commit()
+            except Exception as exc:  # noqa: BLE001 - reported, never mistaken for "done"
+                session.rollback()
+                if _locked(exc):
+                    log.warning("job %s %s: %s", name, period, SKIP_LOCKED)
+                    return RunResult(name, period, "skipped", {}, SKIP_LOCKED, recorded=False)
+                error = traceback.format_exc()
+                log.error("job %s could not start for %s:\n%s", name, period, error)
+                return RunResult(name, period, "failed", {}, error, recorded=False)
+            return _claim_and_run(app, session, job, run.id, today, now)
         finally:
             send_outbox(app)
-        return RunResult.of(session.get(JobRun, run_id))
 
 
-def _close(session, run_id: int, outcome: str, error: str) -> RunResult:
-    run = session.get(JobRun, run_id)
-    run.outcome, run.finished_at, run.error = outcome, utcnow(), error[-4000:]
-    session.commit()
-    return RunResult.of(run)
+def _claim_and_run(app: Flask, session, job, run_id: int, today: date,
+                   now: datetime | None) -> RunResult:
+    """Lock and claim the period, do the work and commit it with the claim. Only the
+    claim's own refusal counts as "another process"; any other error is a failure."""
+    name, period = job.name, job.period(today)
+    try:
+        if not job_registry.try_lock(session, name, period):
+            session.rollback()
+            return _close(session, run_id, name, period, "skipped", SKIP_LOCKED)
+        if job_registry.period_done(session, name, period):
+            session.rollback()
+            return _close(session, run_id, name, period, "skipped", SKIP_DONE)
+        session.add(JobPeriod(job=name, period=period, run_id=run_id))
+        try:
+            session.flush()  # the claim; the lock makes a concurrent claim rare
+        except IntegrityError:
+            session.rollback()
+            return _close(session, run_id, name, period, "skipped", SKIP_DONE)
+        counts = job_registry.run_job(session, job, today, now or utcnow(),
+                                      base_url=app.config["BASE_URL"])
+        run = session.get(JobRun, run_id)
+        run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
+        session.commit()
+    except Exception as exc:  # noqa: BLE001 - a failing job is recorded, never fatal
+        session.rollback()
+        if _locked(exc):
+            return _close(session, run_id, name, period, "skipped", SKIP_LOCKED)
+        error = traceback.format_exc()
+        log.error("job %s failed for %s:\n%s", name, period, error)
+        return _close(session, run_id, name, period, "failed", error)
+    return RunResult.of(session.get(JobRun, run_id))
+
+
+def _close(session, run_id: int, name: str, period: str, outcome: str,
+           error: str) -> RunResult:
+    """Record the end of a run that did no work; if even that cannot be written, the
+    row stays "running" (shown as interrupted) and the result is only returned."""
+    try:
+        run = session.get(JobRun, run_id)
+        run.outcome, run.finished_at, run.error = outcome, utcnow(), error[-4000:]
+        session.commit()
+        return RunResult.of(run)
+    except Exception:  # noqa: BLE001
+        session.rollback()
+        log.exception("could not record the end of job run %s (%s)", run_id, outcome)
+        return RunResult(name, period, outcome, {}, error, recorded=False)
 
 
 def send_outbox(app: Flask) -> int:
@@ -166,10 +215,14 @@ def run_command(name: str, today) -> None:
                   today=today.date() if today else None)
     if run is None:
         click.echo(f"{name}: deze periode is al uitgevoerd.")
-    else:
-        click.echo(f"{name} {run.period}: {run.outcome} {run.counts or ''}")
-        if run.outcome == "failed":
-            raise click.ClickException(run.error.strip().splitlines()[-1])
+        return
+    click.echo(f"{name} {run.period}: {run.outcome} {run.counts or ''}")
+    if run.outcome == "skipped":
+        click.echo(run.error)
+    if not run.recorded:
+        click.echo("(niet vastgelegd in de lijst van geplande taken)")
+    if run.outcome == "failed":
+        raise click.ClickException(run.error.strip().splitlines()[-1])
 
 
 @scheduler_cli.command("run")

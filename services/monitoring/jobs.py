@@ -1,12 +1,15 @@
 """The scheduled jobs: what each does, when, and which period a run covers."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from models import JobPeriod
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
 from services.privacy.retention import apply_retention
@@ -43,6 +46,32 @@ def get(name: str) -> Job:
         return JOBS[name]
     except KeyError:
         raise KeyError(f"unknown job {name!r}; known: {', '.join(sorted(JOBS))}") from None
+
+
+def period_done(session: Session, name: str, period: str) -> bool:
+    """Whether the period's work is committed (its claim row exists)."""
+    return session.scalar(sa.select(JobPeriod.id).where(JobPeriod.job == name,
+                                                        JobPeriod.period == period)) is not None
+
+
+def lock_key(name: str, period: str) -> int:
+    """A stable signed 64-bit key for the period's advisory lock."""
+    digest = hashlib.blake2b(f"noaber-job:{name}:{period}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def try_lock(session: Session, name: str, period: str) -> bool:
+    """Take the period's lock for the rest of the transaction, without waiting; False
+    when another process holds it.
+
+    On PostgreSQL a transaction-level advisory lock (released at commit or rollback, and
+    when the process dies). SQLite has no such lock and needs none: the claim's write
+    takes the database-wide write lock until commit, so a second process cannot write
+    and gets "database is locked" after the busy timeout."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(
+        lock_key(name, period)))))
 
 
 def run_job(session: Session, job: Job, today: date, now: datetime, **context) -> dict:

@@ -4,7 +4,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 from datetime import date
 
 import pytest
@@ -54,6 +54,36 @@ def test_a_failing_job_is_recorded_and_stops_nothing(app, world, monkeypatch):
     monkeypatch.setitem(registry.JOBS, "broken", registry.Job(
         "broken", "test", lambda session, today, now, **_: {"fixed": 1}))
     assert run_job(app, "broken", today=TODAY).outcome == "ok"
+
+
+def test_an_integrity_error_of_the_work_itself_is_a_failure(app, world, monkeypatch):
+    def duplicates(session, today, now, **_):
+        for _n in range(2):   # the same signal key twice: the job's own bug
+            session.add(Signal(rule="x", site_id=world.site, subject="s", period="-",
+                               severity="info", title="dubbel", explanation="dubbel"))
+        session.flush()
+        return {}
+
+    monkeypatch.setitem(registry.JOBS, "dup", registry.Job("dup", "test", duplicates))
+    run = run_job(app, "dup", today=TODAY)
+    assert run.outcome == "failed" and "IntegrityError" in run.error and run.recorded
+    with app.app_context():
+        assert count(JobPeriod, JobPeriod.job == "dup") == 0
+        assert db.session.scalar(sa.select(JobRun.outcome).where(JobRun.job == "dup")) \
+            == "failed"
+
+
+def test_an_error_before_the_run_is_recorded_is_reported(app, runner, world, monkeypatch):
+    def unreachable():
+        raise RuntimeError("geen verbinding")
+
+    monkeypatch.setattr("app.jobs._worker", unreachable)
+    run = run_job(app, "monitor", today=TODAY)
+    assert run is not None and run.outcome == "failed" and not run.recorded
+    assert "RuntimeError: geen verbinding" in run.error
+    result = runner.invoke(args=["jobs", "run", "monitor", "--today", "2026-06-15"])
+    assert result.exit_code != 0 and "geen verbinding" in result.output
+    assert "al uitgevoerd" not in result.output
 
 
 def test_job_commands(app, runner, world):
@@ -120,51 +150,76 @@ def test_digests_respect_roles_and_are_sent_once(app, world, smtp):
         assert count(OutgoingMail, OutgoingMail.status == "sent") == sent
 
 
-def _start(database_url, job, pause, port=None):
+def _start(database_url, job, hold, port=None):
     args = [sys.executable, "-m", "tests.support.job_process", database_url, job,
-            TODAY.isoformat(), str(pause)] + ([str(port)] if port else [])
+            TODAY.isoformat(), str(hold)] + ([str(port)] if port else [])
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
-def _wait_for(process, word, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if word in line:
-            return line
-        if not line and process.poll() is not None:
-            raise AssertionError(process.stderr.read())
-    raise AssertionError(f"no {word!r} from the job process")
+def _wait_for(process, word, timeout=60):
+    """The first line of ``process`` with ``word``. A blocked process is killed at the
+    deadline (readline would otherwise wait for it forever)."""
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        for line in process.stdout:
+            if word in line:
+                return line
+    finally:
+        timer.cancel()
+    raise AssertionError(f"no {word!r} from the job process within {timeout} s: "
+                         f"{process.stderr.read()[-2000:]}")
 
 
-def test_two_schedulers_run_a_period_once(app, world, database_url, smtp):
+def _overlap(database_url, job, tmp_path, port=None):
+    """Process A claims the period and holds its transaction open until process B has
+    finished trying the same period; then A commits, and a third process comes after.
+    Returns the outcomes of B, A and the latecomer."""
+    release = tmp_path / f"release-{job}"
+    first = _start(database_url, job, f"file:{release}", port)
+    others = []
+    try:
+        _wait_for(first, "working")              # A holds the claim, uncommitted
+        others.append(_start(database_url, job, 0, port))
+        refused = _wait_for(others[0], "outcome").split()[1]
+        release.touch()
+        done = _wait_for(first, "outcome").split()[1]
+        others.append(_start(database_url, job, 0, port))
+        late = _wait_for(others[1], "outcome").split()[1]
+        return refused, done, late
+    finally:
+        release.touch()
+        for p in [first, *others]:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def test_two_schedulers_run_a_period_once(app, world, database_url, smtp, tmp_path):
     inbox, port = smtp
-    first = _start(database_url, "monitor", pause=2)
-    _wait_for(first, "working")
-    second = _start(database_url, "monitor", pause=0)
-    outcomes = sorted(_wait_for(p, "outcome").split()[1] for p in (first, second))
-    for p in (first, second):
-        p.wait(timeout=30)
-    assert outcomes in (["ok", "skipped"], ["already-done", "ok"])
+    # B tries while A works: refused at once, not queued behind A
+    assert _overlap(database_url, "monitor", tmp_path) == ("skipped", "ok", "already-done")
     with app.app_context():
         assert count(JobPeriod) == 1
+        assert count(JobRun, JobRun.outcome == "ok") == 1
         per_key = db.session.execute(sa.select(Signal.rule, Signal.site_id, Signal.subject,
                                                sa.func.count()).group_by(
-            Signal.rule, Signal.site_id, Signal.subject)).all()
+            Signal.rule, Signal.site_id, Signal.subject, Signal.period)).all()
         assert per_key and all(n == 1 for *_key, n in per_key)
     # the digest from two processes at once: every person gets one e-mail
-    digests = [_start(database_url, "digest", pause=1, port=port),
-               _start(database_url, "digest", pause=0, port=port)]
-    for p in digests:
-        _wait_for(p, "outcome")
-        p.wait(timeout=30)
+    assert _overlap(database_url, "digest", tmp_path, port) == ("skipped", "ok",
+                                                                "already-done")
     recipients = [to for to, _body in inbox.messages]
     assert recipients and len(recipients) == len(set(recipients))
+    with app.app_context():
+        assert count(OutgoingMail) == len(recipients)
 
 
 def test_a_killed_run_leaves_nothing_and_is_caught_up(app, world, database_url):
-    process = _start(database_url, "monitor", pause=60)
+    process = _start(database_url, "monitor", hold=60)
     _wait_for(process, "working")        # the signals are written, not committed
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
