@@ -69,6 +69,16 @@ class SiteAccess:
         and the begeleiders of the proposing care organisation only."""
         return self.sees_care_of(care_organisation_id)
 
+    def sees_candidate_status(self, care_organisation_id: int | None, pending: bool) -> bool:
+        """Whether a candidate is begeleid or not (and their intake route, which gives it
+        away), with the what-if of their placement: care data, as for residents. While
+        the candidate is pending the toelatingscommissie weighs it too; once placed (a
+        resident) or closed, only those who see the resident's care data do. Bestuur,
+        communitycoach, kerngroep and stuurgroep never see it per person."""
+        if self.sees_care_of(care_organisation_id):
+            return True
+        return pending and Role.TOELATINGSCOMMISSIE in self.roles
+
     @property
     def can_register_candidates(self) -> bool:
         """The sociaal_beheerder; a begeleider for their own organisation's clients."""

@@ -11,7 +11,7 @@ from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
 from app.imo.forms import AddCandidateForm, AdviceForm, ItemForm, MeetingForm, TextForm
-from app.imo.routes import CHAIR, IMO_MEMBER, bp
+from app.imo.routes import CHAIR, IMO_MEMBER, bp, shows_status
 from models import ImoMeeting, MeetingCandidate, Membership, Role, User, db, utcnow
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
@@ -75,6 +75,7 @@ def meeting(site, access, meeting_id: int):
         if row.candidate.id not in on_agenda]
     return render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
+        shows_status=shows_status(access, [c.candidate for c in agenda.candidates]),
         advice_forms={} if meeting.locked_at else {
             c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
         item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
@@ -184,7 +185,8 @@ def addendum(site, access, meeting_id: int):
 
 def _print_context(site, access, meeting) -> dict:
     agenda = frozen.agenda_of(db.session, meeting)
-    return dict(site=site, access=access, meeting=meeting, agenda=agenda)
+    return dict(site=site, access=access, meeting=meeting, agenda=agenda,
+                shows_status=shows_status(access, [c.candidate for c in agenda.candidates]))
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/afdruk")

@@ -18,7 +18,7 @@ from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
 from services.imo import meetings as meeting_service
 from services.imo import placement
-from services.imo.rules import NEEDS_REASON, TRANSITIONS
+from services.imo.rules import NEEDS_REASON, OPEN, TRANSITIONS
 from services.registry.sites import organisations
 
 bp = Blueprint("imo", __name__, url_prefix="/locaties/<int:site_id>")
@@ -36,6 +36,13 @@ def candidate_or_404(site, candidate_id: int) -> Candidate:
     return candidate
 
 
+def shows_status(access, candidates) -> set[int]:
+    """Ids of the ``candidates`` whose begeleid/onbegeleid status (and intake route) the
+    user may see (``SiteAccess.sees_candidate_status``)."""
+    return {c.id for c in candidates
+            if access.sees_candidate_status(c.care_organisation_id, c.status in OPEN)}
+
+
 def _to_candidate(site):
     return lambda c: url_for("imo.candidate", site_id=site.id, candidate_id=c.id)
 
@@ -44,9 +51,10 @@ def _to_candidate(site):
 @site_view(IMO_MEMBER)
 def overview(site, access):
     on = today()
+    waiting = candidate_service.waiting_list(db.session, site.id, on)
     return render_template(
-        "imo/overview.html", site=site, access=access,
-        waiting=candidate_service.waiting_list(db.session, site.id, on),
+        "imo/overview.html", site=site, access=access, waiting=waiting,
+        shows_status=shows_status(access, [row.candidate for row in waiting]),
         vacancies=agenda_service.vacancies(db.session, site.id, on),
         meetings=meeting_service.meetings_of(db.session, site.id))
 
@@ -102,6 +110,7 @@ def candidate(site, access, candidate_id: int):
     return render_template(
         "imo/candidate.html", site=site, access=access, candidate=candidate,
         soft_landing=access.sees_soft_landing(candidate.care_organisation_id),
+        shows_status=shows_status(access, [candidate]),
         may_edit=_may_edit(access, candidate), status_form=status_form, fact_form=fact_form,
         decision=placement.latest_decision(db.session, candidate))
 

@@ -5,6 +5,10 @@
   the sociaal_beheerder (and admins) and by the begeleiders of the proposing care
   organisation only; the other IMO members see the dossier without them.
 * The bestuur sees the handover (name, unit, move-in date), never care details.
+* Whether a candidate is begeleid (and the intake route, which gives it away) is care
+  data: while pending the sociaal_beheerder, the proposing organisation's begeleiders and
+  the toelatingscommissie see it; once placed or closed only those who see the resident's
+  care data. Bestuur and communitycoach never see it per person.
 * Reading and changing a dossier is audit-logged with the person who did it.
 
 Dirk Dossier (tests/web/imo_support.py) is begeleid, proposed by Zorggroep De Linde:
@@ -243,13 +247,87 @@ def test_pdf_for_the_sociaal_beheerder(client, ids):
 
 
 
+# --- begeleid or not, per candidate: care data -------------------------------------------
+# Pim Plaatsing (onbegeleid, selectie) was placed through the May IMO: he is a resident
+# now. Dirk (begeleid, De Linde) and Tom (onbegeleid, assigned B3) are still pending.
+ROUTE_TEXTS = ("voorgedragen door zorgaanbieder", "selectie door bewoners",
+               "coöptatie door de woonvereniging")
+
+
+def _status_shown(page: str, name: str) -> bool:
+    """Whether the page tells ``name``'s care status or intake route."""
+    content = strip_tags(main_of(page) if "<main" in page else page)  # print: no <main>
+    return bool(re.search(rf"{name}: (on)?begeleid\b", content)) or \
+        f"Wat als {name} hier komt wonen?" in content
+
+
+def _dossier_status(page: str) -> bool:
+    content = main_of(page)
+    return "<dt>Begeleid</dt>" in content or "<dt>Instroomroute</dt>" in content or \
+        any(route in content for route in ROUTE_TEXTS)
+
+
+AGGREGATE_ONLY = ["bestuur", "communitycoach"]
+
+
+@pytest.mark.parametrize("role", AGGREGATE_ONLY)
+def test_aggregate_roles_never_see_a_candidates_care_status(role, client, ids):
+    """Bestuur and communitycoach see the mix as aggregates only: not on a dossier, the
+    waiting list, a meeting page, print view or PDF, pending or placed."""
+    login(client, role)
+    for key in ("pim", "dirk", "tom", "sam"):
+        page = dossier(client, ids, key)
+        assert not _dossier_status(page), f"{role} sees the status on {key}'s dossier"
+        assert not STATUS_WORD.search(strip_tags(main_of(page))), (role, key)
+    overview = text(client.get(f"/locaties/{ids['site']}/imo/"))
+    assert not any(route in overview for route in ROUTE_TEXTS)
+    base = f"/locaties/{ids['site']}/imo/vergaderingen"
+    for meeting, names in (("may", ("Pim Plaatsing", "Tom Toewijzing")),
+                           ("june", (DIRK, "Sam Selectie", "Anna Anker"))):
+        for suffix in ("", "/afdruk"):
+            page = text(client.get(f"{base}/{ids[meeting]}{suffix}"))
+            for name in names:
+                assert name in page
+                assert not _status_shown(page, name), (role, meeting, suffix, name)
+            assert not any(route in page for route in ROUTE_TEXTS), (role, meeting, suffix)
+
+
+def test_a_placed_candidates_status_is_for_who_sees_the_residents_care_data(client, ids):
+    """Pim, now a resident, is onbegeleid: on his dossier and in the May minutes only the
+    sociaal_beheerder and admins see it; the toelatingscommissie saw it while he was
+    pending (and still sees Tom's, who is)."""
+    for role, sees in (("sociaal_beheerder", True), ("admin", True), (TOELATING, False),
+                       ("begeleider", False), ("bestuur", False), ("communitycoach", False)):
+        login(client, role)
+        assert _dossier_status(dossier(client, ids, "pim")) is sees, role
+        may = text(client.get(f"/locaties/{ids['site']}/imo/vergaderingen/{ids['may']}"))
+        assert _status_shown(may, "Pim Plaatsing") is sees, role
+    login(client, TOELATING)
+    assert _dossier_status(dossier(client, ids, "tom"))
+    may = text(client.get(f"/locaties/{ids['site']}/imo/vergaderingen/{ids['may']}"))
+    assert _status_shown(may, "Tom Toewijzing")
+
+
+@pytest.mark.parametrize("role,sees", [
+    ("sociaal_beheerder", True), ("admin", True), ("begeleider", True),
+    (TOELATING, True), (ANKER_BEGELEIDER, False), ("bestuur", False),
+    ("communitycoach", False)])
+def test_a_pending_candidates_status_is_for_the_imo_core(role, sees, client, ids):
+    """Dirk (De Linde) is pending: the sociaal_beheerder, his own care organisation's
+    begeleider and the toelatingscommissie weigh his care status."""
+    login(client, role)
+    assert _dossier_status(dossier(client, ids, "dirk")) is sees
+    june = text(client.get(f"/locaties/{ids['site']}/imo/vergaderingen/{ids['june']}"))
+    assert _status_shown(june, DIRK) is sees
+
+
 @pytest.mark.parametrize("role,sees_organisation", [
     ("sociaal_beheerder", True), ("begeleider", True), (ANKER_BEGELEIDER, False),
     ("bestuur", False), ("communitycoach", False), (TOELATING, False),
 ])
 def test_the_proposing_organisation_is_care_data(app, client, ids, role, sees_organisation):
-    """Members see whether a candidate is begeleid (agenda point 5); which care
-    organisation supports them is for those who see the care details only."""
+    """Which care organisation supports a candidate is for those who see the soft-landing
+    details only."""
     login(client, role)
     page = main_of(dossier(client, ids))
     assert DIRK in page
