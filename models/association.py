@@ -26,6 +26,7 @@ from models.base import UTCDateTime, db, utcnow
 from models.enums import enum_check
 from models.governance import BodyMember
 from models.resident import Resident
+from models.rooms import Booking
 from models.site import Unit
 
 MONEY = sa.Numeric(10, 2)
@@ -189,7 +190,9 @@ class CommissionMember(db.Model):
 
 
 class ParticipationRecord(db.Model):
-    """A dated, visible contribution of a resident to the community. No care data."""
+    """A dated, visible contribution of a resident to the community. No care data.
+    ``booking`` links it to the date of an activity in the room agenda (models/rooms.py)
+    the resident organised or took part in, when there is one."""
 
     __tablename__ = "assoc_participation"
     __table_args__ = (
@@ -203,7 +206,10 @@ class ParticipationRecord(db.Model):
     on: Mapped[date]
     note: Mapped[Optional[str]] = mapped_column(sa.String(300))
     commission_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assoc_commissions.id"))
+    booking_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("room_bookings.id"),
+                                                      index=True)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     resident: Mapped[Resident] = relationship()
+    booking: Mapped[Optional[Booking]] = relationship()

@@ -99,7 +99,9 @@ class Grant(db.Model):
 
 class CashEntry(db.Model):
     """A dated income or expense of the bank account or the cash box. ``amount`` is
-    positive; a negative amount only as the counter-entry of a correction."""
+    positive; a negative amount only as the counter-entry of a correction. A bank line
+    booked under a wrong category and corrected can be booked again: more than one entry
+    may refer to it, at most one that is not corrected (services/association/bank.py)."""
 
     __tablename__ = "assoc_cash_entries"
     __table_args__ = (
@@ -108,7 +110,6 @@ class CashEntry(db.Model):
         sa.CheckConstraint("amount > 0 OR corrects_entry_id IS NOT NULL",
                            name="negative_only_as_correction"),
         sa.UniqueConstraint("payment_id"),
-        sa.UniqueConstraint("bank_line_id"),
         sa.UniqueConstraint("corrects_entry_id"),
         sa.Index("ix_assoc_cash_entries_association_on", "association_id", "booked_on"),
     )
@@ -125,7 +126,8 @@ class CashEntry(db.Model):
     grant_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assoc_grants.id"),
                                                     index=True)
     payment_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assoc_payments.id"))
-    bank_line_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assoc_bank_lines.id"))
+    bank_line_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assoc_bank_lines.id"),
+                                                        index=True)
     corrects_entry_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("assoc_cash_entries.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
