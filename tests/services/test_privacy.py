@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from models import (AssociationMember, AuditEvent, BodyDecision, BodyMember, Candidate,
-                    CashEntry, HourEntry, ImoMeeting, KeyHolder, Payment, Resident, Site,
-                    SupportPeriod, User, db)
+                    CashEntry, Commission, HourEntry, ImoMeeting, KeyHolder, OutgoingMail,
+                    Payment, Resident, Signal, Site, SupportPeriod, User, db)
 from services.errors import RuleViolation
 from services.imo import candidates as candidate_service
 from services.imo.rules import CLOSED
@@ -234,8 +234,8 @@ def _leftovers(session, needles: list[str]) -> list[tuple[str, str, object]]:
 def _vera_as_member(session):
     """The association of tests/association_fixtures.py, with Vera Vrij (member 3, the
     voorzitter's seat) leaving traces everywhere, then moving out on 2026-06-01."""
-    from services.association import (bank, members as member_service, participation,
-                                      payments, reminders, statement)
+    from services.association import (bank, board, members as member_service,
+                                      participation, payments, reminders, statement)
     from services.rooms import rooms as room_service
     from tests import association_fixtures
     from tests.rooms_fixtures import make_room
@@ -268,6 +268,9 @@ def _vera_as_member(session):
                            today=date(2024, 2, 1), actor_id=None)
     participation.record(session, vera, kind="helpt_buren", on=date(2026, 5, 1),
                          note="Vera Vrij kookte voor de buren", actor_id=None, today=TODAY)
+    board.add_commission_member(session, session.get(Commission, ids["commission"]),
+                                resident_id=vera.id, starts_on=date(2026, 1, 1), today=TODAY,
+                                actor_id=None)
     statement.record_check(session, assoc, 2025, item="kas", checked=True, by_name=VERA,
                            note=None, now=NOW, actor_id=None)
     room = make_room(session, world.site)
@@ -344,3 +347,70 @@ def test_a_name_someone_on_the_site_still_has_is_left_alone(session):
     retention.apply_retention(session, date(2028, 6, 1), NOW)
     session.expire_all()
     assert session.get(BodyMember, ids["seat_chair"]).person_name == VERA
+
+
+def test_resident_export_holds_the_woonvereniging_keys_and_seats(session):
+    world, ids, vera_id = _vera_as_member(session)
+    vera = session.get(Resident, vera_id)
+    data = _unzip(export.export(session, "resident", vera, actor_id=None,
+                                site_id=world.site.id, now=NOW))["woonvereniging_and_rooms"]
+    member = data["memberships"][0]
+    assert (member["number"], member["association"]) == (3, "Bewonersvereniging Test")
+    assert member["balance"]["paid"] == "85.00" and member["dues"] and member["payments"]
+    assert [p["note"] for p in member["payments"]].count("Contant van Vera Vrij") == 1
+    assert member["reminders"][0]["body"].startswith("Beste Vera Vrij")
+    assert [m["to_address"] for m in data["emails"]] == [VERA_EMAIL]
+    assert {line["counterparty_iban"] for line in data["bank_lines"]} == {VERA_IBAN}
+    assert len(data["bank_lines"]) == 2 and data["cash_book_entries"]
+    assert data["membership_declined"][0]["note"] == "Vera Vrij twijfelde"
+    assert data["commissions"][0]["commission"] == "Activiteitencommissie"
+    assert {p["kind"] for p in data["participation"]} == {"helpt_buren", "commissie"}
+    assert [k["key_label"] for k in data["key_holders"]] == ["Voordeur"]
+    assert data["seats"][0]["person_name"] == VERA
+    assert data["seats"][0]["board_offices"][0]["office"] == "voorzitter"
+    assert data["kascommissie_checks"][0]["item"] == "kas"
+    # what is exported is what the retention job anonymises later
+    found = retention.traces.find(session, retention.traces.people_of(session, [vera_id]))
+    assert len(data["bank_lines"]) == len(found.ids("bank_lines"))
+    assert len(data["emails"]) == len(found.ids("mails"))
+
+
+def test_user_export_holds_bookings_keys_mails_tokens_and_signals(session):
+    from services import api_tokens
+    from services.rooms import ics, rooms as room_service
+    from tests.rooms_fixtures import book, make_room
+    from datetime import time
+    world = build_world(session)
+    coach = world.users["communitycoach"]
+    room = make_room(session, world.site)
+    book(session, room, date(2026, 6, 18), time(10), time(12), title="Taalcafé", by=coach)
+    room_service.add_key_holder(session, room, holder_name=coach.name, key_label="Kast",
+                                since=date(2026, 1, 1), user_id=coach.id, actor_id=None,
+                                today=TODAY)
+    feed, secret = ics.create_token(session, world.site.id, room, label="Mijn agenda",
+                                    actor_id=coach.id, now=NOW)
+    made = api_tokens.create_token(session, coach, "Dashboard", now=NOW)
+    session.add_all([
+        OutgoingMail(recipient_id=coach.id, kind="digest", period="2026-06-15",
+                     to_address=coach.email, subject="Signalen", body="Twee signalen"),
+        OutgoingMail(recipient_id=coach.id, kind="dues_reminder", period="HR1",
+                     to_address="lid@bewoner.example", subject="Herinnering",
+                     body="Beste lid"),
+        Signal(rule="test", site_id=world.site.id, subject="s", period="2026-06",
+               severity="info", title="Weinig activiteiten", explanation="-", state="resolved",
+               acknowledged_at=NOW, acknowledged_by_id=coach.id, acknowledge_note="Ik bel",
+               resolved_at=NOW, resolved_by_id=world.users["sociaal_beheerder"].id,
+               resolve_note="Opgelost")])
+    session.flush()
+    data = _unzip(export.export(session, "user", coach, actor_id=None, site_id=None, now=NOW))
+    text = json.dumps(data)
+    assert data["room_bookings"][0]["title"] == "Taalcafé"
+    assert data["room_bookings"][0]["room"] == "Ontmoetingsruimte"
+    assert len(data["room_bookings"][0]["dates"]) == 1
+    assert [k["key_label"] for k in data["key_holders"]] == ["Kast"]
+    assert [m["subject"] for m in data["emails_received"]] == ["Signalen"]  # not the member's
+    assert data["room_feed_tokens"][0]["label"] == "Mijn agenda"
+    assert feed.token_hash not in text and secret not in text
+    assert data["api_tokens"][0]["name"] == "Dashboard" and made.token.token_hash not in text
+    handled = data["signals_handled"][0]
+    assert handled["acknowledge_note"] == "Ik bel" and handled["resolve_note"] is None
