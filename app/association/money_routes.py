@@ -269,7 +269,8 @@ def _line_context(site, association, line, posted: dict | None = None) -> dict:
     if "member" not in posted and view.member is not None:
         member_form.member_id.data = view.member.id
     return dict(site=site, association=association, view=view, member_form=member_form,
-                book_form=book_form, ignore_form=ignore_form)
+                book_form=book_form, ignore_form=ignore_form,
+                earlier=bank.history(db.session, line))
 
 
 def _line_or_404(association, line_id: int):

@@ -4,8 +4,14 @@ Importing the same file twice adds nothing (a hash of the file), and a line that
 already there from an overlapping export is not added again (a hash per line). Every
 new line stays visible until it is handled: confirmed as a member's payment (the
 treasurer confirms the proposal of services/association/matching.py or picks the
-member), booked in the cash book under a category, or ignored with a reason. A wrongly
-confirmed payment is undone by reversing it; the line keeps its history.
+member), booked in the cash book under a category, or ignored with a reason.
+
+A mistake is corrected, never erased: a wrongly confirmed payment is reversed (a
+counter-payment, services/association/payments.py) and a wrongly booked cash-book entry
+gets a counter-entry (services/association/books.py). A reversed payment or a corrected
+entry no longer handles its line: the line is open again, to be confirmed for the right
+member or booked under the right category, and its page shows the earlier, undone
+handling as its history (:func:`history`).
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import (Account, AssociationMember, BankImport, BankLine, CashCategory, CashEntry,
                     EntryKind, Payment, PaymentMethod)
@@ -77,6 +83,25 @@ def imports(session: Session, association_id: int) -> list[BankImport]:
                                                               BankImport.id.desc())))
 
 
+def _live_payment():
+    """SQL: the payment is not reversed by a counter-payment."""
+    reversal = aliased(Payment)
+    return ~sa.exists().where(reversal.corrects_payment_id == Payment.id)
+
+
+def _live_entry():
+    """SQL: the cash-book entry is not corrected by a counter-entry."""
+    counter = aliased(CashEntry)
+    return ~sa.exists().where(counter.corrects_entry_id == CashEntry.id)
+
+
+def _handled(line_id):
+    """SQL: the line is ignored, or a payment or entry that still stands refers to it."""
+    return sa.or_(BankLine.ignored_at.is_not(None),
+                  sa.exists().where(Payment.bank_line_id == line_id, _live_payment()),
+                  sa.exists().where(CashEntry.bank_line_id == line_id, _live_entry()))
+
+
 @dataclass(frozen=True)
 class LineView:
     line: BankLine
@@ -96,7 +121,8 @@ def candidates(session: Session, association_id: int, today: date) -> list[Candi
     for member_id, iban in session.execute(
             sa.select(Payment.member_id, BankLine.counterparty_iban)
             .join(BankLine, BankLine.id == Payment.bank_line_id)
-            .where(BankLine.association_id == association_id, BankLine.counterparty_iban != "")):
+            .where(BankLine.association_id == association_id, BankLine.counterparty_iban != "",
+                   _live_payment())):   # a reversed payment teaches no account
         ibans.setdefault(member_id, set()).add(iban)
     return [Candidate(m.id, m.number, m.resident.name, open_amounts[m.id].open,
                       reduced(scheme.amount, reductions[m.id].percent if m.id in reductions
@@ -114,9 +140,10 @@ def line_views(session: Session, association_id: int, *, today: date,
     lines = list(session.scalars(stmt.order_by(BankLine.booked_on, BankLine.id)))
     ids = [line.id for line in lines]
     paid = {p.bank_line_id: p for p in session.scalars(
-        sa.select(Payment).where(Payment.bank_line_id.in_(ids)))}
+        sa.select(Payment).where(Payment.bank_line_id.in_(ids), _live_payment()))}
     booked = {e.bank_line_id: e for e in session.scalars(
-        sa.select(CashEntry).where(CashEntry.bank_line_id.in_(ids), CashEntry.payment_id.is_(None)))}
+        sa.select(CashEntry).where(CashEntry.bank_line_id.in_(ids),
+                                   CashEntry.payment_id.is_(None), _live_entry()))}
     pool = candidates(session, association_id, today)
     by_id = {m.id: m for m in member_service.all_members(session, association_id)}
     views = []
@@ -136,17 +163,37 @@ def line_views(session: Session, association_id: int, *, today: date,
 
 
 def open_line_count(session: Session, association_id: int) -> int:
-    handled = sa.or_(BankLine.ignored_at.is_not(None),
-                     sa.exists().where(Payment.bank_line_id == BankLine.id),
-                     sa.exists().where(CashEntry.bank_line_id == BankLine.id))
     return session.scalar(sa.select(sa.func.count()).select_from(BankLine).where(
-        BankLine.association_id == association_id, ~handled))
+        BankLine.association_id == association_id, ~_handled(BankLine.id)))
 
 
 def is_handled(session: Session, line: BankLine) -> bool:
-    return line.ignored_at is not None or session.scalar(sa.select(
-        sa.exists().where(Payment.bank_line_id == line.id))) or session.scalar(sa.select(
-            sa.exists().where(CashEntry.bank_line_id == line.id)))
+    """Ignored, or confirmed / booked by a payment or entry that was not undone. The
+    line's row is locked first (PostgreSQL), so two people handling the same line at
+    once cannot both succeed: the second one waits and then finds it handled."""
+    session.execute(sa.select(BankLine.id).where(BankLine.id == line.id).with_for_update())
+    return bool(session.scalar(sa.select(_handled(line.id)).select_from(BankLine).where(
+        BankLine.id == line.id)))
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A handling of a line that was undone: a reversed payment or a corrected entry."""
+
+    payment: Payment | None
+    entry: CashEntry | None
+
+
+def history(session: Session, line: BankLine) -> list[Earlier]:
+    """The undone handlings of a line, oldest first (its trail next to the current one)."""
+    undone_payments = session.scalars(sa.select(Payment).where(
+        Payment.bank_line_id == line.id, ~_live_payment()).order_by(Payment.id))
+    undone_entries = session.scalars(sa.select(CashEntry).where(
+        CashEntry.bank_line_id == line.id, CashEntry.payment_id.is_(None), ~_live_entry())
+        .order_by(CashEntry.id))
+    found = [Earlier(p, None) for p in undone_payments] + [Earlier(None, e)
+                                                           for e in undone_entries]
+    return sorted(found, key=lambda e: (e.payment or e.entry).created_at)
 
 
 def confirm_payment(session: Session, line: BankLine, *, member_id: int | None, today: date,

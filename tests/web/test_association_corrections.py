@@ -1,0 +1,70 @@
+"""Corrections on the woonvereniging pages: a bank line confirmed for the wrong member
+(or booked under the wrong category) is reversed and then handled right, its page
+keeping the trail."""
+from decimal import Decimal as D
+
+import pytest
+import sqlalchemy as sa
+
+from models import CashEntry, Payment
+from services.association import books
+from tests.association_fixtures import make_web_association
+from tests.web.support import (field_error, fresh_rate_limits, main_of, query,  # noqa: F401
+                               text, url_ids)
+
+V = "/locaties/{site}/vereniging"
+
+
+@pytest.fixture
+def ids(app, world):
+    return {**url_ids(app, world), **make_web_association(app, world)}
+
+
+@pytest.fixture
+def bestuur(login_as):
+    return login_as("bestuur")
+
+
+def url(ids, path: str, **more) -> str:
+    return (V + path).format(**ids, **more)
+
+
+def test_a_reversed_bank_match_is_confirmed_for_the_right_member(app, ids, bestuur):
+    line = ids["line_anker"]
+    assert bestuur.post(url(ids, "/bank/regels/{line}/lid", line=line),
+                        data={"lid-member_id": str(ids["member_linde"])}).status_code == 302
+    wrong = query(app, lambda s: s.scalar(sa.select(Payment.id).where(
+        Payment.bank_line_id == line)))
+    assert "al verwerkt" in text(bestuur.get(url(ids, "/bank/regels/{line}", line=line)))
+    response = bestuur.post(url(ids, "/leden/{member_linde}/betalingen/{p}/terugdraaien",
+                                p=wrong), data={"reason": "verkeerd lid"})
+    assert response.status_code == 302
+
+    page = main_of(text(bestuur.get(url(ids, "/bank/regels/{line}", line=line))))
+    assert "Betaling vastleggen" in page and "al verwerkt" not in page
+    assert "Betaling van lidnummer 1 (Lies Linde), teruggedraaid" in page
+    assert bestuur.post(url(ids, "/bank/regels/{line}/lid", line=line),
+                        data={"lid-member_id": str(ids["member_anker"])}).status_code == 302
+    page = main_of(text(bestuur.get(url(ids, "/bank/regels/{line}", line=line))))
+    assert "al verwerkt" in page and "Lies Linde), teruggedraaid" in page
+    standing = query(app, lambda s: [(p.member_id, p.amount) for p in s.scalars(
+        sa.select(Payment).where(Payment.bank_line_id == line).order_by(Payment.id))])
+    assert standing == [(ids["member_linde"], D(25)), (ids["member_anker"], D(25))]
+
+
+def test_a_corrected_booking_of_a_line_is_booked_again(app, ids, bestuur):
+    line = ids["line_shop"]
+    furnishing = query(app, lambda s: books.category_by_key(s, ids["association"],
+                                                            "inrichting").id)
+    bestuur.post(url(ids, "/bank/regels/{line}/kasboek", line=line),
+                 data={"boek-category_id": str(furnishing)})
+    entry = query(app, lambda s: s.scalar(sa.select(CashEntry.id).where(
+        CashEntry.bank_line_id == line)))
+    assert bestuur.post(url(ids, "/kasboek/{e}/corrigeren", e=entry),
+                        data={"reason": "verkeerde categorie"}).status_code == 302
+    response = bestuur.post(url(ids, "/bank/regels/{line}/kasboek", line=line),
+                            data={"boek-category_id": str(ids["category_activiteiten"])})
+    assert response.status_code == 302
+    page = main_of(text(bestuur.get(url(ids, "/bank/regels/{line}", line=line))))
+    assert "Kasboek: Inrichting ontmoetingsruimte, gecorrigeerd" in page
+    assert "al verwerkt" in page
