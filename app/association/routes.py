@@ -194,7 +194,7 @@ def end_membership(site, access, association, member_id: int):
     context = _member_context(site, association, found, {"end": form})
     return save_on_page(form, lambda: member_service.end_membership(
         db.session, found, ends_on=form.ends_on.data, reason=form.reason.data,
-        actor_id=current_user.id), _("Het lidmaatschap is beëindigd."),
+        actor_id=current_user.id, now=utcnow()), _("Het lidmaatschap is beëindigd."),
         url_for("association.member", site_id=site.id, member_id=found.id),
         "association/member.html", context)
 

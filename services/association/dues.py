@@ -8,7 +8,15 @@ Conventions (a choice where the statutes of an association may differ):
   month is owed and nothing is refunded);
 * yearly: a household that is a member on 1 January owes the year; one that joins later
   owes the whole months that are left, from the first day of the month after joining
-  (or of the joining day when it is a first), pro rata;
+  (or of the joining day when it is a first), pro rata; one that leaves during the year
+  owes the months it was a member on their first day (as with monthly dues: leaving on
+  10 June, June is owed and July-December are not), pro rata;
+* when a membership ends after its dues were generated (:func:`end_dues`), the dues of
+  periods starting on or after the end date are cancelled, and a yearly due running
+  past it is cancelled and replaced by the due of those months, pro rata, so the
+  result is what generating after the end would have given. Cancelled dues stay with
+  their reason; dues in a closed year stay as presented; concept reminders of the
+  member are discarded, as they were written on dues that no longer stand;
 * a member's reduction (a percentage of the scheme) applies to dues generated after it
   is set; dues are generated up to a day and never twice for a period (so generating
   again, e.g. every month, only adds what is new); a due is payable ``payment_term_days``
@@ -23,8 +31,8 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from models import (AssociationMember, ContributionScheme, Due, Frequency, MemberReduction,
-                    Reduction)
+from models import (AssociationMember, ContributionScheme, Due, DuesReminder, Frequency,
+                    MemberReduction, Reduction, ReminderStatus)
 from services import audit
 from services.association import books
 from services.association.money import cents, pro_rata, reduced
@@ -50,7 +58,13 @@ def member_periods(year: int, frequency: str, starts_on: date, ends_on: date | N
     first = max(date(year, 1, 1), _month_on_or_after(starts_on))
     if first >= year_end or first > up_to or not member_on(first):
         return []
-    return [(first, year_end, 13 - first.month)]
+    end = min(year_end, _month_on_or_after(ends_on)) if ends_on else year_end
+    return [(first, end, months_between(first, end))]
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from one first of a month to another (pure)."""
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 def due_amount(scheme_amount: Decimal, frequency: str, months: int,
@@ -198,3 +212,45 @@ def cancel_due(session: Session, due: Due, *, reason: str | None, now: datetime,
     audit.record(session, actor_id=actor_id, entity_type="assoc_due", entity_id=due.id,
                  action="cancel", changes={"reason": reason})
     return due
+
+
+def end_dues(session: Session, member: AssociationMember, *, now: datetime,
+             actor_id: int | None) -> list[Due]:
+    """The membership ended on ``member.ends_on``: cancel the dues it no longer owes and
+    replace a yearly due running past the end by its pro-rata part (see the module
+    docstring); returns the new dues."""
+    ends_on = member.ends_on
+    closed = books.closed_years(session, member.association_id)
+    paid_up_to = _month_on_or_after(ends_on)
+    affected = [d for d in session.scalars(sa.select(Due).where(
+        Due.member_id == member.id, Due.cancelled_at.is_(None), Due.period_end > paid_up_to)
+        .order_by(Due.period_start)) if d.period_start.year not in closed]
+    made: list[Due] = []
+    for due in affected:
+        reason = f"Lidmaatschap beëindigd per {ends_on:%d-%m-%Y}"
+        if due.period_start < ends_on:
+            scheme = session.get(ContributionScheme, due.scheme_id)
+            months = months_between(due.period_start, paid_up_to)
+            made.append(Due(member_id=member.id, scheme_id=scheme.id,
+                            period_start=due.period_start, period_end=paid_up_to,
+                            due_on=due.due_on, reduction_id=due.reduction_id,
+                            amount=due_amount(scheme.amount, scheme.frequency, months,
+                                              due.reduction.percent if due.reduction else None)))
+            reason += f"; vervangen door {months} maand(en) naar rato"
+        due.cancelled_at, due.cancelled_by_id, due.cancel_reason = now, actor_id, reason
+    if not affected:
+        return []
+    session.flush()      # the cancellations first: the partial unique index sees them
+    session.add_all(made)
+    concepts = list(session.scalars(sa.select(DuesReminder).where(
+        DuesReminder.member_id == member.id, DuesReminder.status == ReminderStatus.CONCEPT)))
+    for reminder in concepts:
+        reminder.status, reminder.decided_at, reminder.decided_by_id = (
+            ReminderStatus.VERVALLEN, now, actor_id)
+    session.flush()
+    audit.record(session, actor_id=actor_id, entity_type="assoc_member",
+                 entity_id=member.id, action="end_dues",
+                 changes={"ends_on": ends_on, "cancelled": [d.id for d in affected],
+                          "replaced_by": [d.id for d in made],
+                          "concepts_discarded": [r.id for r in concepts]})
+    return made

@@ -6,18 +6,20 @@ at most one open membership. When a household moves in, the board is offered to 
 (:func:`suggestions`); when the contact moves out, the membership ends on the move-out
 date (:func:`end_on_move_out`, called by the registry's move-out page). Nothing is
 deleted: a membership ends with a date and a reason; a declined household is recorded so
-it is not offered again.
+it is not offered again. Ending a membership also cancels the dues already generated for
+periods after it (services/association/dues.py :func:`~services.association.dues.end_dues`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from models import AssociationMember, MembershipDecline, Resident, Site, Unit
+from models import AssociationMember, MembershipDecline, Resident, Site, Unit, utcnow
 from services import audit
+from services.association import dues
 from services.errors import N_, RuleViolation
 
 
@@ -125,8 +127,10 @@ def add_member(session: Session, association_id: int, *, resident_id: int | None
 
 
 def end_membership(session: Session, member: AssociationMember, *, ends_on: date | None,
-                   reason: str | None, actor_id: int | None) -> AssociationMember:
-    """End a membership from ``ends_on`` (the record and its history stay)."""
+                   reason: str | None, actor_id: int | None,
+                   now: datetime | None = None) -> AssociationMember:
+    """End a membership from ``ends_on`` (the record and its history stay) and cancel the
+    dues of the periods after it (``now`` is when, for the cancellations)."""
     if member.ends_on is not None:
         raise RuleViolation(N_("Dit lidmaatschap is al beëindigd."), field="ends_on")
     if ends_on is None or ends_on < member.starts_on:
@@ -136,13 +140,14 @@ def end_membership(session: Session, member: AssociationMember, *, ends_on: date
     audit.record(session, actor_id=actor_id, entity_type="assoc_member", entity_id=member.id,
                  action="end", site_id=member.unit.site_id,
                  changes={"ends_on": ends_on, "reason": member.end_reason})
+    dues.end_dues(session, member, now=now or utcnow(), actor_id=actor_id)
     return member
 
 
-def end_on_move_out(session: Session, resident: Resident, *,
-                    actor_id: int | None) -> list[AssociationMember]:
+def end_on_move_out(session: Session, resident: Resident, *, actor_id: int | None,
+                    now: datetime | None = None) -> list[AssociationMember]:
     """The registry recorded a move-out: end the open memberships of which this resident
-    is the contact on the move-out date."""
+    is the contact on the move-out date (and cancel their dues after it)."""
     ended: list[AssociationMember] = []
     if resident.move_out_date is None:
         return ended
@@ -150,7 +155,7 @@ def end_on_move_out(session: Session, resident: Resident, *,
             AssociationMember.resident_id == resident.id, AssociationMember.ends_on.is_(None))):
         ended.append(end_membership(session, member,
                                     ends_on=max(resident.move_out_date, member.starts_on),
-                                    reason="verhuisd", actor_id=actor_id))
+                                    reason="verhuisd", actor_id=actor_id, now=now))
     return ended
 
 

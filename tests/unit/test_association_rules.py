@@ -85,6 +85,19 @@ def test_yearly_periods_pro_rata(starts, ends, up_to, expected):
     assert all(p[1] == date(2027, 1, 1) for p in periods)
 
 
+@pytest.mark.parametrize("starts,ends,expected", [
+    (date(2024, 3, 1), date(2026, 6, 10), (date(2026, 1, 1), date(2026, 7, 1), 6)),  # June owed
+    (date(2024, 3, 1), date(2026, 6, 1), (date(2026, 1, 1), date(2026, 6, 1), 5)),
+    (date(2026, 3, 15), date(2026, 9, 2), (date(2026, 4, 1), date(2026, 10, 1), 6)),
+    (date(2024, 3, 1), date(2026, 1, 1), None),                        # left on 1 January
+    (date(2024, 3, 1), date(2027, 3, 1), (date(2026, 1, 1), date(2027, 1, 1), 12)),
+])
+def test_yearly_periods_end_with_the_membership(starts, ends, expected):
+    """Leaving mirrors joining: the months begun as a member are owed, pro rata."""
+    periods = member_periods(2026, "jaar", starts, ends, date(2026, 12, 31))
+    assert periods == ([expected] if expected else [])
+
+
 def test_due_amounts():
     assert due_amount(D("5"), "maand", 1, None) == D("5.00")
     assert due_amount(D("60"), "jaar", 9, None) == D("45.00")

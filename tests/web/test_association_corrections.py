@@ -1,6 +1,6 @@
 """Corrections on the woonvereniging pages: a bank line confirmed for the wrong member
 (or booked under the wrong category) is reversed and then handled right, its page
-keeping the trail."""
+keeping the trail; ending a membership takes the dues after it off the overdue list."""
 from decimal import Decimal as D
 
 import pytest
@@ -68,3 +68,13 @@ def test_a_corrected_booking_of_a_line_is_booked_again(app, ids, bestuur):
     page = main_of(text(bestuur.get(url(ids, "/bank/regels/{line}", line=line))))
     assert "Kasboek: Inrichting ontmoetingsruimte, gecorrigeerd" in page
     assert "al verwerkt" in page
+
+
+def test_ending_a_membership_takes_later_dues_off_the_overdue_list(app, ids, bestuur):
+    response = bestuur.post(url(ids, "/leden/{member_vrij1}/einde"),
+                            data={"ends_on": "2026-02-15", "reason": "verhuisd"})
+    assert response.status_code == 302
+    overdue = main_of(text(bestuur.get(url(ids, "/achterstanden"))))
+    assert "Vera Vrij" in overdue and "€\xa030,00" in overdue and "€\xa045,00" not in overdue
+    member = main_of(text(bestuur.get(url(ids, "/leden/{member_vrij1}"))))
+    assert member.count("Lidmaatschap beëindigd per 15-02-2026") == 4
