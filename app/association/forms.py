@@ -230,6 +230,7 @@ class CommissionMemberForm(FlaskForm):
 class ParticipationForm(FlaskForm):
     kind = RadioField(_l("Wat deed de bewoner?"), choices=PARTICIPATION,
                       validators=[DataRequired(message=_l("Kies wat de bewoner deed."))])
+    booking_id = _choice(_l("Activiteit uit de agenda (niet verplicht)"))
     on = _date(_l("Wanneer"))
     note = _text(_l("Toelichting (niet verplicht)"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
 from app.access import site_view
@@ -383,24 +383,35 @@ def participation_page(site, access):
                            found=participation.site_participation(db.session, site.id, today()))
 
 
+def _with_activities(form, site):
+    """Offer the site's recent activities from the room agenda to link a record to."""
+    form.booking_id.choices = [("", _("— geen —"))] + [
+        (str(b.id), f"{format_datetime(b.starts_at, 'EEE d MMM HH:mm')} · {b.series.title} "
+                    f"({b.room.name})")
+        for b in participation.recent_activities(db.session, site.id, today())]
+    return form
+
+
 @bp.route("/meedoen/<int:resident_id>", methods=["GET", "POST"])
 @site_view(PARTICIPATION)
 def record_participation(site, access, resident_id: int):
     resident = found_or_404(participation.get_resident, site.id, resident_id)
     if not resident.is_current(today()):
         abort(404)
-    form = ParticipationForm()
+    form = _with_activities(ParticipationForm(), site)
     active_form = ActiveForm(formdata=None, active=resident.actively_contributes)
     if request.method == "GET":
         form.on.data = today()
     return save_or_render(
         form, lambda: participation.record(db.session, resident, kind=form.kind.data,
                                            on=form.on.data, note=form.note.data,
-                                           actor_id=current_user.id, today=today()),
+                                           actor_id=current_user.id, today=today(),
+                                           booking_id=form.booking_id.data),
         success=lambda _r: _("De bijdrage van %(name)s is vastgelegd.", name=resident.name),
         next_url=to("participation_page", site), template="association/participation_form.html",
         site=site, access=access, resident=resident, record_form=form, active_form=active_form,
-        records=participation.records_of(db.session, resident.id))
+        records=participation.records_of(db.session, resident.id),
+        activity_days=participation.RECENT_ACTIVITY_DAYS)
 
 
 @bp.route("/meedoen/<int:resident_id>/actief", methods=["POST"])
@@ -413,5 +424,7 @@ def set_active(site, access, resident_id: int):
                                                actor_id=current_user.id),
         success=lambda _r: _("Opgeslagen."), next_url=to("participation_page", site),
         template="association/participation_form.html", site=site, access=access,
-        resident=resident, active_form=form, record_form=ParticipationForm(formdata=None),
-        records=participation.records_of(db.session, resident.id))
+        resident=resident, active_form=form,
+        record_form=_with_activities(ParticipationForm(formdata=None), site),
+        records=participation.records_of(db.session, resident.id),
+        activity_days=participation.RECENT_ACTIVITY_DAYS)

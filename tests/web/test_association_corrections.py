@@ -1,6 +1,7 @@
 """Corrections on the woonvereniging pages: a bank line confirmed for the wrong member
 (or booked under the wrong category) is reversed and then handled right, its page
-keeping the trail; ending a membership takes the dues after it off the overdue list."""
+keeping the trail; ending a membership takes the dues after it off the overdue list;
+a contribution is linked to an activity of the room agenda."""
 from decimal import Decimal as D
 
 import pytest
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from models import CashEntry, Payment
 from services.association import books
 from tests.association_fixtures import make_web_association
+from tests.rooms_fixtures import rooms_world
 from tests.web.support import (field_error, fresh_rate_limits, main_of, query,  # noqa: F401
                                text, url_ids)
 
@@ -78,3 +80,27 @@ def test_ending_a_membership_takes_later_dues_off_the_overdue_list(app, ids, bes
     assert "Vera Vrij" in overdue and "€\xa030,00" in overdue and "€\xa045,00" not in overdue
     member = main_of(text(bestuur.get(url(ids, "/leden/{member_vrij1}"))))
     assert member.count("Lidmaatschap beëindigd per 15-02-2026") == 4
+
+
+def test_a_contribution_linked_to_an_activity_of_the_agenda(app, world, ids, login_as):
+    agenda = rooms_world(app, world)
+    coach = login_as("communitycoach")
+    path = url(ids, "/meedoen/{resident_linde}")
+    page = text(coach.get(path))
+    assert "Weeklunch (Ontmoetingsruimte)" in page
+    assert "Koffieochtend" not in page                  # still ahead: nothing to record yet
+    response = coach.post(path, data={"kind": "helpt_buren", "booking_id": str(agenda.past),
+                                      "on": "2026-06-15"})
+    assert field_error(text(response), "booking_id") == \
+        "Een activiteit uit de agenda hoort bij organiseren of meedoen."
+    response = coach.post(path, data={"kind": "deed_mee", "booking_id": str(agenda.past),
+                                      "on": "2026-06-15", "note": "kookte mee"})
+    assert response.status_code == 302
+    records = main_of(text(coach.get(path)))
+    assert "11 jun 2026: deed mee aan een activiteit: Weeklunch" in records
+    overview = main_of(text(coach.get(url(ids, "/meedoen"))))
+    assert "1 activiteit uit de agenda" in overview
+    elsewhere = coach.post(path, data={"kind": "deed_mee", "booking_id": str(agenda.coffee),
+                                       "on": "2026-06-15"})
+    assert field_error(text(elsewhere), "booking_id") == \
+        "Kies een activiteit van de ruimtes van deze locatie."
