@@ -32,6 +32,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.clock import AMSTERDAM
 from app.clock import today as local_today
 from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import jobs as job_registry
@@ -158,13 +159,26 @@ def _close(session, run_id: int, name: str, period: str, outcome: str,
 
 
 def send_outbox(app: Flask) -> int:
-    """Send what is waiting in the outbox; each message is claimed by one process."""
+    """Send what is waiting in the outbox; each message is claimed by one process, and a
+    claim left by a process that died is given back first. A round that did anything is
+    recorded in the job-run table as job "outbox". Opens its own app context: the
+    scheduler calls it from a worker thread."""
+    with app.app_context():
+        return _send_outbox(app, db.session)
+
+
+def _send_outbox(app: Flask, session) -> int:
     settings = mail_settings(app)
-    sent = 0
-    session = db.session
+    counts, last_error, started = {"sent": 0, "failed": 0}, None, utcnow()
+    try:
+        counts["released"] = mail.release_stale(session, utcnow())
+        session.commit()
+    except OperationalError:      # SQLite: another process is writing; next round
+        session.rollback()
+        return 0
     for mail_id in mail.pending_ids(session):
         try:
-            claimed = mail.claim(session, mail_id)
+            claimed = mail.claim(session, mail_id, utcnow())
             session.commit()
         except OperationalError:
             session.rollback()
@@ -175,12 +189,26 @@ def send_outbox(app: Flask) -> int:
         error = None
         try:
             mail.deliver(settings, message.to_address, message.subject, message.body)
-            sent += 1
+            counts["sent"] += 1
         except Exception as exc:  # noqa: BLE001 - retried on the next run
-            error = f"{type(exc).__name__}: {exc}"
+            error = last_error = f"{type(exc).__name__}: {exc}"
+            counts["failed"] += 1
         mail.finish(session, mail_id, utcnow(), error)
         session.commit()
-    return sent
+    if any(counts.values()):
+        _record_outbox(session, started, counts, last_error)
+    return counts["sent"]
+
+
+def _record_outbox(session, started: datetime, counts: dict, error: str | None) -> None:
+    try:
+        session.add(JobRun(job="outbox", period=started.astimezone(AMSTERDAM).strftime(
+            "%Y-%m-%dT%H:%M"), started_at=started, finished_at=utcnow(), worker=_worker(),
+            outcome="failed" if error else "ok", counts=counts, error=error))
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        log.warning("outbox round not recorded: %s", counts)
 
 
 def run_due(app: Flask) -> None:

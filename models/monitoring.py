@@ -105,6 +105,8 @@ class OutgoingMail(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when sent; while ``status`` is "sending": when it was claimed (a stale claim is
+    #: given back by services.monitoring.mail.release_stale)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[Optional[str]] = mapped_column(sa.Text)

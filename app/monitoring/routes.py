@@ -13,6 +13,7 @@ from app.access import ANY_ROLE, admin_required, site_view
 from app.forms import blank_to_none
 from models import JobRun, Signal, db, utcnow
 from services.errors import RuleViolation
+from services.monitoring import mail as mail_service
 from services.monitoring import signals as signal_service
 
 bp = Blueprint("monitoring", __name__)
@@ -82,4 +83,6 @@ def resolve(site, access, signal_id: int):
 def job_runs():
     page = db.paginate(sa.select(JobRun).order_by(JobRun.id.desc()), per_page=50,
                        error_out=False)
-    return render_template("monitoring/job_runs.html", page=page)
+    failed_total, failed_mails = mail_service.failed(db.session)
+    return render_template("monitoring/job_runs.html", page=page, failed_total=failed_total,
+                           failed_mails=failed_mails, max_attempts=mail_service.MAX_ATTEMPTS)

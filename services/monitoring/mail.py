@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -14,6 +14,9 @@ from models import OutgoingMail
 
 log = logging.getLogger("noaber.mail")
 MAX_ATTEMPTS = 5
+#: a message still "sending" after this long was claimed by a process that died
+SENDING_TIMEOUT = timedelta(minutes=10)
+INTERRUPTED = "Onderbroken tijdens het verzenden (het proces stopte)."
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,29 @@ def deliver(settings: MailSettings, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def release_stale(session: Session, now: datetime) -> int:
+    """Give back messages left at "sending" longer than ``SENDING_TIMEOUT`` (the process
+    that claimed them died): pending again, or failed after ``MAX_ATTEMPTS``. Such a
+    message may have left before the crash, so it can arrive twice; never zero times."""
+    stale = sa.and_(OutgoingMail.status == "sending", sa.or_(
+        OutgoingMail.sent_at.is_(None), OutgoingMail.sent_at < now - SENDING_TIMEOUT))
+    result = session.execute(sa.update(OutgoingMail).where(stale).values(
+        status=sa.case((OutgoingMail.attempts >= MAX_ATTEMPTS, "failed"), else_="pending"),
+        sent_at=None, error=INTERRUPTED))
+    return result.rowcount
+
+
 def pending_ids(session: Session, limit: int = 200) -> list[int]:
     return list(session.scalars(sa.select(OutgoingMail.id).where(
         OutgoingMail.status == "pending").order_by(OutgoingMail.id).limit(limit)))
 
 
-def claim(session: Session, mail_id: int) -> bool:
-    """Take one message for sending; False if another process took it first."""
+def claim(session: Session, mail_id: int, now: datetime) -> bool:
+    """Take one message for sending; False if another process took it first. While it is
+    "sending", ``sent_at`` holds the moment it was claimed (see :func:`release_stale`)."""
     result = session.execute(sa.update(OutgoingMail).where(
         OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
-        .values(status="sending", attempts=OutgoingMail.attempts + 1))
+        .values(status="sending", sent_at=now, attempts=OutgoingMail.attempts + 1))
     return result.rowcount == 1
 
 
@@ -63,5 +79,13 @@ def finish(session: Session, mail_id: int, now: datetime, error: str | None) -> 
         mail.status, mail.sent_at, mail.error = "sent", now, None
     else:
         mail.status = "failed" if mail.attempts >= MAX_ATTEMPTS else "pending"
-        mail.error = error[:2000]
+        mail.sent_at, mail.error = None, error[:2000]
     session.flush()
+
+
+def failed(session: Session, limit: int = 20) -> tuple[int, list[OutgoingMail]]:
+    """How many messages were given up after ``MAX_ATTEMPTS``, and the latest of them."""
+    where = OutgoingMail.status == "failed"
+    total = session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(where))
+    return total, list(session.scalars(sa.select(OutgoingMail).where(where)
+                                       .order_by(OutgoingMail.id.desc()).limit(limit)))

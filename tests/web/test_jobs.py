@@ -5,15 +5,16 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from app.jobs import run_job
-from models import JobPeriod, JobRun, OutgoingMail, Signal, db
+from app.jobs import run_job, send_outbox
+from models import JobPeriod, JobRun, OutgoingMail, Signal, db, utcnow
 from services.monitoring import jobs as registry
+from services.monitoring.mail import MAX_ATTEMPTS
 from tests.conftest import ROLE_EMAILS, TODAY
 
 ROOT = __file__.rsplit("/tests/", 1)[0]
@@ -148,6 +149,48 @@ def test_digests_respect_roles_and_are_sent_once(app, world, smtp):
     assert len(inbox.messages) == sent
     with app.app_context():
         assert count(OutgoingMail, OutgoingMail.status == "sent") == sent
+
+
+def _mail(world, status, attempts, sent_at=None, period="2026-W25"):
+    return OutgoingMail(recipient_id=world.users["admin"], kind="digest", period=period,
+                        to_address=ROLE_EMAILS["admin"], subject=f"Onderwerp {period}",
+                        body="tekst", status=status, attempts=attempts, sent_at=sent_at)
+
+
+def test_a_mail_left_sending_by_a_dead_process_is_sent_later(app, world, smtp):
+    inbox, _port = smtp
+    with app.app_context():
+        now = utcnow()
+        db.session.add_all([
+            _mail(world, "sending", 1, now - timedelta(minutes=30), "2026-W20"),  # stale
+            _mail(world, "sending", 1, now - timedelta(minutes=1), "2026-W21"),   # sending
+            _mail(world, "sending", MAX_ATTEMPTS, now - timedelta(hours=1), "2026-W22"),
+        ])
+        db.session.commit()
+    assert send_outbox(app) == 1
+    assert [body for _to, body in inbox.messages if "Onderwerp 2026-W20" in body]
+    with app.app_context():
+        status = dict(db.session.execute(sa.select(OutgoingMail.period,
+                                                  OutgoingMail.status)).all())
+        assert status == {"2026-W20": "sent", "2026-W21": "sending", "2026-W22": "failed"}
+        outbox = db.session.scalar(sa.select(JobRun).where(JobRun.job == "outbox"))
+        assert outbox.outcome == "ok" and outbox.counts == {"sent": 1, "failed": 0,
+                                                             "released": 2}
+    assert send_outbox(app) == 0
+    with app.app_context():   # a round that did nothing is not logged
+        assert count(JobRun, JobRun.job == "outbox") == 1
+
+
+def test_failed_mails_are_shown_on_the_jobs_page(app, world, login_as):
+    with app.app_context():
+        failed = _mail(world, "failed", MAX_ATTEMPTS)
+        failed.error = "SMTPRecipientsRefused: onbekend adres"
+        db.session.add(failed)
+        db.session.commit()
+    page = login_as("admin").get("/beheer/taken").get_data(as_text=True)
+    assert "Mislukte e-mails" in page and "SMTPRecipientsRefused: onbekend adres" in page
+    assert "Onderwerp 2026-W25" in page
+    assert login_as("sociaal_beheerder").get("/beheer/taken").status_code == 403
 
 
 def _start(database_url, job, hold, port=None):
