@@ -4,6 +4,8 @@ as PDF and XLSX/CSV with the hand-computed figures, reminders sent only after re
 the registry's move-out ending a membership, and no care data anywhere."""
 import csv
 import io
+import re
+import zlib
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from models import (AssociationMember, BankImport, BankLine, DuesReminder, Outgo
                     Payment)
 from tests.association_fixtures import make_web_association
 from tests.web.support import (count, db_snapshot, field_error, form_alert,  # noqa: F401
-                               fresh_rate_limits, main_of, query, text, url_ids)
+                               fresh_rate_limits, main_of, query, strip_tags, text, url_ids)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 V = "/locaties/{site}/vereniging"
@@ -162,10 +164,6 @@ def test_statement_page_pdf_and_exports_have_the_hand_computed_figures(app, ids,
     for figure in ("€\xa03.815,50", "€\xa0802,13", "€\xa03.013,37", "€\xa0520,00",
                    "€\xa03.533,37", "€\xa0179,75"):
         assert figure in page
-    pdf = bestuur.get(url(ids, "/jaarverslag/2025.pdf"))
-    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
-    assert "financieel-verslag-bewonersvereniging-test-2025.pdf" in \
-        pdf.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(bestuur.get(url(ids, "/jaarverslag/2025.xlsx"))
                                              .data), read_only=True)
     sheets = {s.title: [tuple(r) for r in s.iter_rows(values_only=True)]
@@ -188,6 +186,64 @@ def test_statement_page_pdf_and_exports_have_the_hand_computed_figures(app, ids,
     data = bestuur.get(url(ids, "/jaarverslag/2025.csv")).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data), delimiter=";"))
     assert ["Totaal inkomsten", "3815,50"] in rows and ["Bank", "500,00", "3387,87"] in rows
+
+
+def pdf_titles(data: bytes) -> list[str]:
+    """The document title and the outline (the headings as bookmarks) of a PDF, read
+    without a PDF library: WeasyPrint writes them as strings, UTF-16 in hex when not
+    ASCII, often inside zlib-compressed object streams."""
+    chunks = [data]
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(raw))
+        except zlib.error:
+            pass                                   # an image or font: no titles there
+    found = []
+    for chunk in chunks:
+        found += [bytes.fromhex(h.decode()).decode("utf-16")
+                  for h in re.findall(rb"/Title\s*<([0-9a-fA-F]+)>", chunk)]
+        found += [t.decode("latin-1") for t in re.findall(rb"/Title\s*\(([^)]*)\)", chunk)]
+    return found
+
+
+def test_the_statement_pdf_is_made_of_the_hand_computed_figures(app, ids, bestuur,
+                                                               monkeypatch):
+    """What WeasyPrint is given (the HTML), checked line by line, and the PDF it made."""
+    import app.pdf
+
+    fed, made = [], []
+    original = app.pdf.render_pdf
+
+    def recording(html, **kwargs):
+        fed.append(html)
+        made.append(original(html, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(app.pdf, "render_pdf", recording)
+    pdf = bestuur.get(url(ids, "/jaarverslag/2025.pdf"))
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "financieel-verslag-bewonersvereniging-test-2025.pdf" in \
+        pdf.headers["Content-Disposition"]
+    assert len(fed) == 1 and pdf.data == made[0]
+    rows = [strip_tags(row).replace("\xa0", " ") for row in
+            re.findall(r"<(?:tr|p|li|dd)\b.*?</(?:tr|p|li|dd)>", fed[0], re.S)]
+    for line in ("Contributie € 230,00", "Bijdrage corporatie € 1.000,00",
+                 "Subsidie gemeente € 2.500,00", "Verkoop koffie en thee € 85,50",
+                 "Totaal inkomsten € 3.815,50", "Activiteiten € 420,25",
+                 "Inrichting ontmoetingsruimte € 310,00", "Software € 59,88",
+                 "Bankkosten € 12,00", "Totaal uitgaven € 802,13", "Resultaat: € 3.013,37",
+                 "Bank € 500,00 € 3.387,87", "Kas € 20,00 € 145,50",
+                 "Totaal € 520,00 € 3.533,37",
+                 "Activiteitencommissie € 600,00 € 420,25 € 179,75",
+                 "€ 20,00 (1 huishouden)", "€ 10,00",
+                 "nog te doen: Het kasgeld is geteld en klopt met het kasboek."):
+        assert line in rows, line
+    assert "Nutsvoorzieningen € 100,00" not in rows          # corrected to nothing
+    titles = pdf_titles(pdf.data)
+    assert "Financieel verslag 2025 · Bewonersvereniging Test" in titles
+    for heading in ("Financieel verslag 2025", "Inkomsten en uitgaven", "Saldo",
+                    "Begroting en werkelijk", "Contributie", "Controle door de kascommissie"):
+        assert heading in titles, heading
 
 
 def test_the_kascommissie_ticks_and_the_year_is_closed(app, ids, bestuur):
