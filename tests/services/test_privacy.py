@@ -34,6 +34,7 @@ def _imo_world(session):
     world = build_world(session)
     ids = SimpleNamespace(site=world.site.id, other_site=world.other_site.id,
                           units={k: v.id for k, v in world.units.items()},
+                          parts={k: v.id for k, v in world.parts.items()},
                           orgs={k: v.id for k, v in world.orgs.items()},
                           users={k: v.id for k, v in world.users.items()})
     return world, build_imo(session, ids)
