@@ -33,6 +33,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.clock import AMSTERDAM
+from app.clock import now as clock_now
 from app.clock import today as local_today
 from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import jobs as job_registry
@@ -211,10 +212,19 @@ def _record_outbox(session, started: datetime, counts: dict, error: str | None) 
         log.warning("outbox round not recorded: %s", counts)
 
 
-def run_due(app: Flask) -> None:
-    """At start-up: run every job whose current period is not done yet (catch-up)."""
-    for name in job_registry.JOBS:
-        run_job(app, name)
+def run_due(app: Flask, now: datetime | None = None) -> list[RunResult]:
+    """Catch up (at start-up and every hour): run each job whose scheduled time in the
+    current period has passed while the period is not done, i.e. it was missed (the
+    scheduler was down) or failed. A job whose time has not come yet in this period is
+    left to its schedule: starting on a Wednesday sends this week's digest only if the
+    Monday one is missing, and a week's digest is never sent in the next week."""
+    now = now or clock_now()
+    results = []
+    for name, job in job_registry.JOBS.items():
+        due, today = job.is_due(now)
+        if due and (run := run_job(app, name, today=today)) is not None:
+            results.append(run)
+    return results
 
 
 jobs_cli = AppGroup("jobs", help="Geplande taken.")
@@ -257,17 +267,18 @@ def run_command(name: str, today) -> None:
 def scheduler_run() -> None:
     """Start the scheduler (its own process; never inside the web server)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
 
     app = current_app._get_current_object()
     scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
     for job in job_registry.JOBS.values():
-        scheduler.add_job(run_job, CronTrigger(**job.cron, timezone="Europe/Amsterdam"),
+        scheduler.add_job(run_job, job.trigger(),
                           args=[app, job.name], id=job.name, name=job.description,
                           coalesce=True, max_instances=1, misfire_grace_time=3600,
                           replace_existing=True)
     scheduler.add_job(send_outbox, "interval", minutes=5, args=[app], id="outbox",
                       coalesce=True, max_instances=1, misfire_grace_time=300)
+    scheduler.add_job(run_due, "interval", hours=1, args=[app], id="catch-up",
+                      coalesce=True, max_instances=1, misfire_grace_time=600)
     click.echo("Planner gestart; taken: " + ", ".join(job_registry.JOBS))
     run_due(app)
     try:

@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session
 
 from models import JobPeriod
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
 from services.privacy.retention import apply_retention
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,25 @@ class Job:
     run: Callable[..., dict]            # (session, today, now, **context) -> counts
     cron: dict = field(default_factory=dict)   # APScheduler cron trigger arguments
     period_of: Callable[[date], str] = date.isoformat
+    period_start_of: Callable[[date], date] = lambda today: today   # noqa: E731
 
     def period(self, today: date) -> str:
         return self.period_of(today)
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger(**self.cron, timezone=AMSTERDAM)
+
+    def first_run(self, today: date) -> datetime | None:
+        """The first scheduled time in the period of ``today`` (Amsterdam time)."""
+        start = datetime.combine(self.period_start_of(today), time(), tzinfo=AMSTERDAM)
+        return self.trigger().get_next_fire_time(None, start)
+
+    def is_due(self, now: datetime) -> tuple[bool, date]:
+        """Whether the current period's scheduled time has passed at ``now`` (so a run
+        that is not done was missed or failed, and is caught up), and the day it is."""
+        local = now.astimezone(AMSTERDAM)
+        first = self.first_run(local.date())
+        return first is not None and first <= local, local.date()
 
 
 JOBS: dict[str, Job] = {job.name: job for job in (
@@ -34,7 +58,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("digest", "Wekelijkse e-mail met open signalen per persoon",
         lambda session, today, now, base_url="", **_: write_digests(session, today, now,
                                                                     base_url),
-        cron={"day_of_week": "mon", "hour": 7, "minute": 0}, period_of=week_period),
+        cron={"day_of_week": "mon", "hour": 7, "minute": 0}, period_of=week_period,
+        period_start_of=week_start),
     Job("privacy", "Persoonsgegevens anonimiseren na de bewaartermijn (AVG)",
         lambda session, today, now, **_: apply_retention(session, today, now),
         cron={"hour": 3, "minute": 30}),

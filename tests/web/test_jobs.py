@@ -1,17 +1,18 @@
 """The job wrapper, the job commands, digests over real SMTP, and jobs in separate
 processes: a second scheduler, and a run killed half-way."""
+import dataclasses
 import signal
 import socket
 import subprocess
 import sys
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from app.jobs import run_job, send_outbox
+from app.jobs import run_due, run_job, send_outbox
 from models import JobPeriod, JobRun, OutgoingMail, Signal, db, utcnow
 from services.monitoring import jobs as registry
 from services.monitoring.mail import MAX_ATTEMPTS
@@ -85,6 +86,56 @@ def test_an_error_before_the_run_is_recorded_is_reported(app, runner, world, mon
     result = runner.invoke(args=["jobs", "run", "monitor", "--today", "2026-06-15"])
     assert result.exit_code != 0 and "geen verbinding" in result.output
     assert "al uitgevoerd" not in result.output
+
+
+def at(day, hour, minute=0):
+    return datetime(2026, 6, day, hour, minute, tzinfo=registry.AMSTERDAM)
+
+
+@pytest.mark.parametrize("name,now,due", [
+    ("digest", at(15, 6, 59), False),   # Monday before 07:00: this week's is not due yet
+    ("digest", at(15, 7, 0), True),
+    ("digest", at(17, 10), True),       # Wednesday: due (caught up only if not done)
+    ("digest", at(21, 23, 59), True),   # Sunday: still this week's period
+    ("monitor", at(17, 5), False),
+    ("monitor", at(17, 6), True),
+    ("privacy", at(17, 3, 29), False),
+])
+def test_a_job_is_due_once_its_time_in_the_period_has_passed(name, now, due):
+    assert registry.JOBS[name].is_due(now) == (due, now.date())
+
+
+def test_catch_up_sends_a_digest_only_when_this_weeks_was_missed_or_failed(app, world,
+                                                                           monkeypatch):
+    digest = registry.JOBS["digest"]
+    monkeypatch.setattr(registry, "JOBS", {"digest": digest})
+    with app.app_context():   # a signal to mail about
+        db.session.add(Signal(rule="mix", site_id=world.site, subject="site", period="-",
+                              severity="warning", title="Mix", explanation="uitleg"))
+        db.session.commit()
+    assert run_job(app, "digest", today=date(2026, 6, 15)).outcome == "ok"    # Monday
+    assert run_due(app, at(17, 10)) == []                  # Wednesday: done this week
+    assert run_due(app, at(22, 6)) == []                   # next Monday before 07:00
+    with app.app_context():
+        assert count(JobPeriod) == 1                       # last week's is not made up
+
+    calls = []
+
+    def flaky(session, today, now, **context):
+        calls.append(today)
+        if len(calls) == 1:
+            raise RuntimeError("SMTP-instellingen ontbreken")
+        return digest.run(session, today, now, **context)
+
+    monkeypatch.setitem(registry.JOBS, "digest", dataclasses.replace(digest, run=flaky))
+    failed, = run_due(app, at(22, 7, 5))                   # Monday 07:05, the first try
+    assert failed.outcome == "failed"
+    retried, = run_due(app, at(24, 9))                     # Wednesday: retried, once
+    assert retried.outcome == "ok" and retried.period == "2026-W26"
+    assert run_due(app, at(24, 10)) == []
+    with app.app_context():   # one per person, as in the week before
+        week = count(OutgoingMail, OutgoingMail.period == "2026-W26")
+        assert week and week == count(OutgoingMail, OutgoingMail.period == "2026-W25")
 
 
 def test_job_commands(app, runner, world):
