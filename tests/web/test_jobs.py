@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.jobs import run_due, run_job, send_outbox
-from models import JobPeriod, JobRun, OutgoingMail, Signal, db, utcnow
+from models import JobPeriod, JobRun, OutgoingMail, Signal, Site, SitePart, db, utcnow
 from services.monitoring import jobs as registry
 from services.monitoring.mail import MAX_ATTEMPTS
+from services.seed import demo
 from tests.conftest import ROLE_EMAILS, TODAY
 
 ROOT = __file__.rsplit("/tests/", 1)[0]
@@ -323,3 +324,36 @@ def test_a_killed_run_leaves_nothing_and_is_caught_up(app, world, database_url):
         assert interrupted.outcome == "running" and interrupted.finished_at is None
     caught_up = run_job(app, "monitor", today=TODAY)
     assert caught_up.outcome == "ok" and caught_up.counts["created"] > 0
+
+
+def test_the_sweep_on_the_demo_data_signals_once_and_mails_once(app, smtp):
+    """The issue's done-when: a job run creates the expected signals on the demo data, a
+    second run creates none, and the digest goes out once."""
+    inbox, _port = smtp
+    today = date(2026, 11, 23)       # a Monday, as in tests/web/test_cli.py
+    with app.app_context():
+        assert demo.seed_demo(db.session, today=today, password="demo-wachtwoord-1")
+        db.session.commit()
+    first = run_job(app, "monitor", today=today)
+    assert first.outcome == "ok" and first.counts["created"] > 0
+    with app.app_context():
+        site = db.session.scalar(sa.select(Site))
+        blok_c = db.session.scalar(sa.select(SitePart.id).where(SitePart.name == "Blok C"))
+        found = {(s.rule, s.subject): s for s in db.session.scalars(sa.select(Signal))}
+        assert found[("mix", f"part:{blok_c}")].severity == "warning"   # out of band
+        assert "buiten de band" in found[("mix", f"part:{blok_c}")].title
+        whole = found.get(("mix", "site"))      # the site as a whole sits in the band
+        assert whole is None or whole.severity == "info"
+        assert {s.site_id for s in found.values()} == {site.id}
+        assert count(Signal) == first.counts["created"]
+        created = count(Signal)
+    assert run_job(app, "monitor", today=today) is None             # same period: nothing
+    next_day = run_job(app, "monitor", today=date(2026, 11, 24))
+    assert next_day.outcome == "ok" and next_day.counts["created"] == 0
+    with app.app_context():
+        assert count(Signal) == created
+    assert run_job(app, "digest", today=today).outcome == "ok"
+    sent = [to for to, _body in inbox.messages]
+    assert sent and len(sent) == len(set(sent))
+    assert run_job(app, "digest", today=date(2026, 11, 25)) is None  # same week
+    assert len(inbox.messages) == len(sent)
