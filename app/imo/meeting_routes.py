@@ -58,7 +58,7 @@ def new_meeting(site, access):
 def _advice_form(agenda, entry) -> AdviceForm:
     form = AdviceForm(formdata=None, obj=entry, prefix=f"a{entry.id}")
     form.unit_id.choices = [("", _("— nog geen —"))] + [
-        (str(v.unit_id), v.number) for v in agenda.vacancies]
+        (str(v.unit_id), v.number) for v in agenda.free_vacancies]
     return form
 
 
@@ -157,7 +157,8 @@ def advice(site, access, meeting_id: int, entry_id: int):
     form = AdviceForm(prefix=f"a{entry.id}")
     form.unit_id.choices = [("", "")] + [
         (str(v.unit_id), v.number) for v in agenda_service.vacancies(db.session, site.id,
-                                                                     meeting.held_on)]
+                                                                     meeting.held_on)
+        if not v.assigned]
     return _meeting_action(site, meeting, form, lambda: meeting_service.record_advice(
         db.session, entry, advice=form.advice.data, conditions=form.conditions.data,
         reasoning=form.reasoning.data, unit_id=form.unit_id.data, actor_id=current_user.id),

@@ -193,7 +193,8 @@ def decision(site, access, candidate_id: int):
     form = DecisionForm()
     form.unit_id.choices = [("", _("— kies —"))] + [
         (str(v.unit_id), v.number) for v in agenda_service.vacancies(db.session, site.id,
-                                                                     today())]
+                                                                     today())
+        if not v.assigned]
     form.reason_id.choices = [("", _("— geen —"))] + [
         (str(r.id), r.text) for r in candidate_service.reasons(db.session, "afgewezen")]
     if request.method == "GET":

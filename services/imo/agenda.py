@@ -15,6 +15,7 @@ from services.registry.mix import (Occupancy, PartMix, Tally, band_of, count_mix
                                    load_occupancies)
 from services.registry.mix_rules import MixAssessment, assess_mix
 from services.imo.placement import Handover
+from services.imo.placement import assignments
 from services.imo.placement import handovers as list_handovers
 from services.imo.rules import Mutation, WhatIf, mutations_between, what_if
 
@@ -26,28 +27,50 @@ class Vacancy:
     part_id: int | None
     part_name: str | None
     available_from: date | None     # None: empty since the unit was created
+    #: promised already: to a candidate not placed yet, or to a resident moving in later
+    assigned_candidate_id: int | None = None
+    assigned_resident_id: int | None = None
+    assigned_to: str | None = None  # that person's name
+
+    @property
+    def assigned(self) -> bool:
+        return self.assigned_candidate_id is not None or self.assigned_resident_id is not None
 
 
 def vacancies(session: Session, site_id: int, on: date) -> list[Vacancy]:
     """Units that are free or become free as the registry stands on ``on``: no stay has
     begun by then, or the latest stay begun by then has a move-out date (before ``on``:
-    free since; after it: an announced move-out). Shared units are left out: they take
-    several residents and are matched by hand."""
+    free since; after it: an announced move-out). A unit already promised to someone (a
+    candidate assigned to it but not placed yet, or a resident moving in after ``on``)
+    is listed with who (``assigned``): it is not offered to anyone else. Shared units
+    are left out: they take several residents and are matched by hand."""
     units = session.execute(
         sa.select(Unit.id, Unit.number, Unit.part_id, SitePart.name)
         .outerjoin(SitePart, SitePart.id == Unit.part_id)
         .where(Unit.site_id == site_id, Unit.shared.is_(False))
         .order_by(Unit.number)).all()
     latest: dict[int, date | None] = {}   # unit -> move-out of the latest stay begun by `on`
-    for unit_id, move_out in session.execute(
-            sa.select(Resident.unit_id, Resident.move_out_date).join(Unit)
-            .where(Unit.site_id == site_id, Unit.shared.is_(False),
-                   Resident.move_in_date <= on)
+    coming: dict[int, tuple[int, str]] = {}  # unit -> the first resident moving in later
+    for unit_id, resident_id, name, move_in, move_out in session.execute(
+            sa.select(Resident.unit_id, Resident.id, Resident.name, Resident.move_in_date,
+                      Resident.move_out_date).join(Unit)
+            .where(Unit.site_id == site_id, Unit.shared.is_(False))
             .order_by(Resident.move_in_date, Resident.id)):
-        latest[unit_id] = move_out
-    return [Vacancy(unit_id, number, part_id, part_name, latest.get(unit_id))
-            for unit_id, number, part_id, part_name in units
-            if unit_id not in latest or latest[unit_id] is not None]
+        if move_in <= on:
+            latest[unit_id] = move_out
+        else:
+            coming.setdefault(unit_id, (resident_id, name))
+    promised = assignments(session, site_id, on)
+    found = []
+    for unit_id, number, part_id, part_name in units:
+        if unit_id in latest and latest[unit_id] is None:
+            continue
+        candidate, resident = promised.get(unit_id), coming.get(unit_id)
+        found.append(Vacancy(unit_id, number, part_id, part_name, latest.get(unit_id),
+                             candidate[0] if candidate else None,
+                             resident[0] if resident and not candidate else None,
+                             (candidate or resident or (None, None))[1]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,11 @@ class Agenda:
     frozen_at: datetime | None = None
     #: the figures of point 2 of minutes locked before snapshots held the whole agenda
     legacy_figures: dict | None = None
+
+    @property
+    def free_vacancies(self) -> list[Vacancy]:
+        """The vacancies not yet promised to anyone: what may be advised or assigned."""
+        return [v for v in self.vacancies if not v.assigned]
 
     @property
     def mutation_counts(self) -> dict[str, int]:
@@ -142,8 +170,9 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
     entries = session.execute(
         sa.select(MeetingCandidate, Candidate).join(Candidate)
         .where(MeetingCandidate.meeting_id == meeting.id).order_by(MeetingCandidate.id)).all()
+    free = [v for v in open_vacancies if not v.assigned]
     candidates = [CandidateOnAgenda(entry, candidate,
-                                    [Placement(v, outcome(candidate, v)) for v in open_vacancies])
+                                    [Placement(v, outcome(candidate, v)) for v in free])
                   for entry, candidate in entries]
     handovers = [h for h in list_handovers(session, site.id)
                  if h.done_at is None or h.move_in_date > since]

@@ -79,7 +79,9 @@ def _day(value: date | None) -> str | None:
 
 def _vacancy(v: Vacancy) -> dict:
     return {"unit_id": v.unit_id, "number": v.number, "part_id": v.part_id,
-            "part_name": v.part_name, "available_from": _day(v.available_from)}
+            "part_name": v.part_name, "available_from": _day(v.available_from),
+            "assigned_candidate_id": v.assigned_candidate_id,
+            "assigned_resident_id": v.assigned_resident_id}
 
 
 def _candidate(c: CandidateOnAgenda) -> dict:
@@ -151,9 +153,13 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _thaw_vacancy(v: dict) -> Vacancy:
+def _thaw_vacancy(v: dict, names: dict | None = None) -> Vacancy:
+    """``names``: ("candidate" | "resident", id) -> name, for whom a unit was promised to."""
+    candidate, resident = v.get("assigned_candidate_id"), v.get("assigned_resident_id")
+    name = (names or {}).get(("candidate", candidate) if candidate else ("resident", resident))
     return Vacancy(v["unit_id"], v["number"], v["part_id"], v["part_name"],
-                   _date(v["available_from"]))
+                   _date(v["available_from"]), candidate, resident,
+                   name if (candidate or resident) else None)
 
 
 def _thaw_candidate(c: dict, live: Candidate | None) -> CandidateOnAgenda:
@@ -180,15 +186,22 @@ def thaw(session: Session, meeting: ImoMeeting) -> Agenda:
                  for m in s["mutation_list"]]
     ids = {c["candidate_id"] for c in s["candidates"]}
     live = {c.id: c for c in session.scalars(sa.select(Candidate).where(Candidate.id.in_(ids)))}
+    promised = [v for v in s["vacancies"] if v.get("assigned_candidate_id")
+                or v.get("assigned_resident_id")]
     names = resident_names(session, {m.resident_id for m in mutations}
-                           | {h["resident_id"] for h in s["handovers"]})
+                           | {h["resident_id"] for h in s["handovers"]}
+                           | {v["assigned_resident_id"] for v in promised})
+    holders = {("resident", rid): name for rid, (name, _unit) in names.items()} | {
+        ("candidate", cid): name for cid, name in session.execute(
+            sa.select(Candidate.id, Candidate.name).where(Candidate.id.in_(
+                {v["assigned_candidate_id"] for v in promised})))}
     handovers = [Handover(h["id"], names.get(h["resident_id"], ("?", ""))[0],
                           h["unit_number"], date.fromisoformat(h["move_in_date"]),
                           datetime.fromisoformat(h["done_at"]) if h["done_at"] else None,
                           None, h["resident_id"])
                  for h in s["handovers"]]
     return Agenda(meeting, date.fromisoformat(s["since"]), s["site_units"], _part(s["whole"]),
-                  parts, [_thaw_vacancy(v) for v in s["vacancies"]],
+                  parts, [_thaw_vacancy(v, holders) for v in s["vacancies"]],
                   [p for p in parts if p.part_id in vacant], mutations,
                   [_thaw_candidate(c, live.get(c["candidate_id"])) for c in s["candidates"]],
                   handovers, {rid: names[rid] for rid in {m.resident_id for m in mutations}

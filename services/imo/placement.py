@@ -33,6 +33,7 @@ def record_decision(session: Session, candidate: Candidate, *, decision: str,
         if unit is None or unit.site_id != candidate.site_id:
             raise RuleViolation(N_("Kies de wooneenheid die wordt toegewezen."),
                                 field="unit_id")
+        _check_not_promised(session, unit, candidate, decided_on)
     entry = session.scalar(sa.select(MeetingCandidate).where(
         MeetingCandidate.candidate_id == candidate.id, MeetingCandidate.advice.is_not(None))
         .order_by(MeetingCandidate.id.desc()).limit(1))
@@ -56,6 +57,41 @@ def record_decision(session: Session, candidate: Candidate, *, decision: str,
                  changes={"decision": decision, "unit_id": unit_id, "on": decided_on})
     session.flush()
     return record
+
+
+def assignments(session: Session, site_id: int,
+                on: date | None = None) -> dict[int, tuple[int, str]]:
+    """Units assigned to a candidate who is not placed yet (the candidate's latest
+    decision is ``toewijzen``; decided on or before ``on`` if given):
+    unit id -> (candidate id, name)."""
+    latest = (sa.select(sa.func.max(CorporationDecision.id))
+              .group_by(CorporationDecision.candidate_id))
+    stmt = (sa.select(CorporationDecision.unit_id, Candidate.id, Candidate.name)
+            .join(Candidate, Candidate.id == CorporationDecision.candidate_id)
+            .where(Candidate.site_id == site_id,
+                   Candidate.status == CandidateStatus.BESLUIT_CORPORATIE,
+                   CorporationDecision.decision == Decision.TOEWIJZEN,
+                   CorporationDecision.id.in_(latest)))
+    if on is not None:
+        stmt = stmt.where(CorporationDecision.decided_on <= on)
+    return {unit_id: (cid, name) for unit_id, cid, name in session.execute(stmt)}
+
+
+def _check_not_promised(session: Session, unit: Unit, candidate: Candidate,
+                        decided_on: date) -> None:
+    """One unit, one newcomer: refuse a unit assigned to another candidate who is not
+    placed yet, or into which someone moves after ``decided_on``."""
+    promised = assignments(session, candidate.site_id).get(unit.id)
+    name = promised[1] if promised and promised[0] != candidate.id else None
+    if name is None and not unit.shared:
+        name = session.scalar(sa.select(Resident.name).where(
+            Resident.unit_id == unit.id, Resident.move_in_date > decided_on)
+            .order_by(Resident.move_in_date).limit(1))
+    if name is not None:
+        raise RuleViolation(N_("Wooneenheid %(number)s is al toegewezen aan %(name)s. Kies "
+                               "een andere woning, of leg eerst het besluit over %(name)s "
+                               "anders vast."), field="unit_id", number=unit.number,
+                            name=name)
 
 
 def latest_decision(session: Session, candidate: Candidate) -> CorporationDecision | None:

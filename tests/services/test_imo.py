@@ -207,6 +207,51 @@ def test_anonymising_a_candidate_reaches_locked_minutes(session, w):
     assert entry.entry.advice == "positief_onder_voorwaarden"  # the outcome stays
 
 
+def test_an_assigned_unit_is_neither_offered_nor_assigned_twice(session, w):
+    access = sb_access(w)
+    kim = cs.register_candidate(session, access, candidate_data(), actor_id=None, today=TODAY)
+    bo = cs.register_candidate(session, access, candidate_data(name="Bo Buur"), actor_id=None,
+                               today=TODAY)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location=None, chair_id=None,
+                                deputy_chair=None, actor_id=None)
+    for entry in meeting.candidates:
+        ms.record_advice(session, entry, advice="positief", conditions=None, reasoning=None,
+                         unit_id=w.units["B3"].id, actor_id=None)
+    placement.record_decision(session, kim, decision="toewijzen", decided_on=TODAY,
+                              unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                              actor_id=None)
+
+    found = {v.number: v for v in agenda_service.vacancies(session, w.site.id, TODAY)}
+    assert (found["B3"].assigned, found["B3"].assigned_to) == (True, "Kim Kandidaat")
+    assert not found["A3"].assigned
+    agenda = agenda_service.build_agenda(session, meeting)
+    assert [v.number for v in agenda.free_vacancies] == ["A3"]
+    assert {c.candidate.name: [p.vacancy.number for p in c.placements]
+            for c in agenda.candidates} == {"Kim Kandidaat": ["A3"], "Bo Buur": ["A3"]}
+
+    with pytest.raises(RuleViolation) as refused:
+        placement.record_decision(session, bo, decision="toewijzen", decided_on=TODAY,
+                                  unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                                  actor_id=None)
+    assert refused.value.field == "unit_id"
+    assert str(refused.value).startswith("Wooneenheid B3 is al toegewezen aan Kim Kandidaat.")
+    assert bo.status == CandidateStatus.ADVIES_GEGEVEN
+
+    # placed to move in next month, Kim still holds B3 (now as a resident to be)
+    placement.place_candidate(session, kim, move_in=date(2026, 7, 1), actor_id=None,
+                              today=TODAY)
+    found = {v.number: v for v in agenda_service.vacancies(session, w.site.id, TODAY)}
+    assert found["B3"].assigned_to == "Kim Kandidaat"
+    with pytest.raises(RuleViolation):
+        placement.record_decision(session, bo, decision="toewijzen", decided_on=TODAY,
+                                  unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                                  actor_id=None)
+    placement.record_decision(session, bo, decision="toewijzen", decided_on=TODAY,
+                              unit_id=w.units["A3"].id, reasoning=None, reason_id=None,
+                              actor_id=None)
+    assert bo.status == CandidateStatus.BESLUIT_CORPORATIE
+
+
 def test_whole_meeting_from_waiting_list_to_resident(session, w):
     access = sb_access(w)
     kim = cs.register_candidate(session, access, candidate_data(motivation="Ik kook graag"),

@@ -10,6 +10,8 @@ Het Hofje (TODAY = 2026-06-15):
 * June IMO (2026-06-15, open): Dirk Dossier (begeleid, proposed by Zorggroep De Linde,
   with every soft-landing detail), Sam Selectie (onbegeleid, advised positively: waits
   for the corporation's decision) and Anna Anker (begeleid, Stichting Het Anker).
+* B4 (Blok B) is a new, empty unit: the only one free to advise or assign (B3 is
+  Tom's).
 * Kees Later registered after the June IMO was made: on the waiting list, not on an
   agenda.
 
@@ -115,6 +117,9 @@ def build_imo(session, world) -> dict[str, int]:
                               unit_id=world.units["B3"], reasoning=None, reason_id=None,
                               actor_id=sb_id)
 
+    b4 = site_service.save_unit(session, site, None, site_service.UnitData(
+        "B4", "studio", world.parts["Blok B"]), actor_id=None)
+
     # --- June: Dirk (De Linde), Sam (onbegeleid, advised), Anna (Het Anker)
     dirk = cs.register_candidate(session, sb, candidate_data(
         DIRK, date(2026, 4, 1), begeleid=True, org=world.orgs["linde"],
@@ -167,7 +172,8 @@ def build_imo(session, world) -> dict[str, int]:
         "other_entry": other_entry.id,
         "reason": session.scalar(sa.select(ReasonOption.id).order_by(ReasonOption.id).limit(1)),
         "task": task_of(pim_resident.id), "other_task": task_of(olga_resident.id),
-        "unit_A3": world.units["A3"], "unit_B3": world.units["B3"], "unit_X2": x2.id,
+        "unit_A3": world.units["A3"], "unit_B3": world.units["B3"], "unit_B4": b4.id,
+        "unit_X2": x2.id,
         "org_linde": world.orgs["linde"], "org_anker": world.orgs["anker"],
         "user_toelatingscommissie": users[TOELATING],
         "user_begeleider_anker": users[ANKER_BEGELEIDER],

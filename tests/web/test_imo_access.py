@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from models import Candidate, ImoMeeting, ReasonOption, Resident
-from tests.conftest import ALL_ROLES
+from tests.conftest import ALL_ROLES, TODAY
 from tests.web.imo_support import TOELATING, login, make_imo
 from tests.web.support import (db_snapshot, fresh_rate_limits,  # noqa: F401 (autouse)
                                is_login_redirect, query, redirect_path, text)
@@ -187,7 +187,7 @@ MATRIX = [
          {"candidate_id": "{kees}"}, *CHAIR_NF),
     post("advice", JUNE + "/advies/{entry_dirk}",
          {"a{entry_dirk}-advice": "positief_onder_voorwaarden",
-          "a{entry_dirk}-conditions": "Proefperiode ({role})", "a{entry_dirk}-unit_id": "{unit_B3}"},
+          "a{entry_dirk}-conditions": "Proefperiode ({role})", "a{entry_dirk}-unit_id": "{unit_B4}"},
          *BACK_TO_JUNE(CHAIR)),
     post("advice on an entry of another meeting", JUNE + "/advies/{entry_pim_may}",
          {"a{entry_pim_may}-advice": "negatief"}, *CHAIR_NF),
@@ -348,7 +348,7 @@ FORM_POSTS = [
               "intake_route": "selectie", "support_status": "onbegeleid"},
              _candidate("sam", "name"), "sociaal_beheerder"),
     FormPost("corporation's decision", SAM + "/besluit", CHAIRS,
-             {"decision": "toewijzen", "decided_on": "2026-06-15", "unit_id": "{unit_B3}"},
+             {"decision": "toewijzen", "decided_on": "2026-06-15", "unit_id": "{unit_B4}"},
              _candidate("sam", "status"), "sociaal_beheerder"),
     FormPost("place", TOM + "/plaatsen", CHAIRS, {"move_in": "2026-06-20"},
              _count(Resident, lambda ids: Resident.name == "Tom Toewijzing"),
@@ -436,6 +436,35 @@ def test_other_sites_candidates_and_units_cannot_be_smuggled_in(role, app, clien
         "decision": "toewijzen", "decided_on": "2026-06-15", "unit_id": str(ids["unit_X2"])})
     assert response.status_code == 422
     assert db_snapshot(app) == before
+
+
+def test_a_unit_assigned_to_one_candidate_is_not_offered_to_another(app, client, ids):
+    """Tom was assigned B3 and waits to be placed: B3 is shown as his, not offered on the
+    decision form or in the advice, and a decision assigning it to Sam is refused."""
+    login(client, "sociaal_beheerder")
+    overview = text(client.get(_fill(I + "/", ids)))
+    assert "toegewezen aan Tom Toewijzing" in overview
+    form = text(client.get(_fill(SAM + "/besluit", ids)))
+    assert ">B4</option>" in form and ">B3</option>" not in form
+    meeting = text(client.get(_fill(JUNE, ids)))
+    assert ">B4</option>" in meeting and ">B3</option>" not in meeting  # the advice forms
+    assert "B3 (Blok B, nu, toegewezen aan Tom Toewijzing)" in meeting
+    before = db_snapshot(app)
+    response = client.post(_fill(SAM + "/besluit", ids), data={
+        "decision": "toewijzen", "decided_on": "2026-06-15", "unit_id": str(ids["unit_B3"])})
+    assert response.status_code == 422
+    assert db_snapshot(app) == before
+    with app.app_context():  # the service refuses it too, whatever the form offers
+        from models import db
+        from services.errors import RuleViolation
+        from services.imo import placement
+        with pytest.raises(RuleViolation, match="al toegewezen aan Tom Toewijzing"):
+            placement.record_decision(db.session, db.session.get(Candidate, ids["sam"]),
+                                      decision="toewijzen", decided_on=TODAY,
+                                      unit_id=ids["unit_B3"], reasoning=None,
+                                      reason_id=None, actor_id=None)
+        db.session.rollback()
+        db.session.remove()
 
 
 def test_every_imo_route_is_in_a_table(app, ids):

@@ -129,9 +129,9 @@ def _place_dirk(app, ids) -> None:
             entry = db.session.get(MeetingCandidate, ids["entry_dirk"])
             sb = ids["user_sociaal_beheerder"]
             ms.record_advice(db.session, entry, advice="positief", conditions=None,
-                             reasoning=None, unit_id=ids["unit_B3"], actor_id=sb)
+                             reasoning=None, unit_id=ids["unit_B4"], actor_id=sb)
             placement.record_decision(db.session, dirk, decision="toewijzen",
-                                      decided_on=date(2026, 6, 15), unit_id=ids["unit_B3"],
+                                      decided_on=date(2026, 6, 15), unit_id=ids["unit_B4"],
                                       reasoning=None, reason_id=None, actor_id=sb)
             placement.place_candidate(db.session, dirk, move_in=date(2026, 7, 1),
                                       actor_id=sb, today=date(2026, 6, 15))
@@ -147,7 +147,7 @@ def test_bestuur_handover_shows_who_where_when_and_no_care_details(app, client, 
     assert response.status_code == 200
     page = text(response)
     rows = {row[0]: row[1:3] for row in table_rows(main_of(page))}
-    assert rows == {DIRK: ["B3", "1 jul 2026"], "Pim Plaatsing": ["A3", "1 jun 2026"]}
+    assert rows == {DIRK: ["B4", "1 jul 2026"], "Pim Plaatsing": ["A3", "1 jun 2026"]}
     content = strip_tags(main_of(page))
     for secret in ("Zorggroep De Linde", "Stichting Het Anker", "zorgaanbieder",
                    "Zorgaanbieder", *DIRK_HOURS_TEXTS, "uur", FALLBACK, CONDITIONS):
