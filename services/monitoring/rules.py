@@ -9,17 +9,25 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from services.monitoring.findings import Finding
-from services.registry.mix_rules import Direction, MixAssessment, MixStatus
+from services.registry.mix_rules import DEFAULT_TARGET, Direction, MixAssessment, MixStatus
 
 DIRECTION_NL = {Direction.HIGH: "te veel begeleid", Direction.LOW: "te weinig begeleid"}
+#: DOMAIN.md rule 2. No site keeps its own band for this yet (no settings table has one).
+ACTIVE_SHARE_LOW, ACTIVE_SHARE_HIGH = Fraction(1, 2), Fraction(7, 10)
 
 
 def _pct(share: Fraction | None) -> str:
     return "–" if share is None else f"{float(share) * 100:.1f}%".replace(".", ",")
 
 
-def mix_finding(subject: str, name: str, a: MixAssessment, link: str | None) -> Finding | None:
-    """Out of band (warning) or at the discussion point (info), for the site or a part."""
+def _target_nl(target: Fraction) -> str:
+    return "een derde" if target == Fraction(1, 3) else _pct(target)
+
+
+def mix_finding(subject: str, name: str, a: MixAssessment, link: str | None,
+                target: Fraction = DEFAULT_TARGET) -> Finding | None:
+    """Out of band (warning) or at the discussion point (info), for the site or a part;
+    ``target`` is the site's own target share."""
     if a.status not in (MixStatus.OUT_OF_BAND, MixStatus.DISCUSS):
         return None
     severity = "warning" if a.status is MixStatus.OUT_OF_BAND else "info"
@@ -28,7 +36,7 @@ def mix_finding(subject: str, name: str, a: MixAssessment, link: str | None) -> 
         rule="mix", subject=subject, severity=severity,
         title=f"Mix {name}: {state} ({DIRECTION_NL.get(a.direction, '')})",
         explanation=(f"{name} heeft {a.begeleid} begeleide van {a.total} bewoners "
-                     f"({_pct(a.share)}). Het streefaandeel is een derde."),
+                     f"({_pct(a.share)}). Het streefaandeel is {_target_nl(target)}."),
         link=link, figures={"begeleid": a.begeleid, "total": a.total})
 
 
@@ -78,8 +86,8 @@ def mix_forecast(name: str, now: MixAssessment, forecast: MixAssessment, pending
                             "pending": pending})
 
 
-def active_share(name: str, active: int, total: int, low: Fraction = Fraction(1, 2),
-                 high: Fraction = Fraction(7, 10), link: str | None = None) -> Finding | None:
+def active_share(name: str, active: int, total: int, low: Fraction = ACTIVE_SHARE_LOW,
+                 high: Fraction = ACTIVE_SHARE_HIGH, link: str | None = None) -> Finding | None:
     """DOMAIN.md rule 2: about 50-70% of residents contribute actively in a healthy
     community. Outside that range is a point to discuss (info)."""
     if total == 0:

@@ -30,9 +30,10 @@ def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluatio
     mix = site_mix(session, site, today, months=13)
     band = band_of(site)
     dashboard = f"/locaties/{site.id}"
-    found = [rules.mix_finding("site", site.name, mix.whole.assessment, dashboard)]
+    found = [rules.mix_finding("site", site.name, mix.whole.assessment, dashboard,
+                               band.target)]
     found += [rules.mix_finding(f"part:{p.part_id}", p.name or site.name, p.assessment,
-                                dashboard) for p in mix.parts]
+                                dashboard, band.target) for p in mix.parts]
     trend = rules.mix_trend(site.name, [rules.TrendPoint(p.assessment.begeleid,
                                                          p.assessment.total)
                                         for p in mix.history[-13:]],
@@ -52,7 +53,9 @@ def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluatio
 
 
 def contribution_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
-    """The share of current residents who contribute actively (DOMAIN.md rule 2)."""
+    """The share of current residents who contribute actively (DOMAIN.md rule 2), against
+    the 50-70% band of :mod:`rules` (no site keeps its own band for it yet: adding one
+    needs a settings column, and its value would be passed here as ``low``/``high``)."""
     current = sa.and_(Resident.move_in_date <= today,
                       sa.or_(Resident.move_out_date.is_(None), Resident.move_out_date > today))
     total, active = session.execute(

@@ -130,3 +130,12 @@ def test_sweep_on_the_world(session, w):
     session.get(Resident, w.residents["linde"].id).actively_contributes = True
     sweep(session, TODAY, NOW)
     assert found[("mix", "site")].state == "resolved"   # 2 of 6: in the band
+
+
+def test_the_mix_explanation_names_the_sites_target(session, w):
+    w.site.target_begeleid_share = Decimal("0.25")
+    session.flush()
+    sweep(session, TODAY, NOW)
+    part_a = session.scalar(sa.select(Signal).where(
+        Signal.rule == "mix", Signal.subject == f"part:{w.parts['Blok A'].id}"))
+    assert part_a.explanation.endswith("Het streefaandeel is 25,0%.")

@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 
 from services.monitoring import rules
-from services.registry.mix_rules import assess_mix
+from services.registry.mix_rules import MixBand, assess_mix
 
 THIRD, TOL = Fraction(1, 3), Fraction(1, 20)
 
@@ -17,6 +17,27 @@ def test_mix_finding(begeleid, total, severity):
     assert (finding.severity if finding else None) == severity
     if finding:
         assert f"{begeleid} begeleide van {total}" in finding.explanation
+
+
+@pytest.mark.parametrize("target,text", [
+    (Fraction(1, 3), "Het streefaandeel is een derde."),
+    (Fraction(1, 4), "Het streefaandeel is 25,0%."),
+    (Fraction(2, 5), "Het streefaandeel is 40,0%."),
+])
+def test_mix_finding_names_the_sites_own_target(target, text):
+    band = MixBand(target=target)
+    finding = rules.mix_finding("site", "Het Hofje", assess_mix(40, 72, 72, band), "/x", target)
+    assert finding.explanation.endswith(text)
+
+
+@pytest.mark.parametrize("active,total,low,high,side", [
+    (35, 70, Fraction(1, 2), Fraction(7, 10), None),
+    (35, 70, Fraction(3, 5), Fraction(4, 5), "laag"),       # a site with a higher band
+    (56, 70, Fraction(2, 5), Fraction(3, 5), "hoog"),
+])
+def test_active_share_with_another_band(active, total, low, high, side):
+    finding = rules.active_share("Het Hofje", active, total, low, high)
+    assert (side in finding.title if finding else None) == (True if side else None)
 
 
 @pytest.mark.parametrize("shares,expected", [
