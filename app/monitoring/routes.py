@@ -36,9 +36,10 @@ def signals(site, access):
         db.session, access, states=STATES.get(state, STATES["open"]),
         severity=severity if severity in signal_service.SEVERITY_ORDER else None,
         rule=rule[:40] if rule else None)
+    actable = {s.id for s in found if signal_service.may_act(access, s.audience)}
     return render_template("monitoring/signals.html", site=site, access=access,
-                           signals=found, state=state, severity=severity, rule=rule,
-                           form=NoteForm(formdata=None))
+                           signals=found, actable=actable, state=state, severity=severity,
+                           rule=rule, form=NoteForm(formdata=None))
 
 
 def _act(site, access, signal_id: int, action, success: str):
@@ -46,7 +47,7 @@ def _act(site, access, signal_id: int, action, success: str):
     if signal is None or signal.site_id != site.id or \
             not signal_service.visible(access, signal.audience):
         abort(404)
-    if not access.has("sociaal_beheerder", "communitycoach", "kerngroep"):
+    if not signal_service.may_act(access, signal.audience):
         abort(403)
     form = NoteForm()
     if form.validate_on_submit():

@@ -129,6 +129,24 @@ def visible(access: SiteAccess, audience: str) -> bool:
     return access.is_admin
 
 
+#: the roles that run the community and act on any signal they see
+ACTING_ROLES = ("sociaal_beheerder", "communitycoach", "kerngroep")
+
+
+def may_act(access: SiteAccess, audience: str) -> bool:
+    """Who may take up or resolve a signal: the sociaal beheerder, coach and kerngroep
+    (and admins) on what they see, and the group a signal is addressed to on its own
+    signals: the bestuur on the association's finances (which only it sees), a
+    begeleider on their care organisation's 10%. Others (stuurgroep, toelatingscommissie,
+    a begeleider on the mix) read along without silencing a signal for everyone."""
+    if not visible(access, audience):
+        return False
+    if access.has(*ACTING_ROLES):
+        return True
+    return audience == "bestuur" or (audience.startswith("care:")
+                                     and "begeleider" in access.roles)
+
+
 def site_signals(session: Session, access: SiteAccess, *, states: tuple[str, ...] = ("open",
                  "acknowledged"), rule: str | None = None,
                  severity: str | None = None) -> list[Signal]:

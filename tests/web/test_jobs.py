@@ -139,6 +139,51 @@ def test_catch_up_sends_a_digest_only_when_this_weeks_was_missed_or_failed(app, 
         assert week and week == count(OutgoingMail, OutgoingMail.period == "2026-W25")
 
 
+# who may take up (oppakken) and resolve (oplossen) a signal, per audience:
+# 302 acts, 403 sees it but may not act, 404 does not see it
+ACT = {
+    #                    site  management  bestuur  care:linde  care:anker
+    "admin":             (302, 302, 302, 302, 302),
+    "sociaal_beheerder": (302, 302, 404, 302, 302),
+    "communitycoach":    (302, 404, 404, 404, 404),
+    "begeleider":        (403, 404, 404, 302, 404),
+    "bestuur":           (403, 404, 302, 404, 404),
+    "kerngroep":         (302, 302, 404, 302, 302),
+    "stuurgroep":        (403, 403, 404, 403, 403),
+    "other_site":        (403, 403, 403, 403, 403),   # no role on the site at all
+    "none":              (403, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", list(ACT))
+def test_acting_on_signals_per_role(app, world, login_as, role):
+    audiences = ["site", "management", "bestuur", f"care:{world.orgs['linde']}",
+                 f"care:{world.orgs['anker']}"]
+    with app.app_context():
+        signals = [Signal(rule="r", site_id=world.site, subject=f"s{n}", period="-",
+                          severity="info", audience=audience, title=f"Signaal {audience}",
+                          explanation="uitleg") for n, audience in enumerate(audiences)]
+        db.session.add_all(signals)
+        db.session.commit()
+        ids = [s.id for s in signals]
+    client = login_as(role)
+    base = f"/locaties/{world.site}/signalen"
+    page = client.get(base)
+    for signal_id, expected in zip(ids, ACT[role]):
+        ack = client.post(f"{base}/{signal_id}/oppakken", data={"note": "ik pak het op"})
+        res = client.post(f"{base}/{signal_id}/oplossen", data={"note": "besproken"})
+        assert (ack.status_code, res.status_code) == (expected, expected), (role, signal_id)
+        if page.status_code == 200:   # the buttons are shown exactly to those who may act
+            assert (f"{signal_id}/oplossen" in page.get_data(as_text=True)) \
+                == (expected == 302)
+    with app.app_context():
+        states = [db.session.get(Signal, i).state for i in ids]
+        by = [db.session.get(Signal, i).resolved_by_id for i in ids]
+    assert states == ["resolved" if e == 302 else "open" for e in ACT[role]]
+    if role in world.users:
+        assert all(b == world.users[role] for b, e in zip(by, ACT[role]) if e == 302)
+
+
 def test_job_commands(app, runner, world):
     result = runner.invoke(args=["jobs", "run", "monitor", "--today", "2026-06-15"])
     assert result.exit_code == 0 and "monitor 2026-06-15: ok" in result.output
