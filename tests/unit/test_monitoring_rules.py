@@ -81,7 +81,7 @@ def test_active_share(active, total, side):
 
 
 # --- hours -------------------------------------------------------------------------------
-from datetime import date  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
 
 from services.hours import monitoring as hours_rules  # noqa: E402
 from services.hours.norms import Band  # noqa: E402
@@ -159,3 +159,83 @@ def test_overdue_finding(overdue, severity):
 def test_agreement_finding(ends_on, fires):
     finding = gov_rules.agreement_finding("Bestuurlijk akkoord", ends_on, date(2026, 6, 15), "/x")
     assert (finding is not None) is fires
+
+
+@pytest.mark.parametrize("unlocked,severity", [(0, None), (1, "info"), (4, "info")])
+def test_minutes_finding(unlocked, severity):
+    finding = gov_rules.minutes_finding("body:2", "Kerngroep", unlocked, "/x")
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert finding.rule == "minutes_open" and f"{unlocked} verslag(en)" in finding.title
+        assert f"meer dan {gov_rules.MINUTES_GRACE_DAYS} dagen" in finding.explanation
+
+
+# --- rooms ---------------------------------------------------------------------------------
+from types import SimpleNamespace  # noqa: E402
+
+from services.rooms import monitoring as room_rules  # noqa: E402
+from services.rooms.usage import RoomUsage, Usage  # noqa: E402
+
+
+@pytest.mark.parametrize("open_minutes,booked,threshold,fires", [
+    (6000, 600, 20, True),       # 10% booked, threshold 20%
+    (6000, 1200, 20, False),     # exactly on the threshold: not "hardly"
+    (6000, 1140, 20, True),      # 19%
+    (6000, 0, 0, False),         # a threshold of 0 never fires
+    (0, 0, 20, False),           # no opening hours in the window: cannot be judged
+])
+def test_hardly_used_finding(open_minutes, booked, threshold, fires):
+    recent = Usage(date(2026, 5, 4), open_minutes, booked, 0)
+    usage = RoomUsage(SimpleNamespace(id=3, name="Ontmoetingsruimte"), [], [], recent,
+                      threshold)
+    finding = room_rules.hardly_used_finding(usage, 6, "/gebruik")
+    assert (finding is not None) is fires
+    if fires:
+        assert finding.subject == "room:3" and finding.severity == "warning"
+        assert f"{round(booked * 100 / open_minutes)}% van de openingsuren" \
+            in finding.explanation and f"drempel {threshold}%" in finding.explanation
+
+
+@pytest.mark.parametrize("waiting,oldest,title", [
+    (0, 0, None),
+    (1, 9, "1 aanvraag voor de ruimte wacht op antwoord"),
+    (3, 21, "3 aanvragen voor de ruimte wachten op antwoord"),
+])
+def test_waiting_finding(waiting, oldest, title):
+    finding = room_rules.waiting_finding(waiting, oldest, 7, "/aanvragen")
+    assert (finding.title if finding else None) == title
+    if finding:
+        assert f"De oudste wacht {oldest} dagen" in finding.explanation
+        assert "binnen 7 dagen" in finding.explanation
+
+
+# --- association ---------------------------------------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+from services.association import monitoring as assoc_rules  # noqa: E402
+
+TODAY_ASSOC = date(2026, 6, 15)
+
+
+@pytest.mark.parametrize("households,total,oldest,severity,text", [
+    (0, Decimal(0), None, None, None),
+    (1, Decimal("24.00"), date(2026, 5, 1), "info", "€ 24,00 open"),
+    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=90), "info", "sinds 17-03-2026"),
+    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=91), "warning", "sinds 16-03-2026"),
+    (3, Decimal("1234.50"), None, "info", "€ 1.234,50 open na de betaaldatum."),
+])
+def test_dues_finding(households, total, oldest, severity, text):
+    finding = assoc_rules.dues_finding("Bewonersvereniging", households, total, oldest,
+                                       TODAY_ASSOC, "/achterstanden")
+    assert (finding.severity if finding else None) == severity
+    if finding:
+        assert finding.audience == "bestuur"       # money of named households: board only
+        assert f"{households} huishouden(s)" in finding.title and text in finding.explanation
+
+
+@pytest.mark.parametrize("office", ["voorzitter", "secretaris", "penningmeester"])
+def test_vacancy_finding(office):
+    finding = assoc_rules.vacancy_finding("Bewonersvereniging", office, "/bestuur")
+    assert finding.subject == f"office:{office}" and finding.severity == "warning"
+    assert finding.title == f"Bewonersvereniging: geen {office}"
+    assert finding.audience == "site"
