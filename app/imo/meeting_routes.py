@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, \
     request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,6 +67,8 @@ def _advice_form(agenda, entry) -> AdviceForm:
 @site_view(IMO_MEMBER)
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
+    meeting_service.record_view(db.session, meeting, current_user.id, "page")
+    db.session.commit()
     agenda = frozen.agenda_of(db.session, meeting)
     on_agenda = {c.candidate.id for c in agenda.candidates}
     add_form = AddCandidateForm(formdata=None)
@@ -194,7 +197,10 @@ def _print_context(site, access, meeting) -> dict:
 @site_view(IMO_MEMBER)
 def print_view(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
-    return render_template("imo/print.html", **_print_context(site, access, meeting))
+    meeting_service.record_view(db.session, meeting, current_user.id, "print")
+    db.session.commit()
+    with force_locale("nl"):  # the minutes are a Dutch document, whatever the UI language
+        return render_template("imo/print.html", **_print_context(site, access, meeting))
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/pdf")
@@ -203,7 +209,11 @@ def pdf(site, access, meeting_id: int):
     from app.pdf import render_pdf
 
     meeting = meeting_or_404(site, meeting_id)
-    html = render_template("imo/print.html", pdf=True, **_print_context(site, access, meeting))
+    meeting_service.record_view(db.session, meeting, current_user.id, "pdf")
+    db.session.commit()
+    with force_locale("nl"):  # always Dutch, whatever the UI language
+        html = render_template("imo/print.html", pdf=True,
+                               **_print_context(site, access, meeting))
     document = render_pdf(html, base_url=request.url_root)
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"

@@ -204,6 +204,15 @@ def add_addendum(session: Session, meeting: ImoMeeting, text: str, *,
     return addendum
 
 
+def record_view(session: Session, meeting: ImoMeeting, actor_id: int | None,
+                shown_as: str) -> None:
+    """Reading a meeting (its candidates' motivation, advice and, for some, care status)
+    is logged like reading a dossier; ``shown_as`` is "page", "print" or "pdf"."""
+    audit.record(session, actor_id=actor_id, entity_type="imo_meeting", entity_id=meeting.id,
+                 action="view", site_id=meeting.site_id, changes={"as": shown_as})
+    session.flush()
+
+
 def meetings_of(session: Session, site_id: int) -> list[ImoMeeting]:
     return list(session.scalars(sa.select(ImoMeeting).where(ImoMeeting.site_id == site_id)
                                 .order_by(ImoMeeting.month.desc())))
