@@ -180,6 +180,15 @@ def test_second_meeting_in_the_same_month_is_refused(app, sb, urls, world, meeti
     assert count(app, ImoMeeting) == 1
 
 
+def data_snapshot(app) -> dict:
+    """``db_snapshot`` without the logged reads of the meeting page (following a redirect
+    back to it is a read, and is logged)."""
+    snapshot = db_snapshot(app)
+    snapshot["audit_events"] = [row for row in snapshot["audit_events"]
+                                if not ("'imo_meeting'" in row and "'view'" in row)]
+    return snapshot
+
+
 def _entry(app, meeting_id) -> MeetingCandidate:
     return query(app, lambda s: s.scalar(sa.select(MeetingCandidate).where(
         MeetingCandidate.meeting_id == meeting_id)))
@@ -189,14 +198,14 @@ def test_advice_with_conditions_needs_the_conditions(app, sb, world, meeting):
     entry = _entry(app, meeting)
     prefix = f"a{entry.id}-"
     url = meeting_url(world, meeting, f"/advies/{entry.id}")
-    before = db_snapshot(app)
+    before = data_snapshot(app)
     response = sb.post(url, data={prefix + "advice": "positief_onder_voorwaarden",
                                   prefix + "conditions": "  ", prefix + "reasoning": "",
                                   prefix + "unit_id": ""})
     assert redirect_path(response) == meeting_url(world, meeting)
     assert ("error", "Voorwaarden: Noem de voorwaarden bij een positief advies onder "
                      "voorwaarden.") in flashes(follow(sb, response))
-    assert db_snapshot(app) == before
+    assert data_snapshot(app) == before
     assert _entry(app, meeting).advice is None
     assert query(app, lambda s: s.scalar(sa.select(Candidate.status))) == "in_bespreking"
 
@@ -237,7 +246,7 @@ def test_locked_minutes_only_take_addenda(app, sb, world, meeting):
     assert locked.locked_at is not None and locked.locked_by_id == world.users[SB]
     assert (locked.snapshot["site"]["begeleid"], locked.snapshot["site"]["total"]) == (2, 4)
 
-    before = db_snapshot(app)
+    before = data_snapshot(app)
     response = sb.post(url("/verslag"), data={f"item-{first}": "Achteraf gewijzigd"})
     assert ("error", "Het verslag is vastgesteld; voeg een addendum toe.") in \
         flashes(follow(sb, response))
@@ -248,7 +257,7 @@ def test_locked_minutes_only_take_addenda(app, sb, world, meeting):
     assert any(category == "error" for category, _ in flashes(follow(sb, response)))
     response = sb.post(url("/vaststellen"))
     assert any(category == "error" for category, _ in flashes(follow(sb, response)))
-    assert db_snapshot(app) == before
+    assert data_snapshot(app) == before
     assert _items(app, meeting)[0][1] == "Blok B is in balans"
 
     response = sb.post(url("/addendum"), data={"text": "Correctie: Kim kookt op dinsdag"})
