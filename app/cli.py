@@ -72,6 +72,10 @@ def seed_scale_command(sites: int, years: int, seed_value: int, today) -> None:
     result = scale.seed_scale(db.session, sites=sites, years=years, seed=seed_value, today=on,
                               password=current_app.config["DEMO_PASSWORD"], progress=click.echo)
     db.session.commit()
+    # a bulk load leaves the query planner without statistics (PostgreSQL's autovacuum
+    # gets to it minutes later, SQLite never): gather them now, as after any restore
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
     for table, count in result.counts.items():
         click.echo(f"  {table:<28} {count:>9,}")
     click.echo(f"  {'total':<28} {sum(result.counts.values()):>9,} rows in "
