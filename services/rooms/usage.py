@@ -9,6 +9,7 @@ revitalisation checklist (services/rooms/revitalisation.py).
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -18,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from models import Booking, BookingSeries, BookingStatus, Room, RoomSettings
-from services.governance.localtime import day_start, local_instant
+from services.governance.localtime import day_start, local_day, local_instant
 from services.hours.periods import days, next_month
 from services.rooms.activities import share
 from services.rooms.conflicts import overlaps
@@ -45,6 +46,18 @@ def merged(intervals: list[Interval]) -> list[Interval]:
     return result
 
 
+def _by_local_day(intervals) -> dict[date, list[Interval]]:
+    """Each interval under every local day it touches (a day's opening window can only
+    overlap those), so a year of occurrences is not walked once per day."""
+    found: dict[date, list[Interval]] = defaultdict(list)
+    for interval in intervals:
+        day, last = local_day(interval[0]), local_day(interval[1])
+        while day <= last:
+            found[day].append(interval)
+            day += timedelta(days=1)
+    return found
+
+
 @dataclass(frozen=True)
 class Usage:
     """Open and booked minutes of a room over a period beginning on ``start``."""
@@ -65,6 +78,7 @@ def usage_between(opening: dict, blocks: list[Interval], booked: list[tuple[Inte
     ``booked`` holds each occurrence's interval and whether it is an activity (a booked
     occurrence never lies in a blocked period: both are refused)."""
     blocks = merged(blocks)
+    on_day = _by_local_day(interval for interval, _ in booked)
     open_total = booked_total = 0
     for day in days(first, end):
         hours = opening.get(day.weekday())
@@ -72,7 +86,7 @@ def usage_between(opening: dict, blocks: list[Interval], booked: list[tuple[Inte
             continue
         window = (local_instant(day, hours[0]), local_instant(day, hours[1]))
         open_total += _minutes(window, window) - sum(_minutes(b, window) for b in blocks)
-        booked_total += sum(_minutes(interval, window) for interval, _ in booked)
+        booked_total += sum(_minutes(interval, window) for interval in on_day.get(day, ()))
     activities = sum(1 for interval, activity in booked
                      if activity and day_start(first) <= interval[0] < day_start(end))
     return Usage(first, open_total, booked_total, activities)
