@@ -11,7 +11,8 @@ row, does the work and commits once. So:
   period done afterwards; the claim's unique key is the backstop. Only that refusal is
   "skipped"; any other error, also an IntegrityError of the job's own work, is "failed";
 * a run that dies half-way leaves nothing: its transaction is rolled back, its job-run
-  row stays at "running" (shown as interrupted), and the next start catches up;
+  row stays at "running" (shown as interrupted), and the catch-up (at start and hourly,
+  :func:`run_due`) runs the period again once its scheduled time has passed;
 * a failing job is rolled back, recorded with its error, and does not stop the others.
 
 E-mail is written to an outbox inside the job and sent afterwards, each message claimed
