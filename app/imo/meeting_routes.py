@@ -2,29 +2,30 @@
 addenda, and the print view / PDF."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, redirect, render_template, \
     request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
 from app.imo.forms import AddCandidateForm, AdviceForm, ItemForm, MeetingForm, TextForm
 from app.imo.routes import CHAIR, IMO_MEMBER, bp, shows_status
-from models import ImoMeeting, MeetingCandidate, Membership, Role, User, db, utcnow
+from models import Attendance, ImoMeeting, MeetingCandidate, Membership, Role, User, db, utcnow
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
 from services.imo import frozen
 from services.imo import meetings as meeting_service
 
-import sqlalchemy as sa
-
 
 def meeting_or_404(site, meeting_id: int) -> ImoMeeting:
-    meeting = db.session.get(ImoMeeting, meeting_id)
+    meeting = db.session.get(ImoMeeting, meeting_id, options=[
+        selectinload(ImoMeeting.attendance).joinedload(Attendance.user)])
     if meeting is None or meeting.site_id != site.id:
         abort(404)
     return meeting
@@ -68,7 +69,6 @@ def _advice_form(agenda, entry) -> AdviceForm:
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
     meeting_service.record_view(db.session, meeting, current_user.id, "page")
-    db.session.commit()
     agenda = frozen.agenda_of(db.session, meeting)
     on_agenda = {c.candidate.id for c in agenda.candidates}
     add_form = AddCandidateForm(formdata=None)
@@ -76,13 +76,15 @@ def meeting(site, access, meeting_id: int):
         (str(row.candidate.id), row.candidate.name)
         for row in candidate_service.waiting_list(db.session, site.id, today())
         if row.candidate.id not in on_agenda]
-    return render_template(
+    page = render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
         shows_status=shows_status(access, [c.candidate for c in agenda.candidates]),
         advice_forms={} if meeting.locked_at else {
             c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
         item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
         add_form=add_form)
+    db.session.commit()  # the logged read, once the page has been made
+    return page
 
 
 def _meeting_action(site, meeting, form, action, success: str):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import Candidate, ImoMeeting, MeetingCandidate, Resident, Site, SitePart, Unit
 from services.registry.mix import (Occupancy, PartMix, Tally, band_of, count_mix,
@@ -169,6 +169,7 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
 
     entries = session.execute(
         sa.select(MeetingCandidate, Candidate).join(Candidate)
+        .options(selectinload(Candidate.facts))  # point 4 lists them: one query, not one each
         .where(MeetingCandidate.meeting_id == meeting.id).order_by(MeetingCandidate.id)).all()
     free = [v for v in open_vacancies if not v.assigned]
     candidates = [CandidateOnAgenda(entry, candidate,
