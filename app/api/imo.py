@@ -10,8 +10,9 @@ from app.api.common import DateRangeArgs, DecimalText, in_range, page_of, pagina
 from app.api.registry import AssessmentSchema, _assessment
 from app.clock import today
 from models import Candidate, ImoMeeting, db
-from services.imo import agenda as agenda_service
+from app.imo.routes import shows_status
 from services.imo import candidates as candidate_service
+from services.imo import frozen
 from services.imo import meetings as meeting_service
 from services.imo.candidates import SOFT_LANDING_FIELDS
 
@@ -44,9 +45,11 @@ class VacancySchema(ma.Schema):
 
 
 class AgendaCandidateSchema(ma.Schema):
+    """``support_status`` is null for whoever may not see it (as on the meeting page)."""
+
     candidate_id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
-    support_status = ma.fields.String(required=True)
+    support_status = ma.fields.String(allow_none=True, required=True)
     advice = ma.fields.String(allow_none=True, required=True)
 
 
@@ -72,14 +75,16 @@ class ImoMeetingDetailSchema(ImoMeetingSchema):
 
 class CandidateSchema(ma.Schema):
     """``care_organisation_id`` and ``indicated_hours`` and the soft-landing fields only
-    for the sociaal_beheerder and the proposing care organisation's begeleiders."""
+    for the sociaal_beheerder and the proposing care organisation's begeleiders;
+    ``support_status`` and ``intake_route`` (which gives it away) are null for whoever
+    may not see a candidate's status (``SiteAccess.sees_candidate_status``)."""
 
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     registered_on = ma.fields.Date(required=True)
     status = ma.fields.String(required=True)
-    intake_route = ma.fields.String(required=True)
-    support_status = ma.fields.String(required=True)
+    intake_route = ma.fields.String(allow_none=True, required=True)
+    support_status = ma.fields.String(allow_none=True, required=True)
     household_size = ma.fields.Integer(required=True)
     email = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
@@ -118,11 +123,13 @@ def meetings(args, site_id: int):
 @blp.route("/sites/<int:site_id>/imo/meetings/<int:meeting_id>")
 @blp.response(200, ImoMeetingDetailSchema)
 def meeting(site_id: int, meeting_id: int):
-    """One meeting with its agenda points and minutes, and the generated figures."""
-    found, _access = site_for(site_id, IMO_MEMBER)
+    """One meeting with its agenda points and minutes, and the generated figures (as
+    frozen when the minutes were locked); the read is logged, as on the page."""
+    found, access = site_for(site_id, IMO_MEMBER)
     m = on_site(ImoMeeting, meeting_id, found.id)
-    a = agenda_service.build_agenda(db.session, m)
-    return _meeting(m) | {
+    a = frozen.agenda_of(db.session, m)
+    visible = shows_status(access, [c.candidate for c in a.candidates])
+    data = _meeting(m) | {
         "items": [{"position": i.position, "topic": i.topic, "title": i.title,
                    "minutes": i.minutes} for i in m.items],
         "agenda": {
@@ -132,13 +139,19 @@ def meeting(site_id: int, meeting_id: int):
                            "available_from": v.available_from} for v in a.vacancies],
             "mutations": a.mutation_counts,
             "candidates": [{"candidate_id": c.candidate.id, "name": c.candidate.name,
-                            "support_status": c.candidate.support_status,
+                            "support_status": c.candidate.support_status
+                            if c.candidate.id in visible else None,
                             "advice": c.entry.advice} for c in a.candidates]}}
+    meeting_service.record_view(db.session, m, current_user().id, "api")
+    db.session.commit()
+    return data
 
 
 def _candidate(c: Candidate, access, full: bool) -> dict:
+    status = c.id in shows_status(access, [c])
     data = {"id": c.id, "name": c.name, "registered_on": c.registered_on, "status": c.status,
-            "intake_route": c.intake_route, "support_status": c.support_status,
+            "intake_route": c.intake_route if status else None,
+            "support_status": c.support_status if status else None,
             "household_size": c.household_size}
     if full:
         data.update(email=c.email, phone=c.phone, motivation=c.motivation)

@@ -130,3 +130,39 @@ def test_tokens_are_stored_hashed(app, tokens, world):
     assert tokens["admin"] not in stored
     assert api_tokens.hash_secret(tokens["admin"]) in stored
     assert all(len(h) == 64 for h in stored)
+
+
+def test_candidate_status_only_for_who_may_see_it(app, api, world):
+    """As on the pages (SiteAccess.sees_candidate_status): a placed candidate's begeleid
+    status is the resident's care data, so the bestuur and the coach get null for it and
+    for the intake route, in the dossier, the list and a meeting's agenda; the sociaal
+    beheerder gets both."""
+    ids = make_imo(app, world)
+    pim = f"/sites/{world.site}/candidates/{ids['pim']}"
+    may = f"/sites/{world.site}/imo/meetings/{ids['may']}"
+    sb = api.get("sociaal_beheerder", pim).get_json()
+    assert sb["support_status"] in ("begeleid", "onbegeleid") and sb["intake_route"]
+    for role in ("bestuur", "communitycoach"):
+        data = api.get(role, pim).get_json()
+        assert (data["support_status"], data["intake_route"]) == (None, None)
+        listed = api.get(role, f"/sites/{world.site}/candidates",
+                         include_closed="true").get_json()["items"]
+        assert {c["support_status"] for c in listed} == {None}
+        agenda = api.get(role, may).get_json()["agenda"]["candidates"]
+        assert agenda and {c["support_status"] for c in agenda} == {None}
+    shown = api.get("sociaal_beheerder", may).get_json()["agenda"]["candidates"]
+    assert {c["name"]: c["support_status"] for c in shown}["Pim Plaatsing"] == \
+        sb["support_status"]
+
+
+def test_a_locked_meeting_answers_as_frozen_and_its_read_is_logged(app, api, world):
+    """May's minutes were locked before Pim moved in: the API gives the agenda as it was
+    then (A3 among the vacancies), like the print view, and logs the read."""
+    ids = make_imo(app, world)
+    may = api.get("sociaal_beheerder", f"/sites/{world.site}/imo/meetings/{ids['may']}")
+    data = may.get_json()
+    assert data["locked"] is True
+    assert "A3" in [v["number"] for v in data["agenda"]["vacancies"]]
+    views = count(app, AuditEvent, AuditEvent.action == "view",
+                  AuditEvent.entity_type == "imo_meeting", AuditEvent.entity_id == ids["may"])
+    assert views == 1
