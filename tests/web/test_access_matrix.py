@@ -27,7 +27,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from models import (Membership, Organisation, Resident, Site, SitePart, SupportPeriod, Unit,
                     User)
-from tests.conftest import ALL_ROLES
+from tests.conftest import ALL_ROLES, PASSWORD
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
 from tests.web.support import (db_snapshot, is_login_redirect, query, redirect_path, text,
                                url_ids)
@@ -400,3 +400,35 @@ def test_every_route_is_in_a_table(app, world):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert {endpoint.split(".")[0] for endpoint, _ in routes} == BLUEPRINTS
     assert routes - covered == set()
+
+
+def test_the_toelatingscommissie_answers_like_the_kerngroep_on_these_pages(
+        app, client, auth, world):
+    """The toelatingscommissie (added for the IMO) is an aggregate-only role here too: on
+    every page of the tables it gets what the kerngroep gets (the dashboard, no resident
+    list, nothing to change); what it may do in the IMO is tested there."""
+    from services import accounts
+
+    with app.app_context():
+        from models import db
+        user = accounts.save_user(db.session, None, email="toelating@matrix.example",
+                                  name="Toelating", password=PASSWORD, is_admin=False,
+                                  active=True, actor_id=None)
+        accounts.grant_role(db.session, user, site_id=world.site,
+                            role="toelatingscommissie", organisation_id=None, actor_id=None)
+        db.session.commit()
+        db.session.remove()
+    ids = url_ids(app, world)
+    kerngroep = COLUMNS.index("kerngroep")
+    auth.logout()
+    assert auth.login("toelating@matrix.example").status_code == 302
+    problems = []
+    for row in MATRIX:
+        if row.method != "GET":
+            continue
+        for url in (u.format(**ids) for u in row.urls):
+            problem = _check(_call(client, row, url, "kerngroep"), row.expected[kerngroep], ids)
+            if problem:
+                problems.append(f"{url}: {problem}")
+    assert sum(row.method == "GET" for row in MATRIX) >= 10
+    assert not problems, "\n".join(problems)
