@@ -10,10 +10,15 @@
   transaction details that each carry an amount (a batch) becomes one line per
   transaction, so each member's part of a collection can be matched.
 
-Files are read as UTF-8 (with or without BOM), else as Windows-1252 (older exports).
-An XML file with a DOCTYPE is refused: statements never have one, and it is how entity
-attacks start. Every line gets a hash of its contents and its occurrence in the file, so
-the same transaction in an overlapping export is recognised (:func:`line_hashes`).
+Files are read as UTF-8 (with or without BOM), else as Windows-1252 (older exports); a
+file with NUL characters is no text export and is refused, as is a CSV the csv module
+cannot read (a bare carriage return inside a field, a field of over 128 kB). An XML file
+with a DOCTYPE is refused whatever its encoding (expat stops at the declaration, before
+any entity is defined or expanded): statements never have one, and it is how entity
+attacks ("billion laughs") start. Amounts of EUR 100 million or more do not fit the books
+and are refused; a line of EUR 0,00 moves no money and is left out. Every line gets a
+hash of its contents and its occurrence in the file, so the same transaction in an
+overlapping export is recognised (:func:`line_hashes`).
 """
 from __future__ import annotations
 
@@ -25,11 +30,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from xml.parsers import expat
 
 from services.association.money import parse_amount
 from services.errors import N_, RuleViolation
 
 KNOWN = N_("Noaber leest CSV-exports van ING en Rabobank en CAMT.053-bestanden (XML).")
+NOT_CAMT = N_("Dit XML-bestand is geen CAMT.053-rekeningafschrift.")
+#: the books hold amounts below EUR 100 million (Numeric(10, 2))
+MAX_AMOUNT = Decimal("100000000")
 
 
 @dataclass(frozen=True)
@@ -84,10 +93,14 @@ def parse_bank_file(file_name: str, content: bytes) -> ParsedFile:
     if file_name.lower().endswith(".xml"):
         parsed = parse_camt053(content)
     else:
-        parsed = parse_csv(decode(content))
-    if not parsed.lines:
+        text = decode(content)
+        if "\x00" in text:
+            raise _refuse(N_("Dit is geen tekstbestand. %(known)s"), known=KNOWN)
+        parsed = parse_csv(text)
+    lines = [line for line in parsed.lines if line.amount != 0]
+    if not lines:
         raise _refuse(N_("Het bestand bevat geen geboekte transacties."))
-    return parsed
+    return ParsedFile(parsed.file_format, lines)
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -103,7 +116,13 @@ ING_LABELS = re.compile(r"\s*\b(Naam|Omschrijving|IBAN|Kenmerk|Machtiging ID|Inc
 def parse_csv(text: str) -> ParsedFile:
     header_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max(";,\t", key=header_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise _refuse(N_("Regel %(line)s van dit CSV-bestand is niet te lezen (een regeleinde "
+                         "of aanhalingsteken op een verkeerde plek?)."),
+                      line=reader.line_num) from None
     header = [h.strip().lower() for h in rows[0]] if rows else []
     body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(row)]
     if ING <= set(header):
@@ -118,13 +137,17 @@ def parse_csv(text: str) -> ParsedFile:
 def _field(row: dict, number: int, name: str, parse):
     value = (row.get(name) or "").strip()
     try:
-        return parse(value)
+        parsed = parse(value)
     except ValueError:
         if parse is parse_date:
             raise _refuse(N_("Regel %(line)s: de datum '%(value)s' is niet te lezen."),
                           line=number, value=value) from None
         raise _refuse(N_("Regel %(line)s: het bedrag '%(value)s' is niet te lezen."),
                       line=number, value=value) from None
+    if parse is parse_amount and abs(parsed) >= MAX_AMOUNT:
+        raise _refuse(N_("Regel %(line)s: het bedrag '%(value)s' is te groot."),
+                      line=number, value=value)
+    return parsed
 
 
 def ing_description(text: str) -> str:
@@ -186,16 +209,30 @@ def _children(element, name: str) -> list:
     return [child for child in element if _local(child.tag) == name]
 
 
+def _refuse_doctype(content: bytes) -> None:
+    """Read the file once with expat, stopping at a DOCTYPE (in any encoding) before an
+    entity is declared, let alone expanded."""
+    def doctype(*_args):
+        raise _refuse(NOT_CAMT)
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        parser.Parse(content, True)
+    except (expat.ExpatError, ValueError):
+        raise _refuse(N_("Dit XML-bestand is niet te lezen.")) from None
+
+
 def parse_camt053(content: bytes) -> ParsedFile:
-    if b"<!DOCTYPE" in content[:2048].upper() or b"<!ENTITY" in content.upper():
-        raise _refuse(N_("Dit XML-bestand is geen CAMT.053-rekeningafschrift."))
+    _refuse_doctype(content)
     try:
         root = ET.fromstring(content)
-    except ET.ParseError:
+    except (ET.ParseError, ValueError):
         raise _refuse(N_("Dit XML-bestand is niet te lezen.")) from None
     statement_root = _find(root, "BkToCstmrStmt")
     if _local(root.tag) != "Document" or statement_root is None:
-        raise _refuse(N_("Dit XML-bestand is geen CAMT.053-rekeningafschrift."))
+        raise _refuse(NOT_CAMT)
     lines = []
     for statement in _children(statement_root, "Stmt"):
         account = _text(statement, "Acct/Id/IBAN").upper()
@@ -209,10 +246,13 @@ def _camt_amount(element, path: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return parse_amount(text)
+        amount = parse_amount(text)
     except ValueError:
         raise _refuse(N_("Het bedrag '%(value)s' in het XML-bestand is niet te lezen."),
                       value=text) from None
+    if abs(amount) >= MAX_AMOUNT:
+        raise _refuse(N_("Het bedrag '%(value)s' in het XML-bestand is te groot."), value=text)
+    return amount
 
 
 def _camt_entry(entry, account: str) -> list[StatementLine]:
