@@ -13,6 +13,7 @@ from app.sites.forms import optional_int
 
 DATE_MESSAGE = _l("Vul een geldige datum in.")
 PHONE_NUMBER = {"inputmode": "decimal", "autocomplete": "off"}  # a number keypad on phones
+MAX_MINUTES = 100 * 24 * 60  # far beyond any entry; bounds the arithmetic below
 DURATION_MESSAGE = _l("Vul de duur in hele kwartieren in, bijvoorbeeld 1,5 of 1:45.")
 
 
@@ -27,6 +28,8 @@ def parse_duration(text: str) -> int:
             minutes = Decimal(text.replace(",", ".")) * 60
         except InvalidOperation:
             raise ValueError(text) from None
+        if not minutes.is_finite() or abs(minutes) > MAX_MINUTES:  # "NaN", "1e309": no duration
+            raise ValueError(text)
     if minutes < 0 or minutes % 15:
         raise ValueError(text)
     return int(minutes // 15)

@@ -28,6 +28,9 @@ def selected(page: str, select_id: str) -> str | None:
     ({"duration": "abc"}, "duration", "hele kwartieren"),
     ({"duration": ""}, "duration", "Vul de duur in."),
     ({"duration": "25"}, "duration", "een kwartier tot 24 uur"),
+    ({"duration": "NaN"}, "duration", "hele kwartieren"),     # these two were a 500 (Decimal
+    ({"duration": "1e309"}, "duration", "hele kwartieren"),   # arithmetic on NaN, 6E+310)
+    ({"duration": "-1e309"}, "duration", "hele kwartieren"),
     ({"work_date": "2026-06-16"}, "work_date", "in de toekomst"),
     ({"work_date": "2026-05-20"}, "work_date", "afgesloten"),
     ({"work_date": "2023-12-01"}, "work_date", "start van het project"),
