@@ -20,6 +20,12 @@ def _required(value: str | None, field: str, message: str) -> str:
     return value
 
 
+def same_name(column, name: str):
+    """The name matches, ignoring case. The exact comparison is needed besides lower():
+    SQLite lowers ASCII letters only, so "Ø" would slip past to the unique constraint."""
+    return sa.or_(column == name, sa.func.lower(column) == name.lower())
+
+
 # --- organisations ---------------------------------------------------------------
 
 def save_organisation(session: Session, org: Organisation | None, *, name: str, kind: str,
@@ -29,8 +35,8 @@ def save_organisation(session: Session, org: Organisation | None, *, name: str, 
     if kind not in set(OrgKind):
         raise RuleViolation(N_("Kies een soort organisatie."), field="kind")
     clash = session.scalar(sa.select(Organisation.id).where(
-        sa.func.lower(Organisation.name) == name.lower()))
-    if clash is not None and (org is None or clash != org.id):
+        same_name(Organisation.name, name), Organisation.id != (org.id if org else 0)))
+    if clash is not None:
         raise RuleViolation(N_("Er is al een organisatie met deze naam."), field="name")
     values = {"name": name, "kind": kind, "active": active}
     if org is None:
@@ -99,8 +105,8 @@ def save_site(session: Session, site: Site | None, data: SiteData, *,
     _org_of_kind(session, data.corporation_id, OrgKind.WONINGCORPORATIE, "corporation_id")
     _org_of_kind(session, data.association_id, OrgKind.WOONVERENIGING, "association_id")
     clash = session.scalar(sa.select(Site.id).where(
-        sa.func.lower(Site.name) == values["name"].lower()))
-    if clash is not None and (site is None or clash != site.id):
+        same_name(Site.name, values["name"]), Site.id != (site.id if site else 0)))
+    if clash is not None:
         raise RuleViolation(N_("Er is al een locatie met deze naam."), field="name")
     if site is None:
         site = Site(**values)
@@ -123,7 +129,7 @@ def add_part(session: Session, site: Site, name: str, *, actor_id: int | None) -
     """Add a part (building, wing) to a site."""
     name = _required(name, "name", N_("Vul een naam in."))
     if session.scalar(sa.select(SitePart.id).where(SitePart.site_id == site.id,
-                                                   sa.func.lower(SitePart.name) == name.lower())):
+                                                   same_name(SitePart.name, name))):
         raise RuleViolation(N_("Deze locatie heeft al een deel met deze naam."), field="name")
     part = SitePart(site_id=site.id, name=name)
     session.add(part)

@@ -189,3 +189,14 @@ def test_every_registry_change_is_audited(session, w):
                        actor_id=None, today=TODAY)
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.entity_id == resident.id, AuditEvent.action == "update")) == 1
+
+
+@pytest.mark.parametrize("name", ["Blok A", "blok a", "Ø", "Çour"])
+def test_a_part_name_is_refused_twice_ignoring_case(session, w, name):
+    """Also for letters SQLite's lower() leaves alone (an IntegrityError before)."""
+    if name != "Blok A" and name.lower() != "blok a":
+        site_service.add_part(session, w.site, name, actor_id=None)
+    with pytest.raises(RuleViolation) as refused:
+        site_service.add_part(session, w.site, name, actor_id=None)
+    assert refused.value.field == "name"
+
