@@ -98,7 +98,7 @@ def _forms(view: agenda.MeetingView, posted: dict) -> dict:
              "decision_form": blank("decision_form", DecisionForm, prefix=DECISION),
              "action_form": blank("action_form", ActionForm, prefix=ACTION),
              "addendum_form": blank("addendum_form", TextForm, prefix=ADDENDUM),
-             "post_form": PostForm(formdata=None)}
+             "post_form": blank("post_form", PostForm)}
     _choices(view, forms["decision_form"], forms["action_form"])
     if forms["action_form"].due_on.data is None:
         forms["action_form"].due_on.data = view.day + timedelta(days=28)
@@ -127,8 +127,22 @@ def _context(site, access, body, rights, meeting, posted: dict | None = None,
     """Everything the meeting page shows; ``posted`` holds the form that was sent (by
     its key in :func:`_forms`), ``drafts`` the minutes as typed when they were refused."""
     view = agenda.build(db.session, meeting)
+    forms = _forms(view, posted or {})
+    hidden = _not_shown(forms, posted or {}, editable=rights.runs and view.editable,
+                        addenda=rights.runs and meeting.locked_at is not None)
     return dict(site=site, access=access, body=body, rights=rights, meeting=meeting,
-                view=view, on=today(), drafts=drafts, **_forms(view, posted or {}))
+                view=view, on=today(), drafts=drafts, hidden_forms=hidden, **forms)
+
+
+def _not_shown(forms: dict, posted: dict, *, editable: bool, addenda: bool) -> list:
+    """The posted form if the page no longer shows it (the meeting was locked, the item
+    escalated meanwhile): its messages go above the page, so no refusal is silent."""
+    shown = {"post_form"} | ({"addendum_form"} if addenda else set())
+    if editable:
+        shown |= {"item_form", "decision_form", "action_form"} | \
+            {("escalate", i) for i in forms["escalate_forms"]} | \
+            {("outcome", i) for i in forms["outcome_forms"]}
+    return [form for key, form in posted.items() if key not in shown]
 
 
 @bp.route(M + "/<int:meeting_id>")
