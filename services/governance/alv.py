@@ -153,28 +153,34 @@ def attendance_list(session: Session, meeting_id: int) -> list[AlvAttendance]:
 def record_attendance(session: Session, meeting: Meeting,
                       rows: dict[int, tuple[str, int | None]], *, max_proxies: int,
                       actor_id: int | None) -> None:
-    """Set presence per household (attendance id -> (presence, proxy holder's unit id))."""
+    """Set presence per household (attendance id -> (presence, proxy holder's unit id)).
+    Everything is checked before a row changes: a half-changed row (represented without a
+    proxy) would otherwise be flushed by the query that names the unit in the message."""
     require_open(meeting)
     listed = attendance_list(session, meeting.id)
     by_unit = {row.unit_id: row for row in listed}
+    chosen: dict[int, tuple[str, int | None]] = {}
     for row in listed:
         presence, proxy_unit_id = rows.get(row.id, (row.presence, row.proxy_unit_id))
         if presence not in set(AlvPresence):
             raise RuleViolation(N_("Kies aanwezig, gemachtigd of afwezig."))
-        row.presence = presence
-        row.proxy_unit_id = proxy_unit_id if presence == AlvPresence.GEMACHTIGD else None
+        chosen[row.id] = (presence,
+                          proxy_unit_id if presence == AlvPresence.GEMACHTIGD else None)
     held: dict[int, int] = {}
     for row in listed:
-        if row.presence != AlvPresence.GEMACHTIGD:
+        presence, proxy_unit_id = chosen[row.id]
+        if presence != AlvPresence.GEMACHTIGD:
             continue
-        holder = by_unit.get(row.proxy_unit_id)
-        if holder is None or holder.presence != AlvPresence.AANWEZIG:
+        holder = by_unit.get(proxy_unit_id)
+        if holder is None or chosen[holder.id][0] != AlvPresence.AANWEZIG:
             raise RuleViolation(N_("Huishouden %(unit)s is gemachtigd, maar niet door een "
                                    "aanwezig huishouden."), unit=row.unit.number)
         held[holder.unit_id] = held.get(holder.unit_id, 0) + 1
         if held[holder.unit_id] > max_proxies:
             raise RuleViolation(N_("Huishouden %(unit)s heeft meer dan %(max)s "
                                    "machtiging(en)."), unit=holder.unit.number, max=max_proxies)
+    for row in listed:
+        row.presence, row.proxy_unit_id = chosen[row.id]
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="gov_meeting", entity_id=meeting.id,
                  action="alv_attendance", site_id=site_id_of(meeting.body),

@@ -362,6 +362,10 @@ def test_alv_attendance_proxies_and_votes(session, w):
 
     with pytest.raises(RuleViolation):     # a proxy must go to a household that is present
         attend({a2.id: ("gemachtigd", b1.unit_id)})
+    session.expire_all()    # naming the unit in the message loads it: nothing is flushed
+    with pytest.raises(RuleViolation):     # represented by nobody (an IntegrityError before)
+        attend({a2.id: ("gemachtigd", None)})
+    assert (a2.presence, a2.proxy_unit_id) == ("afwezig", None)
     with pytest.raises(RuleViolation) as err:   # at most one proxy per household
         attend({a1.id: ("aanwezig", None), a2.id: ("gemachtigd", a1.unit_id),
                 b1.id: ("gemachtigd", a1.unit_id)})
