@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import zlib
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
@@ -192,3 +193,33 @@ def count(app, model, *where) -> int:
 
 def user_id_by_email(app, email: str) -> int | None:
     return query(app, lambda s: s.scalar(sa.select(User.id).where(User.email == email)))
+
+
+# --- PDFs, read without a PDF library ---------------------------------------------------
+
+PDF_TITLE = rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F]*>)"
+
+
+def pdf_objects(document: bytes) -> bytes:
+    """The PDF with its zlib-compressed streams unpacked beside it (WeasyPrint packs the
+    catalogue, the outline and the document's language into object streams)."""
+    parts = [document]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue  # an image or a font
+    return b"\n".join(parts)
+
+
+def pdf_titles(document: bytes) -> list[str]:
+    """The /Title strings of a PDF (the document's and its bookmarks', i.e. the
+    headings), decoded: UTF-16 in hex when not ASCII, else a literal with escapes."""
+    found = []
+    for match in re.finditer(PDF_TITLE, pdf_objects(document)):
+        raw = match.group(1)
+        if raw.startswith(b"<"):
+            found.append(bytes.fromhex(raw[1:-1].decode()).decode("utf-16"))
+        else:
+            found.append(re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1"))
+    return found

@@ -5,7 +5,6 @@ the registry's move-out ending a membership, and no care data anywhere."""
 import csv
 import io
 import re
-import zlib
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from models import (AssociationMember, BankImport, BankLine, DuesReminder, Outgo
                     Payment)
 from tests.association_fixtures import make_web_association
 from tests.web.support import (count, db_snapshot, field_error, form_alert,  # noqa: F401
-                               fresh_rate_limits, main_of, query, strip_tags, text, url_ids)
+                               fresh_rate_limits, main_of, pdf_titles, query, strip_tags,
+                               text, url_ids)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 V = "/locaties/{site}/vereniging"
@@ -186,24 +186,6 @@ def test_statement_page_pdf_and_exports_have_the_hand_computed_figures(app, ids,
     data = bestuur.get(url(ids, "/jaarverslag/2025.csv")).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data), delimiter=";"))
     assert ["Totaal inkomsten", "3815,50"] in rows and ["Bank", "500,00", "3387,87"] in rows
-
-
-def pdf_titles(data: bytes) -> list[str]:
-    """The document title and the outline (the headings as bookmarks) of a PDF, read
-    without a PDF library: WeasyPrint writes them as strings, UTF-16 in hex when not
-    ASCII, often inside zlib-compressed object streams."""
-    chunks = [data]
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(raw))
-        except zlib.error:
-            pass                                   # an image or font: no titles there
-    found = []
-    for chunk in chunks:
-        found += [bytes.fromhex(h.decode()).decode("utf-16")
-                  for h in re.findall(rb"/Title\s*<([0-9a-fA-F]+)>", chunk)]
-        found += [t.decode("latin-1") for t in re.findall(rb"/Title\s*\(([^)]*)\)", chunk)]
-    return found
 
 
 def test_the_statement_pdf_is_made_of_the_hand_computed_figures(app, ids, bestuur,

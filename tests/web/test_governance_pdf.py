@@ -5,8 +5,6 @@ WeasyPrint compresses its objects; the test inflates the Flate streams and reads
 document title and the bookmarks (made from the headings), which hold the Dutch text."""
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import date, time
 
 import icalendar
@@ -17,33 +15,12 @@ from models.base import utcnow
 from services.governance import meetings
 from services.governance.localtime import local_instant
 from tests.web.governance_support import make_governance
-from tests.web.support import fresh_rate_limits, url_ids  # noqa: F401 (autouse)
+from tests.web.support import fresh_rate_limits, pdf_titles, url_ids  # noqa: F401 (autouse)
 
 try:
     import weasyprint  # noqa: F401
 except (ImportError, OSError) as error:  # pragma: no cover - depends on the system's Pango
     pytest.skip(f"WeasyPrint cannot be imported here ({error})", allow_module_level=True)
-
-STRING = rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F]*>)"
-
-
-def pdf_strings(document: bytes) -> list[str]:
-    """The /Title strings of the PDF (the document's and its bookmarks'), decoded."""
-    parts = [document]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    found = []
-    for match in re.finditer(STRING, b"\n".join(parts)):
-        raw = match.group(1)
-        if raw.startswith(b"<"):
-            found.append(bytes.fromhex(raw[1:-1].decode()).decode("utf-16"))
-        else:
-            found.append(re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1"))
-    return found
-
 
 @pytest.fixture
 def meeting_url(app, world):
@@ -59,7 +36,7 @@ def test_meeting_pdf_is_a_dutch_pdf(meeting_url, login_as):
     assert response.headers["Content-Disposition"] == 'attachment; filename="kg-2026-06-16.pdf"'
     document = response.data
     assert document.startswith(b"%PDF-")
-    strings = pdf_strings(document)
+    strings = pdf_titles(document)
     assert "Kerngroep Het Hofje: agenda en verslag van 16 jun 2026 · Het Hofje" in strings
     assert {"Kerngroep Het Hofje: agenda en verslag", "Aanwezigheid", "Agenda en verslag",
             "1. Huisregels", "2. Overlast blok B", "Besluiten", "Actiepunten"} <= set(strings)

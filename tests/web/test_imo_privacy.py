@@ -31,7 +31,7 @@ from services.imo import placement
 from tests.web.imo_support import (ANKER_BEGELEIDER, CONDITIONS, DIRK, DIRK_HOURS_TEXTS,
                                    FALLBACK, TOELATING, login, make_imo)
 from tests.web.support import (fresh_rate_limits,  # noqa: F401 (autouse)
-                               main_of, query, strip_tags, table_rows, text)
+                               main_of, pdf_objects, query, strip_tags, table_rows, text)
 
 SOFT_LANDING_ROLES = ["admin", "sociaal_beheerder", "begeleider"]
 OTHER_MEMBERS = ["communitycoach", "bestuur", ANKER_BEGELEIDER, TOELATING]
@@ -233,18 +233,6 @@ def test_changes_to_a_dossier_are_audit_logged_with_the_actor(app, client, ids):
     assert query(app, lambda s: s.get(Candidate, dirk).status) == "aangehouden"
 
 
-def _pdf_objects(data: bytes) -> bytes:
-    """The PDF with its compressed streams unpacked (WeasyPrint packs the catalogue)."""
-    import zlib
-    unpacked = [data]
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            unpacked.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(unpacked)
-
-
 def _prefer_english(app, ids, role="sociaal_beheerder") -> None:
     from models import User
     with app.app_context():
@@ -285,7 +273,7 @@ def test_pdf_is_dutch_whatever_the_ui_language(app, client, ids, monkeypatch):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    assert b"/Lang (nl)" in _pdf_objects(response.data)  # the document's language: Dutch
+    assert b"/Lang (nl)" in pdf_objects(response.data)  # the document's language: Dutch
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.headers["Content-Disposition"].endswith('-2026-06-15.pdf"')
 
