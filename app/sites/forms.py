@@ -4,11 +4,19 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import blank_to_none
+from app.hardening import MAX_ID
 from services.registry.sites import UNIT_TYPES
 
 
 def optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A chosen id (or None); ValueError, as for "abc", beyond the databases' INTEGER, which
+    would otherwise reach a query as an overflow (SQLite) or a DataError (PostgreSQL)."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 class UnitForm(FlaskForm):

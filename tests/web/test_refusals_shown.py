@@ -49,3 +49,16 @@ def test_a_handled_bank_line_says_so(app, world, login_as):
     response = client.post(line + "/negeren", data={})
     assert response.status_code == 422 and db_snapshot(app) == before
     assert '<p class="alert alert-error" role="alert">Deze regel is al verwerkt' in text(response)
+
+
+def test_a_chosen_id_beyond_integer_is_a_message(app, world, login_as):
+    """A select's value is coerced to an id within the databases' INTEGER (it reached
+    session.get() as an OverflowError on SQLite, a DataError on PostgreSQL)."""
+    ids = make_web_association(app, world)
+    client = login_as("bestuur")
+    url = f"/locaties/{world.site}/vereniging/commissies/{ids['commission']}"
+    before = db_snapshot(app)
+    response = client.post(url, data={"resident_id": "99999999999999999999",
+                                      "starts_on": "2026-06-01"})
+    assert response.status_code == 422 and db_snapshot(app) == before
+    assert '<p class="error" id="resident_id-error">' in text(response)
