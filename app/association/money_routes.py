@@ -3,7 +3,7 @@ reminders (reviewed before they go out), and importing bank statements with the
 treasurer confirming the proposed matches. Pages of the association blueprint."""
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
@@ -13,11 +13,12 @@ from app.association.routes import association_view, bp, owned_or_404, to
 from app.clock import today
 from app.forms import save_or_render
 from app.governance.routes import save_on_page
+from app.hardening import MAX_ID
 from app.jobs import send_outbox
 from models import BankImport, BankLine, ContributionScheme, EntryKind, db, utcnow
 from services.association import (bank, books, dues, grants, members as member_service,
                                   reminders)
-from services.errors import N_, RuleViolation
+from services.errors import N_, NotFound, RuleViolation
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 TOO_BIG = N_("Het bestand is te groot: hoogstens 2 MB.")
@@ -84,7 +85,8 @@ def generate(site, access, association):
 # --- overdue dues and reminders --------------------------------------------------------
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    """The ticked ids (within the databases' INTEGER: a larger one is no record)."""
+    return [int(v) for v in request.form.getlist(name) if v.isdigit() and int(v) <= MAX_ID]
 
 
 @bp.route("/achterstanden")
@@ -236,11 +238,18 @@ def confirm(site, access, association, import_id: int):
     """Confirm the ticked proposals (each line with the member shown next to it)."""
     imported = _import_or_404(association, import_id)
     form = PostForm()
-    pairs = {line_id: request.form.get(f"lid-{line_id}", type=int)
-             for line_id in _ids("bevestig")}
+    pairs = {line_id: (_ids(f"lid-{line_id}") or [None])[0] for line_id in _ids("bevestig")}
+
+    def confirm_all():
+        try:
+            return bank.confirm_many(db.session, association.id, pairs, today=today(),
+                                     actor_id=current_user.id)
+        except NotFound:  # a ticked line that is not the association's: nothing is saved
+            db.session.rollback()
+            abort(404)
+
     return save_on_page(
-        form, lambda: bank.confirm_many(db.session, association.id, pairs, today=today(),
-                                        actor_id=current_user.id),
+        form, confirm_all,
         lambda made: ngettext("%(num)d betaling is vastgelegd.",
                               "%(num)d betalingen zijn vastgelegd.", len(made)),
         url_for("association.bank_import", site_id=site.id, import_id=imported.id),

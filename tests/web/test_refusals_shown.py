@@ -62,3 +62,17 @@ def test_a_chosen_id_beyond_integer_is_a_message(app, world, login_as):
                                       "starts_on": "2026-06-01"})
     assert response.status_code == 422 and db_snapshot(app) == before
     assert '<p class="error" id="resident_id-error">' in text(response)
+
+
+def test_confirming_a_line_that_is_no_line(app, world, login_as):
+    """A ticked id beyond INTEGER is no line (it reached the database), one that is no line
+    of the association a 404 (NotFound came out of the service as a 500); nothing saved."""
+    ids = make_web_association(app, world)
+    client = login_as("bestuur")
+    url = f"/locaties/{world.site}/vereniging/bank/{ids['bank_import']}/bevestigen"
+    assert _refused(app, client, url, {"bevestig": "2147483648"}) == \
+        "Vink minstens één voorstel aan."
+    before = db_snapshot(app)
+    response = client.post(url, data={"bevestig": [str(ids["line_anker"]), "999999"],
+                                      f"lid-{ids['line_anker']}": str(ids["member_anker"])})
+    assert response.status_code == 404 and db_snapshot(app) == before
