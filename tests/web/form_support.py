@@ -1,0 +1,158 @@
+"""Reading the post forms of the app's pages for the hostile-input tests: every form on
+every page the test data reaches, with its fields' current values (what a browser would
+send unchanged) and their options, keyed by the endpoint the form posts to."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from models import db
+
+#: not forms of a create/edit page: logging in and out, the language switch, the API
+SKIP = ("/api/", "/login", "/logout", "/taal", "/static/")
+NOT_HTML = re.compile(r"(pdf|ics|csv|xlsx|export|feed|afdruk|poster)", re.I)
+
+
+@dataclass
+class Field:
+    kind: str                          # text, hidden, textarea, checkbox, radio, select,
+    values: list[str] = field(default_factory=list)    # multiple, button, file, ...
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, Field]
+    page: str = ""
+    role: str = "admin"                # who is logged in when the form is read and posted
+
+    def baseline(self) -> dict[str, list[str]]:
+        """What the browser sends when the form is submitted as it is shown."""
+        data = {}
+        for name, f in self.fields.items():
+            if f.kind == "file":
+                continue
+            if f.kind in ("checkbox", "radio", "multiple"):
+                if f.values:
+                    data[name] = list(f.values)
+            elif f.kind == "select":
+                data[name] = (f.values or f.options or [""])[:1]
+            elif f.kind == "button":
+                data[name] = f.options[:1]
+            else:
+                data[name] = (f.values or [""])[:1]
+        return data
+
+
+class _Forms(HTMLParser):
+    """The post forms of a page with their fields (``form="id"`` fields included)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._by_id: dict[str, Form] = {}
+        self._open: Form | None = None
+        self._select: tuple[Form, str] | None = None
+        self._textarea: tuple[Form, str] | None = None
+
+    def _target(self, a: dict) -> Form | None:
+        return self._by_id.get(a["form"]) if a.get("form") else self._open
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "option" and self._select:
+            form, name = self._select
+            form.fields[name].options.append(a.get("value", ""))
+            if "selected" in a:
+                form.fields[name].values.append(a.get("value", ""))
+            return
+        if tag == "form":
+            if a.get("method", "").lower() != "post":
+                self._open = None
+                return
+            self._open = Form(a.get("action", ""), {})
+            self.forms.append(self._open)
+            if a.get("id"):
+                self._by_id[a["id"]] = self._open
+            return
+        form, name = self._target(a), a.get("name")
+        if form is None or not name or "disabled" in a:
+            return
+        kind = a.get("type", "text").lower() if tag == "input" else tag
+        if tag == "input":
+            self._input(form, name, kind, a)
+        elif tag == "button" and kind != "button":
+            form.fields.setdefault(name, Field("button")).options.append(a.get("value", ""))
+        elif tag == "textarea":
+            form.fields[name] = Field("textarea", [""])
+            self._textarea = (form, name)
+        elif tag == "select":
+            form.fields[name] = Field("multiple" if "multiple" in a else "select")
+            self._select = (form, name)
+
+    def _input(self, form: Form, name: str, kind: str, a: dict) -> None:
+        if kind in ("submit", "image", "reset", "button"):
+            if kind == "submit":
+                form.fields.setdefault(name, Field("button")).options.append(a.get("value", ""))
+            return
+        f = form.fields.setdefault(name, Field(kind))
+        if kind in ("checkbox", "radio"):
+            value = a.get("value", "on")
+            f.options.append(value)
+            if "checked" in a:
+                f.values.append(value)
+        elif kind != "file":
+            f.values.append(a.get("value", ""))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        if self._textarea:
+            form, name = self._textarea
+            form.fields[name].values[0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._open = None
+
+
+
+def forms_of(html: str, page_url: str) -> list[Form]:
+    """The post forms of ``html`` (shown at ``page_url``), with absolute actions."""
+    parser = _Forms()
+    parser.feed(html)
+    for form in parser.forms:
+        form.action = form.action or page_url
+        form.page = page_url
+    return parser.forms
+
+
+def endpoint_of(app, action: str) -> str | None:
+    """The endpoint a form's action posts to (None outside the app or skipped)."""
+    path = urlsplit(action).path
+    if path.startswith(SKIP):
+        return None
+    try:
+        endpoint, _args = app.url_map.bind("localhost").match(path, method="POST")
+    except Exception:  # noqa: BLE001 - not a POST rule of the app
+        return None
+    return endpoint
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every table (in one query)."""
+    tables = [t.name for t in db.metadata.sorted_tables]
+    rows = db.session.execute(sa.text(" UNION ALL ".join(
+        f"SELECT '{t}', COUNT(*) FROM {t}" for t in tables))).all()
+    db.session.rollback()
+    return dict(rows)
