@@ -12,9 +12,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.forms import blank_to_none
 from app.residents.forms import DATE_MESSAGE
 from app.sites.forms import optional_int
-from services.association.money import parse_amount
+from services.association.money import MAX_AMOUNT, parse_amount
 
 MONEY_MESSAGE = _l("Vul een bedrag in, bijvoorbeeld 12,50.")
+TOO_LARGE = _l("Vul een bedrag onder de 100 miljoen euro in.")
 NUMBER_KEYPAD = {"inputmode": "decimal", "autocomplete": "off"}
 METHODS = [("overboeking", _l("overboeking")), ("incasso", _l("automatische incasso")),
            ("contant", _l("contant"))]
@@ -41,6 +42,8 @@ class MoneyField(StringField):
                 self.data = parse_amount(valuelist[0])
             except ValueError:
                 raise ValueError(self.message) from None
+            if abs(self.data) >= MAX_AMOUNT:  # beyond the books' Numeric(10, 2)
+                raise ValueError(TOO_LARGE)
 
     def _value(self):
         if self.raw_data:

@@ -32,13 +32,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.parsers import expat
 
-from services.association.money import parse_amount
+from services.association.money import MAX_AMOUNT, parse_amount
 from services.errors import N_, RuleViolation
 
 KNOWN = N_("Noaber leest CSV-exports van ING en Rabobank en CAMT.053-bestanden (XML).")
 NOT_CAMT = N_("Dit XML-bestand is geen CAMT.053-rekeningafschrift.")
-#: the books hold amounts below EUR 100 million (Numeric(10, 2))
-MAX_AMOUNT = Decimal("100000000")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+#: the books hold amounts below EUR 100 million (Numeric(10, 2))
+MAX_AMOUNT = Decimal("100000000")
 ZERO = Decimal("0.00")
 _AMOUNT = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 

@@ -113,6 +113,9 @@ def test_confirming_the_proposals_of_an_import(app, ids, bestuur):
     ("/leden/{member_linde}/betaling", {"amount": "0", "paid_on": "2026-06-15",
                                          "method": "contant"},
      "amount", "Vul een bedrag groter dan nul in."),
+    ("/leden/{member_linde}/betaling", {"amount": "2147483648", "paid_on": "2026-06-15",
+                                         "method": "contant"},   # a DataError on PostgreSQL
+     "amount", "Vul een bedrag onder de 100 miljoen euro in."),
     ("/leden/{member_linde}/betaling", {"amount": "5", "paid_on": "2026-07-01",
                                          "method": "contant"},
      "paid_on", "De betaaldatum ligt in de toekomst."),
