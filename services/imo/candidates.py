@@ -16,6 +16,7 @@ from services import audit
 from services.access import SiteAccess
 from services.errors import N_, RuleViolation
 from services.imo import rules
+from services.registry.sites import same_name
 
 
 @dataclass(frozen=True)
@@ -285,8 +286,9 @@ def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, tex
         raise RuleViolation(N_("Een reden is hoogstens 200 tekens."), field="text")
     ensure_default_reasons(session)
     clash = session.scalar(sa.select(ReasonOption.id).where(
-        ReasonOption.kind == kind, sa.func.lower(ReasonOption.text) == text.lower()))
-    if clash is not None and (reason is None or clash != reason.id):
+        ReasonOption.kind == kind, same_name(ReasonOption.text, text),
+        ReasonOption.id != (reason.id if reason else 0)))
+    if clash is not None:
         raise RuleViolation(N_("Deze reden staat al in de lijst."), field="text")
     if reason is None:
         reason = ReasonOption(kind=kind, text=text, active=active)

@@ -362,3 +362,15 @@ def test_reading_a_dossier_is_audited(session, w):
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "view"))
     assert (event.entity_type, event.entity_id, event.actor_id) == (
         "candidate", kim.id, w.users["bestuur"].id)
+
+
+@pytest.mark.parametrize("text", ["Verhuisd naar elders", "verhuisd NAAR elders", "Ø", "Çour"])
+def test_a_reason_is_refused_twice_ignoring_case(session, w, text):
+    """Also for letters SQLite's lower() leaves alone (the unique constraint raised an
+    IntegrityError before)."""
+    first = text if text[0] in "ØÇ" else "Verhuisd naar elders"
+    cs.save_reason(session, None, kind="teruggetrokken", text=first, active=True, actor_id=None)
+    with pytest.raises(RuleViolation) as refused:
+        cs.save_reason(session, None, kind="teruggetrokken", text=text, active=True,
+                       actor_id=None)
+    assert refused.value.field == "text"
