@@ -27,6 +27,8 @@ class Site(db.Model):
         sa.CheckConstraint("small_site_max_share >= 0 AND small_site_max_share <= 1",
                            name="small_share_in_range"),
         sa.CheckConstraint("small_site_units >= 0", name="small_units_positive"),
+        sa.CheckConstraint("active_share_low >= 0 AND active_share_low <= active_share_high "
+                           "AND active_share_high <= 1", name="active_band_ordered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +44,11 @@ class Site(db.Model):
     small_site_units: Mapped[int] = mapped_column(default=60, server_default="60")
     small_site_max_share: Mapped[Decimal] = mapped_column(
         sa.Numeric(5, 4), default=Decimal("0.5"), server_default="0.5")
+    #: the band of residents contributing actively (DOMAIN.md rule 2: about 50-70%)
+    active_share_low: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 4), default=Decimal("0.5"), server_default="0.5")
+    active_share_high: Mapped[Decimal] = mapped_column(
+        sa.Numeric(5, 4), default=Decimal("0.7"), server_default="0.7")
 
     corporation: Mapped[Optional[Organisation]] = relationship(foreign_keys=[corporation_id])
     association: Mapped[Optional[Organisation]] = relationship(foreign_keys=[association_id])

@@ -40,6 +40,10 @@ class SiteForm(FlaskForm):
                                                 NumberRange(min=1, max=100000)])
     small_site_max_share = DecimalField(_l("Kleine locatie: bespreekpunt tot aandeel (0-1)"),
                                         **SHARE)
+    active_share_low = DecimalField(_l("Actieve bijdrage: ondergrens van de band (0-1)"),
+                                    **SHARE)
+    active_share_high = DecimalField(_l("Actieve bijdrage: bovengrens van de band (0-1)"),
+                                     **SHARE)
 
 
 class UserForm(FlaskForm):

@@ -72,7 +72,7 @@ def site_form(site_id: int | None):
     if site is None and request.method == "GET":
         defaults = site_service.SiteData("", "", None)  # type: ignore[arg-type]
         for name in ("target_begeleid_share", "mix_tolerance", "small_site_units",
-                     "small_site_max_share"):
+                     "small_site_max_share", "active_share_low", "active_share_high"):
             form[name].data = getattr(defaults, name)
 
     def save():

@@ -28,25 +28,28 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session, joinedload
 
-from models import (Booking, BookingSeries, BookingStatus, ParticipationKind,
+from models import (Booking, BookingSeries, BookingStatus, ParticipationKind, Site,
                     ParticipationRecord, Resident, Room, Unit)
 from services import audit
 from services.errors import N_, NotFound, RuleViolation
 from services.governance.localtime import day_start, local_day
+from services.monitoring.rules import ACTIVE_SHARE_HIGH, ACTIVE_SHARE_LOW
+from services.registry.sites import active_band
 
-LOW, HIGH = Fraction(1, 2), Fraction(7, 10)
 RECENT_MONTHS = 12
 RECENT_ACTIVITY_DAYS = 60
 ACTIVITY_KINDS = (ParticipationKind.ORGANISEERDE, ParticipationKind.DEED_MEE)
 
 
-def share_status(active: int, total: int) -> tuple[Fraction | None, str]:
-    """The share of active residents and where it lies against 50-70% (pure):
-    ``laag``, ``binnen``, ``hoog``, or ``leeg`` without residents."""
+def share_status(active: int, total: int, low: Fraction = ACTIVE_SHARE_LOW,
+                 high: Fraction = ACTIVE_SHARE_HIGH) -> tuple[Fraction | None, str]:
+    """The share of active residents and where it lies against the site's band (pure;
+    50-70% unless the site set its own): ``laag``, ``binnen``, ``hoog``, or ``leeg``
+    without residents."""
     if total == 0:
         return None, "leeg"
     share = Fraction(active, total)
-    return share, "laag" if share < LOW else "hoog" if share > HIGH else "binnen"
+    return share, "laag" if share < low else "hoog" if share > high else "binnen"
 
 
 def get_resident(session: Session, site_id: int, resident_id: int) -> Resident:
@@ -155,6 +158,8 @@ class SiteParticipation:
     total: int
     share: Fraction | None
     status: str
+    low: Fraction = ACTIVE_SHARE_LOW    # the site's band
+    high: Fraction = ACTIVE_SHARE_HIGH
 
 
 def site_participation(session: Session, site_id: int, today: date) -> SiteParticipation:
@@ -179,8 +184,9 @@ def site_participation(session: Session, site_id: int, today: date) -> SiteParti
                                 tuple(dict.fromkeys(r.kind for r in recent)),
                                 sum(r.booking_id is not None for r in recent)))
     active = sum(r.actively_contributes for r in residents)
-    share, status = share_status(active, len(residents))
-    return SiteParticipation(rows, active, len(residents), share, status)
+    low, high = active_band(session.get(Site, site_id))
+    share, status = share_status(active, len(residents), low, high)
+    return SiteParticipation(rows, active, len(residents), share, status, low, high)
 
 
 def records_of(session: Session, resident_id: int) -> list[ParticipationRecord]:

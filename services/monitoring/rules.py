@@ -12,7 +12,7 @@ from services.monitoring.findings import Finding
 from services.registry.mix_rules import DEFAULT_TARGET, Direction, MixAssessment, MixStatus
 
 DIRECTION_NL = {Direction.HIGH: "te veel begeleid", Direction.LOW: "te weinig begeleid"}
-#: DOMAIN.md rule 2. No site keeps its own band for this yet (no settings table has one).
+#: DOMAIN.md rule 2, the default; each site keeps its own band (Site.active_share_*)
 ACTIVE_SHARE_LOW, ACTIVE_SHARE_HIGH = Fraction(1, 2), Fraction(7, 10)
 
 

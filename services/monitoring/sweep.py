@@ -19,6 +19,7 @@ from services.monitoring.findings import ONGOING, Evaluation
 from services.monitoring.signals import SyncCounts, sync
 from services.registry.mix import band_of, site_mix
 from services.registry.mix_rules import assess_mix
+from services.registry.sites import active_band
 from services.rooms.monitoring import room_evaluations
 
 #: a rule group takes (session, site, today) and returns evaluations
@@ -54,14 +55,14 @@ def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluatio
 
 def contribution_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
     """The share of current residents who contribute actively (DOMAIN.md rule 2), against
-    the 50-70% band of :mod:`rules` (no site keeps its own band for it yet: adding one
-    needs a settings column, and its value would be passed here as ``low``/``high``)."""
+    the site's band (50-70% unless the site set its own)."""
     current = sa.and_(Resident.move_in_date <= today,
                       sa.or_(Resident.move_out_date.is_(None), Resident.move_out_date > today))
     total, active = session.execute(
         sa.select(sa.func.count(), sa.func.count().filter(Resident.actively_contributes))
         .select_from(Resident).join(Unit).where(Unit.site_id == site.id, current)).one()
-    finding = rules.active_share(site.name, active, total,
+    low, high = active_band(site)
+    finding = rules.active_share(site.name, active, total, low, high,
                                  link=f"/locaties/{site.id}/bewoners/")
     return [Evaluation("active_share", (ONGOING,), tuple(f for f in [finding] if f))]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,6 +19,12 @@ def _required(value: str | None, field: str, message: str) -> str:
     if not value:
         raise RuleViolation(message, field=field)
     return value
+
+
+def active_band(site: Site) -> tuple[Fraction, Fraction]:
+    """The site's band of residents contributing actively (DOMAIN.md rule 2; 50-70%
+    unless the site set its own), as exact fractions."""
+    return Fraction(site.active_share_low), Fraction(site.active_share_high)
 
 
 def same_name(column, name: str):
@@ -80,6 +87,8 @@ class SiteData:
     mix_tolerance: Decimal = Decimal("0.05")
     small_site_units: int = 60
     small_site_max_share: Decimal = Decimal("0.5")
+    active_share_low: Decimal = Decimal("0.5")
+    active_share_high: Decimal = Decimal("0.7")
 
 
 def _org_of_kind(session: Session, org_id: int | None, kind: OrgKind, field: str) -> None:
@@ -97,9 +106,13 @@ def save_site(session: Session, site: Site | None, data: SiteData, *,
     values["name"] = _required(data.name, "name", N_("Vul een naam in."))
     values["municipality"] = _required(data.municipality, "municipality",
                                        N_("Vul de gemeente in."))
-    for field in ("target_begeleid_share", "mix_tolerance", "small_site_max_share"):
+    for field in ("target_begeleid_share", "mix_tolerance", "small_site_max_share",
+                  "active_share_low", "active_share_high"):
         if not (Decimal(0) <= values[field] <= Decimal(1)):
             raise RuleViolation(N_("Een aandeel ligt tussen 0 en 1."), field=field)
+    if values["active_share_low"] > values["active_share_high"]:
+        raise RuleViolation(N_("De ondergrens ligt niet boven de bovengrens."),
+                            field="active_share_low")
     if values["small_site_units"] < 0:
         raise RuleViolation(N_("Vul een aantal van 0 of meer in."), field="small_site_units")
     _org_of_kind(session, data.corporation_id, OrgKind.WONINGCORPORATIE, "corporation_id")

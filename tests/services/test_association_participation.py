@@ -96,3 +96,19 @@ def test_the_same_activity_is_recorded_once_per_resident(session, a, agenda):  #
         _record(session, a, kind="organiseerde_activiteit", booking_id=agenda["lunch"])
     assert _record(session, a, key="anker", booking_id=agenda["lunch"]).booking_id == \
         agenda["lunch"]
+
+
+def test_the_share_is_judged_against_the_sites_own_band(session, a):  # noqa: F811
+    from decimal import Decimal
+    from fractions import Fraction
+
+    site = a.w.site
+    for key in ("linde", "anker"):
+        session.get(Resident, a.w.residents[key].id).actively_contributes = True
+    session.flush()
+    found = participation.site_participation(session, site.id, TODAY)
+    assert (found.share, found.status) == (Fraction(1, 2), "binnen")  # 2 of 4 in 50-70%
+    site.active_share_low, site.active_share_high = Decimal("0.6"), Decimal("0.8")
+    session.flush()
+    found = participation.site_participation(session, site.id, TODAY)
+    assert (found.status, found.low, found.high) == ("laag", Fraction(3, 5), Fraction(4, 5))

@@ -139,3 +139,24 @@ def test_the_mix_explanation_names_the_sites_target(session, w):
     part_a = session.scalar(sa.select(Signal).where(
         Signal.rule == "mix", Signal.subject == f"part:{w.parts['Blok A'].id}"))
     assert part_a.explanation.endswith("Het streefaandeel is 25,0%.")
+
+
+def test_the_active_share_follows_the_sites_own_band(session, w):
+    """1 of the world's 4 residents contributes (25%): out of the default 50-70% band,
+    inside a site's own 20-40% band (and the explanation names that band)."""
+    session.get(Resident, w.residents["linde"].id).actively_contributes = True
+    sweep(session, TODAY, NOW)
+    signal = session.scalar(sa.select(Signal).where(
+        Signal.rule == "active_share", Signal.site_id == w.site.id))
+    assert signal.state == "open" and "50,0% tot 70,0%" in signal.explanation
+    w.site.active_share_low, w.site.active_share_high = Decimal("0.2"), Decimal("0.4")
+    session.flush()
+    sweep(session, TODAY, NOW)
+    assert signal.state == "resolved"
+    w.site.active_share_low = Decimal("0.3")
+    session.flush()
+    sweep(session, TODAY, NOW)
+    reopened = session.scalars(sa.select(Signal).where(
+        Signal.rule == "active_share", Signal.site_id == w.site.id,
+        Signal.state == "open")).one()
+    assert "30,0% tot 40,0%" in reopened.explanation

@@ -1,6 +1,7 @@
 """Registry services against a real database: rules, history, schema constraints."""
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 import sqlalchemy as sa
@@ -200,3 +201,20 @@ def test_a_part_name_is_refused_twice_ignoring_case(session, w, name):
         site_service.add_part(session, w.site, name, actor_id=None)
     assert refused.value.field == "name"
 
+
+
+@pytest.mark.parametrize("low,high,field", [
+    ("0.5", "0.7", None), ("0.2", "0.4", None), ("0.6", "0.6", None),
+    ("0.7", "0.5", "active_share_low"), ("-0.1", "0.7", "active_share_low"),
+    ("0.5", "1.2", "active_share_high"),
+])
+def test_a_site_keeps_its_own_band_of_active_contribution(session, w, low, high, field):
+    data = site_service.SiteData("Band", "Rijnstad", date(2024, 1, 1),
+                                 active_share_low=Decimal(low), active_share_high=Decimal(high))
+    if field is None:
+        site = site_service.save_site(session, None, data, actor_id=None)
+        assert site_service.active_band(site) == (Fraction(low), Fraction(high))
+        return
+    with pytest.raises(RuleViolation) as refused:
+        site_service.save_site(session, None, data, actor_id=None)
+    assert refused.value.field == field

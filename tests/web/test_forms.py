@@ -521,7 +521,8 @@ def _site_data(world, **overrides):
             "corporation_id": str(world.orgs["corp"]),
             "association_id": str(world.orgs["vereniging"]),
             "target_begeleid_share": "0.5", "mix_tolerance": "0.1", "small_site_units": "60",
-            "small_site_max_share": "0.5"}
+            "small_site_max_share": "0.5", "active_share_low": "0.5",
+            "active_share_high": "0.7"}
     data.update(overrides)
     return data
 
@@ -546,10 +547,23 @@ def test_site_share_outside_0_and_1_is_refused(app, login_as, world):
     message = "Een aandeel ligt tussen 0 en 1."
     assert_refused(app, client, f"/beheer/locaties/{world.site}", _site_data(world), [
         (f"{field} = {value}", {field: value}, field, message)
-        for field in ("target_begeleid_share", "mix_tolerance", "small_site_max_share")
+        for field in ("target_begeleid_share", "mix_tolerance", "small_site_max_share",
+                      "active_share_low", "active_share_high")
         for value in ("1.5", "-0.1")])
     site = query(app, lambda s: s.get(Site, world.site))
     assert site.target_begeleid_share == Decimal("0.3333")
+
+
+def test_a_sites_band_of_active_contribution_is_ordered(app, login_as, world):
+    client = login_as("admin")
+    assert_refused(app, client, f"/beheer/locaties/{world.site}", _site_data(world), [
+        ("low above high", {"active_share_low": "0.8", "active_share_high": "0.6"},
+         "active_share_low", "De ondergrens ligt niet boven de bovengrens.")])
+    response = client.post(f"/beheer/locaties/{world.site}", data=_site_data(
+        world, active_share_low="0.4", active_share_high="0.6"))
+    assert response.status_code == 302
+    site = query(app, lambda s: s.get(Site, world.site))
+    assert (site.active_share_low, site.active_share_high) == (Decimal("0.4"), Decimal("0.6"))
 
 
 # --- logging in --------------------------------------------------------------------------
