@@ -9,26 +9,10 @@ import sqlalchemy as sa
 
 from models import CashEntry, Payment
 from services.association import books
-from tests.association_fixtures import make_web_association
 from tests.rooms_fixtures import rooms_world
 from tests.web.support import (field_error, fresh_rate_limits, main_of, query,  # noqa: F401
-                               text, url_ids)
-
-V = "/locaties/{site}/vereniging"
-
-
-@pytest.fixture
-def ids(app, world):
-    return {**url_ids(app, world), **make_web_association(app, world)}
-
-
-@pytest.fixture
-def bestuur(login_as):
-    return login_as("bestuur")
-
-
-def url(ids, path: str, **more) -> str:
-    return (V + path).format(**ids, **more)
+                               text)
+from tests.web.test_association_forms import bestuur, ids, url  # noqa: F401 (fixtures)
 
 
 def test_a_reversed_bank_match_is_confirmed_for_the_right_member(app, ids, bestuur):

@@ -33,8 +33,8 @@ def bestuur(login_as):
     return login_as("bestuur")
 
 
-def url(ids, path: str) -> str:
-    return (V + path).format(**ids)
+def url(ids, path: str, **more) -> str:
+    return (V + path).format(**ids, **more)
 
 
 def upload(client, ids, name: str, content: bytes):
