@@ -107,10 +107,6 @@ class _FeedCache:
                 self._items.popitem(last=False)
         return data
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
 
 FEED_CACHE = _FeedCache()
 
