@@ -34,12 +34,16 @@ run: install
 	$(FLASK) scheduler run & \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
-# The suite runs on SQLite, and once more on PostgreSQL when TEST_DATABASE_URL is set.
+# The suite runs on SQLite, and once more on PostgreSQL when TEST_DATABASE_URL is set,
+# each time on one pytest-xdist worker per CPU (TEST_WORKERS=0: in one process). With
+# several workers each has its own PostgreSQL database: TEST_DATABASE_URL's name + _gw0 ...
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 test: install
-	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest $(PYTEST_ARGS); \
+		$(PYTEST) $(PYTEST_ARGS); \
 	fi
 
 # Pages, sweep and booking against the scale dataset (bench/run.py; README "Performance").

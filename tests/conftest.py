@@ -49,10 +49,31 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """With several pytest-xdist workers each one gets a PostgreSQL database of its own,
+    named after ``TEST_DATABASE_URL``'s with the worker's id appended (``test_gw0``),
+    created on first use."""
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": name}).scalar()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
+    """SQLite: a file in the (per-worker) temporary directory. PostgreSQL: the database of
+    ``TEST_DATABASE_URL``, or one per worker when the suite runs on several."""
     if TEST_DATABASE_URL:
         url = normalise_database_url(TEST_DATABASE_URL)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = _worker_database(url, worker)
         _reset_postgres(url)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
@@ -264,3 +285,14 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f"REQUIRE_NO_SKIPS: {len(skipped)} test(s) skipped; "
                             "that counts as a failure here.", red=True)
         session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The tolerated /favicon.ico errors of the browser tests (tests/browser/conftest.py),
+    read from the reports, so that they add up over pytest-xdist's workers too."""
+    favicons = [value for reports in terminalreporter.stats.values() for report in reports
+                if getattr(report, "when", None) == "teardown"
+                for name, value in report.user_properties if name == "favicon_404"]
+    if favicons:
+        terminalreporter.write_line(
+            f"browser: {len(favicons)} tolerated /favicon.ico error(s), e.g. {favicons[0]}")

@@ -30,8 +30,10 @@ DEFAULT_TIMEOUT_MS = 5_000
 PHONE = {"width": 390, "height": 844}
 
 # Chromium asks for /favicon.ico on a page without <link rel="icon"> (the app has no
-# favicon) and logs the 404 as a console error. That one is tolerated but counted and
-# shown in the terminal summary (``favicon_404s``); nothing else is tolerated.
+# favicon) and logs the 404 as a console error. That one is tolerated but recorded on the
+# test's report (``user_properties``) and counted in the terminal summary by
+# tests/conftest.py (which also runs where pytest-xdist's workers report); nothing else
+# is tolerated.
 FAVICON = re.compile(r"/favicon\.ico$")
 
 # Reports every CSP violation to the test (the listener is injected by the DevTools
@@ -42,8 +44,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
     `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} on ${e.documentURI}`);
 });
 """
-
-favicon_404s: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +86,7 @@ class Problems:
 
     console: list[str] = field(default_factory=list)
     csp: list[str] = field(default_factory=list)
+    favicon_404s: list[str] = field(default_factory=list)
     allowed: list[re.Pattern] = field(default_factory=list)
 
     def allow(self, pattern: str) -> None:
@@ -98,7 +99,7 @@ class Problems:
         url = (message.location or {}).get("url", "")
         text = f"{message.text} [{url}]"
         if FAVICON.search(url):
-            favicon_404s.append(text)
+            self.favicon_404s.append(text)
         elif not any(p.search(text) for p in self.allowed):
             self.console.append(text)
 
@@ -144,6 +145,7 @@ def new_page(request, browser, live_server, problems):
     yield _new_page
     for context in contexts:
         context.close()
+    request.node.user_properties += [("favicon_404", text) for text in problems.favicon_404s]
     if getattr(request.node, "browser_call_failed", False):
         print(f"browser problems: {problems}")
     else:
@@ -171,9 +173,3 @@ def log_in(page, role: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
     assert "/login" not in page.url, f"login as {role} failed"
 
-
-def pytest_terminal_summary(terminalreporter):
-    if favicon_404s:
-        terminalreporter.write_line(
-            f"browser: {len(favicon_404s)} tolerated /favicon.ico error(s), e.g. "
-            f"{favicon_404s[0]}")

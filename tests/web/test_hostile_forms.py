@@ -10,8 +10,10 @@ forms that post to another, POST-only URL (a meeting's decisions, action items, 
 a room's blocks, tariffs and keys; the bank lines ...): one form per endpoint. Each is
 posted with two strategies: the form as shown (valid for an edit form) with ONE field
 replaced by a hostile or random value (or left out), and every field random at once.
-Forms that end or lock what others work on go last. ``HOSTILE_ONLY=<regex>`` runs only
-the matching endpoints (the examples follow from the code: derandomized)."""
+Forms that end or lock what others work on go last. The forms are split over a few
+tests (shards), each on a fresh world, so that parallel workers share them.
+``HOSTILE_ONLY=<regex>`` runs only the matching endpoints (the examples follow from the
+code: derandomized)."""
 from __future__ import annotations
 
 import io
@@ -57,6 +59,8 @@ TERMINAL = re.compile(r"\.(lock|cancel|lift_block|return_key|decline|approve|rev
 #: endpoints whose 200 answer is no refusal (none so far: every post form saves something)
 NO_MESSAGE_NEEDED: set[str] = set()
 BASELINE_EXAMPLES, RANDOM_EXAMPLES = 30, 10
+#: the forms are shared out over this many tests, which parallel workers run side by side
+SHARDS = 6
 
 
 def _get_page(rule) -> bool:
@@ -184,10 +188,14 @@ def test_the_forms_of_every_area_are_found(forms):
         assert endpoint in forms, endpoint
 
 
-def test_every_form_survives_hostile_input(app, client, login_as, forms):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_survives_hostile_input(app, client, login_as, forms, shard):
+    """Every SHARDS-th form from ``shard`` on, each shard on a fresh world (so parallel
+    workers share the forms out; the terminal forms stay last within a shard)."""
     failures = []
     only = re.compile(os.environ.get("HOSTILE_ONLY", ""))  # e.g. HOSTILE_ONLY=rooms\\.
-    for endpoint, form in forms.items():
+    mine = list(forms.items())[shard::SHARDS]
+    for endpoint, form in mine:
         if not only.search(endpoint):
             continue
         strategies = [(all_fields_random(form), RANDOM_EXAMPLES)]
@@ -211,4 +219,5 @@ def test_every_form_survives_hostile_input(app, client, login_as, forms):
             except Exception as error:  # noqa: BLE001 - collect every form's finding
                 failures.append(f"{endpoint}: {_describe(error)}")
                 break
-    assert not failures, f"{len(failures)} of {len(forms)} forms:\n\n" + "\n\n".join(failures)
+    assert mine, f"shard {shard} of {SHARDS} got no form"
+    assert not failures, f"{len(failures)} of {len(mine)} forms:\n\n" + "\n\n".join(failures)
