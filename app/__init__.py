@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -120,6 +121,15 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, render_error)
+
+    def refuse_csrf(error: CSRFError):
+        # a form left open past the session, sent twice, or posted from elsewhere: the
+        # request is refused whole, and the person is told what to do
+        return render_template("error.html", code=400, message=_(
+            "Dit formulier is verlopen of niet compleet verstuurd; er is niets opgeslagen. "
+            "Ga terug, vernieuw de pagina en probeer het opnieuw.")), 400
+
+    app.register_error_handler(CSRFError, refuse_csrf)
 
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "

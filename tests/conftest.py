@@ -7,6 +7,7 @@ too); every test starts with empty tables.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,15 +144,27 @@ def runner(app):
     return app.test_cli_runner()
 
 
+_CSRF_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
 
+    def _token(self) -> dict:
+        """The session's CSRF token when a test switched the protection on (it is off in
+        the test configuration): read from the login page, or the page it leads to."""
+        if not self.client.application.config["WTF_CSRF_ENABLED"]:
+            return {}
+        page = self.client.get("/login", follow_redirects=True).get_data(as_text=True)
+        return {"csrf_token": _CSRF_TOKEN.search(page).group(1)}
+
     def login(self, email: str, password: str = PASSWORD):
-        return self.client.post("/login", data={"email": email, "password": password})
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                **self._token()})
 
     def logout(self):
-        return self.client.post("/logout")
+        return self.client.post("/logout", data=self._token())
 
 
 @pytest.fixture

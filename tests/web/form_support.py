@@ -1,6 +1,7 @@
-"""Reading the post forms of the app's pages for the hostile-input tests: every form on
-every page the test data reaches, with its fields' current values (what a browser would
-send unchanged) and their options, keyed by the endpoint the form posts to."""
+"""Reading the post forms of the app's pages for the hostile-input and CSRF tests: every
+form on every page the test data reaches, with its fields' current values (what a
+browser would send unchanged) and their options, keyed by the endpoint the form posts
+to."""
 from __future__ import annotations
 
 import re
@@ -8,13 +9,20 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import pytest
 import sqlalchemy as sa
 
 from models import db
+from tests.web.page_support import page_urls
 
 #: not forms of a create/edit page: logging in and out, the language switch, the API
 SKIP = ("/api/", "/login", "/logout", "/taal", "/static/")
 NOT_HTML = re.compile(r"(pdf|ics|csv|xlsx|export|feed|afdruk|poster)", re.I)
+#: endpoints done last: they end, lock or remove what the other forms work on
+TERMINAL = re.compile(r"\.(lock|cancel|lift_block|return_key|decline|approve|revoke_\w+|"
+                      r"end_\w+|resolve|withdraw|line_ignore|present|audit_check|"
+                      r"candidate_status|complete_handover|reverse_payment|cancel_due|"
+                      r"move_out|sync_members|generate|export_\w+|set_active)$")
 
 
 @dataclass
@@ -156,3 +164,40 @@ def row_counts() -> dict[str, int]:
         f"SELECT '{t}', COUNT(*) FROM {t}" for t in tables))).all()
     db.session.rollback()
     return dict(rows)
+
+
+def _get_page(rule) -> bool:
+    return "GET" in rule.methods and rule.endpoint != "static" and \
+        not rule.rule.startswith(("/api/", "/login")) and not NOT_HTML.search(rule.rule)
+
+
+def collect_forms(app, client, ids, role: str, found: dict[str, Form],
+                  wanted=lambda url: True) -> dict[str, Form]:
+    """Add to ``found`` one form per endpoint it posts to (the one with the most fields)
+    over every page ``role`` sees; an endpoint found as an earlier role is kept."""
+    pages = [url for _endpoint, url in page_urls(app, ids, _get_page)] + ids["extra"]
+    mine: dict[str, Form] = {}
+    for url in filter(wanted, pages):
+        page = client.get(url)
+        if page.status_code != 200 or "text/html" not in page.content_type:
+            continue
+        for form in forms_of(page.get_data(as_text=True), url):
+            endpoint = endpoint_of(app, form.action)
+            form.role = role
+            if endpoint and endpoint not in found and (
+                    endpoint not in mine or len(form.fields) > len(mine[endpoint].fields)):
+                mine[endpoint] = form
+    found.update(mine)
+    return found
+
+
+@pytest.fixture
+def forms(app, client, login_as, page_ids) -> dict[str, Form]:
+    """One form per endpoint over every page the test data reaches, as admin (and the
+    hours pages as the coach), terminal endpoints last. Needs ``page_ids`` imported too."""
+    found: dict[str, Form] = {}
+    login_as("admin")
+    collect_forms(app, client, page_ids, "admin", found)
+    login_as("communitycoach")  # only the author edits an hour entry
+    collect_forms(app, client, page_ids, "communitycoach", found, lambda url: "/uren/" in url)
+    return dict(sorted(found.items(), key=lambda item: bool(TERMINAL.search(item[0]))))

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.web.form_support import NOT_HTML, Form, endpoint_of, forms_of, row_counts
-from tests.web.page_support import page_ids, page_urls  # noqa: F401
+from tests.web.form_support import Form, forms, row_counts  # noqa: F401
+from tests.web.page_support import page_ids  # noqa: F401
 from tests.web.support import fresh_rate_limits  # noqa: F401
 
 HOSTILE = ["", " ", "0", "-1", "1.5", "1,5", "1e309", "NaN", "-0", "2147483648",
@@ -51,41 +51,11 @@ FILES = [(b"", "leeg.csv"), (b"Datum;Bedrag\n2026\r01;5\n", "cr.csv"),
 MESSAGE = re.compile(r'class="(error|alert alert-error)"|<h1>Foutmelding \d{3}</h1>')
 #: success without a redirect: a token shown once (201) or a download
 SUCCESS = (201,)
-#: endpoints done last: they end, lock or remove what the other forms work on
-TERMINAL = re.compile(r"\.(lock|cancel|lift_block|return_key|decline|approve|revoke_\w+|"
-                      r"end_\w+|resolve|withdraw|line_ignore|present|audit_check|"
-                      r"candidate_status|complete_handover|reverse_payment|cancel_due|"
-                      r"move_out|sync_members|generate|export_\w+|set_active)$")
 #: endpoints whose 200 answer is no refusal (none so far: every post form saves something)
 NO_MESSAGE_NEEDED: set[str] = set()
 BASELINE_EXAMPLES, RANDOM_EXAMPLES = 30, 10
 #: the forms are shared out over this many tests, which parallel workers run side by side
 SHARDS = 6
-
-
-def _get_page(rule) -> bool:
-    return "GET" in rule.methods and rule.endpoint != "static" and \
-        not rule.rule.startswith(("/api/", "/login")) and not NOT_HTML.search(rule.rule)
-
-
-def collect_forms(app, client, ids, role: str, found: dict[str, Form],
-                  wanted=lambda url: True) -> dict[str, Form]:
-    """Add to ``found`` one form per endpoint it posts to (the one with the most fields)
-    over every page ``role`` sees; an endpoint found as an earlier role is kept."""
-    pages = [url for _endpoint, url in page_urls(app, ids, _get_page)] + ids["extra"]
-    mine: dict[str, Form] = {}
-    for url in filter(wanted, pages):
-        page = client.get(url)
-        if page.status_code != 200 or "text/html" not in page.content_type:
-            continue
-        for form in forms_of(page.get_data(as_text=True), url):
-            endpoint = endpoint_of(app, form.action)
-            form.role = role
-            if endpoint and endpoint not in found and (
-                    endpoint not in mine or len(form.fields) > len(mine[endpoint].fields)):
-                mine[endpoint] = form
-    found.update(mine)
-    return found
 
 
 def _hostile(f) -> st.SearchStrategy:
@@ -162,16 +132,6 @@ def _where(error: BaseException) -> str:
               if "/app/" in f.filename or "/services/" in f.filename]
     return f"{frames[-1].filename.rsplit('/main/', 1)[-1]}:{frames[-1].lineno}: " if frames \
         else ""
-
-
-@pytest.fixture
-def forms(app, client, login_as, page_ids) -> dict[str, Form]:
-    found: dict[str, Form] = {}
-    login_as("admin")
-    collect_forms(app, client, page_ids, "admin", found)
-    login_as("communitycoach")  # only the author edits an hour entry
-    collect_forms(app, client, page_ids, "communitycoach", found, lambda url: "/uren/" in url)
-    return dict(sorted(found.items(), key=lambda item: bool(TERMINAL.search(item[0]))))
 
 
 def test_the_forms_of_every_area_are_found(forms):

@@ -34,7 +34,7 @@ def test_csrf_token_is_required(app, client, world):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
-    assert "kon niet worden verwerkt" in response.get_data(as_text=True)
+    assert "Dit formulier is verlopen" in response.get_data(as_text=True)
 
 
 def test_security_headers(client):
