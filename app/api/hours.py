@@ -15,7 +15,7 @@ from models.hours import MAX_QUARTERS_PER_ENTRY
 from services.hours import entries as entry_service
 from services.hours.entries import EntryData
 from services.hours.periods import PeriodKind, as_hours, month_start, parse_period
-from services.hours.reports import build_report
+from services.hours.reports import SMALL_GROUP, build_report
 
 blp = api_blueprint("api_hours", __name__, "Uren van het communityteam en de normrapportages.")
 
@@ -58,6 +58,9 @@ class LineSchema(ma.Schema):
     actual = DecimalText(required=True)
     norm_low = DecimalText(allow_none=True, required=True)
     norm_high = DecimalText(allow_none=True, required=True)
+    norm_withheld = ma.fields.Boolean(required=True, metadata={
+        "description": f"de norm is weggelaten: een zorgaanbieder met minder dan "
+                       f"{SMALL_GROUP} cliënten op de locatie (de status telt wel)"})
     status = ma.fields.String(required=True)
 
 
@@ -142,7 +145,7 @@ def _line(line) -> dict:
             "name": line.name, "actual": as_hours(line.actual),
             "norm_low": as_hours(line.norm.low) if line.norm else None,
             "norm_high": as_hours(line.norm.high) if line.norm else None,
-            "status": str(line.status)}
+            "norm_withheld": line.withheld, "status": str(line.status)}
 
 
 def _section(section) -> dict:

@@ -27,7 +27,7 @@ from services.hours.export import (ACTIVITY_LABELS, BASIS_LABELS, CATEGORY_LABEL
 from services.hours.periods import (PeriodKind, as_hours, days, month_start, parse_period,
                                     quarters_to_hours)
 from services.hours.calendar import load_norm_inputs
-from services.hours.reports import build_report, coach_history, default_period
+from services.hours.reports import SMALL_GROUP, build_report, coach_history, default_period
 from services.registry.sites import organisations
 
 bp = Blueprint("hours", __name__, url_prefix="/locaties/<int:site_id>/uren")
@@ -274,7 +274,7 @@ def report(site, access):
     chart = (coach_chart(coach_history(db.session, site, today(), inputs=inputs),
                          site.project_start) if access.sees_coach_report else None)
     return render_template("hours/report.html", site=site, access=access, report=result,
-                           chart=chart, kinds=list(PeriodKind))
+                           chart=chart, kinds=list(PeriodKind), small_group=SMALL_GROUP)
 
 
 EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."

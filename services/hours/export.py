@@ -87,7 +87,10 @@ def _norm(band: Band | None) -> list:
 
 
 def _line(label: str, item: Line, _: Translate) -> list:
-    return [label, as_hours(item.actual), *_norm(item.norm), _(STATUS_LABELS[item.status])]
+    status = _(STATUS_LABELS[item.status])
+    if item.withheld:
+        status = _("%(status)s (norm niet getoond: kleine groep)", status=status)
+    return [label, as_hours(item.actual), *_norm(item.norm), status]
 
 
 def report_tables(report: HourReport, _: Translate = untranslated) -> list[Table]:

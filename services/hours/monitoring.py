@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import HourCategory, Organisation, Site
 from services.hours.calendar import load_norm_inputs
 from services.hours.norms import Band, HourStatus, assess, project_year
-from services.hours.reports import MANAGEMENT, figures, logged_by_day
+from services.hours.reports import MANAGEMENT, SMALL_GROUP, figures, logged_by_day
 from services.monitoring.findings import ONGOING, Evaluation, Finding
 
 SHORT_WEEKS, LONG_WEEKS = 4, 13
@@ -67,19 +67,28 @@ def phase_change(name: str, project_start: date, today: date, link: str,
 
 def month_finding(rule: str, subject: str, title: str, actual: Fraction, norm: Band | None,
                   audience: str, link: str, month: date,
-                  under_only: bool = False) -> Finding | None:
-    """Logged hours of a month against its norm (the care 10%, management)."""
+                  under_only: bool = False, norm_shown: bool = True) -> Finding | None:
+    """Logged hours of a month against its norm (the care 10%, management). Without
+    ``norm_shown`` (a care organisation with a small group of clients, see
+    :mod:`services.hours.reports`) the signal names the hours, not the norm."""
     status = assess(actual, norm)
     if status in (HourStatus.WITHIN, HourStatus.NO_NORM) or \
             (under_only and status is not HourStatus.UNDER):
         return None
     word = "onder" if status is HourStatus.UNDER else "boven"
+    shown = {"actual": float(actual)}
+    explanation = f"Gelogd: {_h(actual)} uur"
+    if norm_shown:
+        shown |= {"low": float(norm.low), "high": float(norm.high)}
+        explanation += f"; norm voor de maand: {_band(norm)} uur."
+    else:
+        explanation += (f". De norm wordt niet genoemd: minder dan {SMALL_GROUP} cliënten "
+                        "op de locatie, de norm zou hun geïndiceerde uren verraden.")
     return Finding(
         rule=rule, subject=subject, severity="warning" if status is HourStatus.UNDER else "info",
         period=f"{month:%Y-%m}", audience=audience, link=link,
-        title=f"{title} {month:%m-%Y}: {word} de norm",
-        explanation=f"Gelogd: {_h(actual)} uur; norm voor de maand: {_band(norm)} uur.",
-        figures={"actual": float(actual), "low": float(norm.low), "high": float(norm.high)})
+        title=f"{title} {month:%m-%Y}: {word} de norm", explanation=explanation,
+        figures=shown)
 
 
 def hour_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
@@ -108,7 +117,7 @@ def hour_evaluations(session: Session, site: Site, today: date) -> list[Evaluati
                           f"10%-inzet {names.get(org, org)}",
                           last_month.hours({HourCategory.BEGELEIDER}, org, False),
                           last_month.care_norm(org), f"care:{org}", report, month,
-                          under_only=True)
+                          under_only=True, norm_shown=org not in last_month.small_groups())
             for org in sorted(last_month.care)]
     management = month_finding("management", "management", f"Beheer {site.name}",
                                last_month.hours(set(MANAGEMENT)), last_month.management,

@@ -10,11 +10,19 @@ report role; per organisation and the management report for the sociaal_beheerde
 kerngroep and stuurgroep; the coach report also for the coach; a care organisation's
 10% report also for its own begeleiders. Reports hold aggregates only: no resident is
 named anywhere, and persons (staff) only in the entry lists.
+
+A care organisation's 10% norm is a tenth of its clients' indicated hours. With fewer
+than :data:`SMALL_GROUP` clients on the site that sum gives away one person's indication,
+so whoever may not see that organisation's care data per person (kerngroep, stuurgroep,
+the coach, the bestuur, another organisation's begeleider) gets its hours and status
+(under, within, over the norm) but not the norm, its client count or indicated hours;
+then the site's care and overall norms are withheld from them too, or the small group's
+norm would follow by subtraction.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -31,6 +39,9 @@ from services.hours.periods import (Period, PeriodKind, breakdown, days, month_s
                                     period_of)
 
 MANAGEMENT = (HourCategory.SOCIAAL_BEHEER, HourCategory.FYSIEK_BEHEER)
+#: below this many clients on the site, a care organisation's norm is withheld from those
+#: who may not see its care data per person
+SMALL_GROUP = 3
 
 
 @dataclass(frozen=True)
@@ -44,10 +55,16 @@ class Line:
     period: Period | None = None
     name: str | None = None
     logged_total: Fraction | None = None  # organisations: every hour they logged
+    withheld: bool = False  # the norm is not shown to this viewer (status still is)
 
 
 def line(key: str, actual: Fraction, norm: Band | None, **extra) -> Line:
     return Line(key, actual, norm, assess(actual, norm), **extra)
+
+
+def withhold(item: Line) -> Line:
+    """``item`` without its norm; the status stays as judged against it."""
+    return replace(item, norm=None, withheld=True)
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,11 @@ class Section:
     organisation_id: int | None = None
     organisation: str | None = None
     facts: dict = field(default_factory=dict)
+    withheld: bool = False  # a small group: no norm, client count or indicated hours
+
+    def withhold(self) -> Section:
+        return replace(self, rows=[withhold(r) for r in self.rows],
+                       total=withhold(self.total), facts={}, withheld=True)
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,9 @@ class Figures:
     logged: dict[tuple[str, int | None], Fraction] = field(
         default_factory=lambda: defaultdict(Fraction))  # (category, org) -> hours
     days: int = 0
+    #: care organisation -> its fewest clients on a day it had a norm (a day without a
+    #: count, as in a month frozen before counts were kept, counts as none)
+    fewest_clients: dict[int, int] = field(default_factory=dict)
 
     def add_day(self, norm: DayNorm) -> None:
         self.days += 1
@@ -106,6 +131,13 @@ class Figures:
                                else self.management + norm.management)
         for org, hours in norm.care.items():
             self.care[org] += hours
+            if hours:
+                clients = norm.clients.get(org, 0)
+                self.fewest_clients[org] = min(self.fewest_clients.get(org, clients), clients)
+
+    def small_groups(self) -> set[int]:
+        """The care organisations with fewer than SMALL_GROUP clients on some day."""
+        return {org for org, n in self.fewest_clients.items() if n < SMALL_GROUP}
 
     @property
     def coach_norm(self) -> Band | None:
@@ -220,9 +252,12 @@ def build_report(session: Session, site: Site, access: SiteAccess, period: Perio
     closed = sorted(m for m in closed_months(session, site.id)
                     if m < period.end and next_month(m) > period.start)
     orgs = {o.id: o for o in session.scalars(sa.select(Organisation))}
+    withheld = {org for org in total.small_groups() if not access.sees_care_of(org)}
     extra: dict = {}
     if access.sees_full_hour_report:
-        extra["organisations"] = _organisations(total, orgs, site)
+        extra["organisations"] = [
+            withhold(item) if item.key.isdigit() and int(item.key) in withheld else item
+            for item in _organisations(total, orgs, site)]
         extra["management"] = _section(
             "management", parts, total,
             lambda f: (f.hours(MANAGEMENT), f.management if f.days else None),
@@ -235,18 +270,28 @@ def build_report(session: Session, site: Site, access: SiteAccess, period: Perio
         org for (cat, org) in total.logged if cat == HourCategory.BEGELEIDER and org},
         key=lambda o: orgs[o].name)
     extra["care"] = [
-        _section("care", parts, total,
-                 lambda f, o=org_id: (f.hours({HourCategory.BEGELEIDER}, o, False),
-                                      f.care_norm(o)),
-                 organisation_id=org_id, organisation=orgs[org_id].name,
-                 facts=_care_facts(last_norm, org_id) if last_norm else {})
+        _care_section(parts, total, org_id, orgs[org_id].name, last_norm, org_id in withheld)
         for org_id in care_orgs if access.sees_care_report_of(org_id)]
+    totals = _totals(total)
+    if withheld:  # the site's care and overall norms would give the small group's away
+        totals = [withhold(item) if item.key in (HourCategory.BEGELEIDER, "totaal") else item
+                  for item in totals]
     return HourReport(
         site.name, period, start if total.days else None, last, inputs.units,
         last_norm.coach_basis if last_norm else None,
         last_norm.project_year if last_norm else 0,
         last_norm.coach_reason if last_norm else None,
-        bool(last_norm and last_norm.permanent_role), closed, _totals(total), **extra)
+        bool(last_norm and last_norm.permanent_role), closed, totals, **extra)
+
+
+def _care_section(parts, total: Figures, org_id: int, name: str, last_norm: DayNorm | None,
+                  withheld: bool) -> Section:
+    section = _section("care", parts, total,
+                       lambda f: (f.hours({HourCategory.BEGELEIDER}, org_id, False),
+                                  f.care_norm(org_id)),
+                       organisation_id=org_id, organisation=name,
+                       facts=_care_facts(last_norm, org_id) if last_norm else {})
+    return section.withhold() if withheld else section
 
 
 # --- the coach line over the project years -----------------------------------------------

@@ -14,6 +14,7 @@ from services.hours import entries as entry_service
 from tests.api.support import api, assert_error, tokens  # noqa: F401
 from tests.web.support import count, query
 
+ORG_NAMES = {"Zorggroep De Linde", "Stichting Het Anker"}
 COACH_ENTRY = {"work_date": "2026-06-10", "quarters": 6, "category": "communitycoach",
                "activity_type": "activiteit", "note": "Koffieochtend"}
 
@@ -117,6 +118,23 @@ def test_hour_report_sections_by_role(app, api, world):
     begeleider = api.get("begeleider", path).get_json()
     assert "coach" not in begeleider
     assert {s["organisation"] for s in begeleider["care"]} <= {"Zorggroep De Linde"}
+
+
+def test_hour_report_withholds_a_small_groups_norm(api, world):
+    """One client per care organisation: the kerngroep gets no care norm, which would be a
+    tenth of that client's indicated hours (services/hours/reports.py)."""
+    path = f"/sites/{world.site}/hours/report"
+    kerngroep = api.get("kerngroep", path, kind="maand", code="2026-05").get_json()
+    sb = api.get("sociaal_beheerder", path, kind="maand", code="2026-05").get_json()
+    assert {s["organisation"] for s in kerngroep["care"]} == set(ORG_NAMES)
+    for section in kerngroep["care"]:
+        for item in [*section["rows"], section["total"]]:
+            assert item["norm_withheld"] and item["norm_low"] is item["norm_high"] is None
+    withheld = {t["key"] for t in kerngroep["totals"] if t["norm_withheld"]}
+    assert withheld == {"begeleider", "totaal"}
+    assert all(not item["norm_withheld"] and item["norm_low"] is not None
+               for section in sb["care"] for item in [*section["rows"], section["total"]])
+    assert [t["status"] for t in kerngroep["totals"]] == [t["status"] for t in sb["totals"]]
 
 
 def test_405_and_unknown_paths_answer_json(api, world, client):
