@@ -1,6 +1,7 @@
 """The generated part of an IMO agenda: vacancies, the balance at the site and at each
-part with a vacancy, the numbers, the mutations since the previous IMO, the candidates
-with the what-if of every placement, and the handovers."""
+part with a vacancy with the what-if of a begeleid or onbegeleid newcomer in every free
+vacancy, the numbers, the mutations since the previous IMO, the candidates with the
+what-if of every placement, and the handovers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session, selectinload
 
 from models import Candidate, ImoMeeting, MeetingCandidate, Resident, Site, SitePart, Unit
+from models.enums import SupportStatus
 from services.registry.mix import (Occupancy, PartMix, Tally, band_of, count_mix,
                                    load_occupancies)
 from services.registry.mix_rules import MixAssessment, assess_mix
@@ -80,6 +82,17 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class VacancyWhatIf:
+    """The mix after a begeleid or an onbegeleid newcomer moves into a free vacancy,
+    whoever the candidate: aggregates only, so every IMO member sees it (a candidate's
+    own what-if gives their status away and is care data)."""
+
+    vacancy: Vacancy
+    begeleid: WhatIf
+    onbegeleid: WhatIf
+
+
+@dataclass(frozen=True)
 class CandidateOnAgenda:
     entry: MeetingCandidate
     candidate: Candidate
@@ -104,6 +117,8 @@ class Agenda:
     frozen_at: datetime | None = None
     #: the figures of point 2 of minutes locked before snapshots held the whole agenda
     legacy_figures: dict | None = None
+    #: point 1: each free vacancy with a begeleid and with an onbegeleid newcomer
+    vacancy_whatifs: list[VacancyWhatIf] = field(default_factory=list)
 
     @property
     def free_vacancies(self) -> list[Vacancy]:
@@ -161,24 +176,26 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
     since = previous.held_on if previous else on - relativedelta(months=1)
     tallies_on: dict[date, dict] = {}
 
-    def outcome(candidate: Candidate, vacancy: Vacancy) -> WhatIf:
+    def outcome(support_status: str, vacancy: Vacancy) -> WhatIf:
         when = max(on, vacancy.available_from or on)
         counts = tallies_on.setdefault(when, count_mix(occupancies, when))
         return what_if(counts.get("site", Tally()), counts.get(vacancy.part_id, Tally()),
-                       candidate.support_status, site_units, band)
+                       support_status, site_units, band)
 
     entries = session.execute(
         sa.select(MeetingCandidate, Candidate).join(Candidate)
         .options(selectinload(Candidate.facts))  # point 4 lists them: one query, not one each
         .where(MeetingCandidate.meeting_id == meeting.id).order_by(MeetingCandidate.id)).all()
     free = [v for v in open_vacancies if not v.assigned]
-    candidates = [CandidateOnAgenda(entry, candidate,
-                                    [Placement(v, outcome(candidate, v)) for v in free])
-                  for entry, candidate in entries]
+    candidates = [CandidateOnAgenda(entry, candidate, [
+        Placement(v, outcome(candidate.support_status, v)) for v in free])
+        for entry, candidate in entries]
     handovers = [h for h in list_handovers(session, site.id)
                  if h.done_at is None or h.move_in_date > since]
     mutations = mutations_between(occupancies, since, on)
     people = resident_names(session, {m.resident_id for m in mutations})
     return Agenda(meeting, since, site_units, whole, parts, open_vacancies,
                   [p for p in parts if p.part_id in vacant_part_ids],
-                  mutations, candidates, handovers, people)
+                  mutations, candidates, handovers, people, vacancy_whatifs=[
+                      VacancyWhatIf(v, outcome(SupportStatus.BEGELEID, v),
+                                    outcome(SupportStatus.ONBEGELEID, v)) for v in free])

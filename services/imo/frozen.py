@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Candidate, ImoMeeting
 from services.imo.agenda import (Agenda, CandidateOnAgenda, Placement, Vacancy,
-                                 build_agenda, resident_names)
+                                 VacancyWhatIf, build_agenda, resident_names)
 from services.imo.placement import Handover
 from services.imo.rules import Mutation, WhatIf
 from services.registry.mix import PartMix
@@ -84,6 +84,10 @@ def _vacancy(v: Vacancy) -> dict:
             "assigned_resident_id": v.assigned_resident_id}
 
 
+def _what_if(w: WhatIf) -> dict:
+    return {"site": _figures(w.site), "part": _figures(w.part) if w.part else None}
+
+
 def _candidate(c: CandidateOnAgenda) -> dict:
     person, entry = c.candidate, c.entry
     return {
@@ -94,8 +98,7 @@ def _candidate(c: CandidateOnAgenda) -> dict:
                   for f in person.facts],
         "advice": entry.advice, "conditions": entry.conditions,
         "reasoning": entry.reasoning, "unit_id": entry.unit_id,
-        "placements": [{"vacancy": _vacancy(p.vacancy), "site": _figures(p.outcome.site),
-                        "part": _figures(p.outcome.part) if p.outcome.part else None}
+        "placements": [{"vacancy": _vacancy(p.vacancy), **_what_if(p.outcome)}
                        for p in c.placements],
     }
 
@@ -114,6 +117,9 @@ def snapshot(agenda: Agenda) -> dict:
         "part_rows": [_row(p) for p in agenda.parts],
         "vacant_part_ids": [p.part_id for p in agenda.vacant_parts],
         "vacancies": [_vacancy(v) for v in agenda.vacancies],
+        "vacancy_whatifs": [{"vacancy": _vacancy(w.vacancy), "begeleid": _what_if(w.begeleid),
+                             "onbegeleid": _what_if(w.onbegeleid)}
+                            for w in agenda.vacancy_whatifs],
         "mutations": agenda.mutation_counts,
         "mutation_list": [{"on": m.on.isoformat(), "kind": m.kind,
                            "resident_id": m.resident_id, "part_id": m.part_id,
@@ -162,6 +168,10 @@ def _thaw_vacancy(v: dict, names: dict | None = None) -> Vacancy:
                    name if (candidate or resident) else None)
 
 
+def _thaw_what_if(w: dict) -> WhatIf:
+    return WhatIf(_assessment(w["site"]), _assessment(w["part"]) if w["part"] else None)
+
+
 def _thaw_candidate(c: dict, live: Candidate | None) -> CandidateOnAgenda:
     person = FrozenCandidate(
         c["candidate_id"], c["name"], live.status if live else "",
@@ -170,9 +180,8 @@ def _thaw_candidate(c: dict, live: Candidate | None) -> CandidateOnAgenda:
         [FrozenFact(date.fromisoformat(f["on"]), f["kind"], f["note"]) for f in c["facts"]])
     entry = FrozenEntry(c["entry_id"], c["advice"], c["conditions"], c["reasoning"],
                         c["unit_id"])
-    placements = [Placement(_thaw_vacancy(p["vacancy"]), WhatIf(
-        _assessment(p["site"]), _assessment(p["part"]) if p["part"] else None))
-        for p in c["placements"]]
+    placements = [Placement(_thaw_vacancy(p["vacancy"]), _thaw_what_if(p))
+                  for p in c["placements"]]
     return CandidateOnAgenda(entry, person, placements)
 
 
@@ -206,7 +215,12 @@ def thaw(session: Session, meeting: ImoMeeting) -> Agenda:
                   [_thaw_candidate(c, live.get(c["candidate_id"])) for c in s["candidates"]],
                   handovers, {rid: names[rid] for rid in {m.resident_id for m in mutations}
                               if rid in names},
-                  frozen_at=meeting.locked_at)
+                  frozen_at=meeting.locked_at,
+                  # (minutes locked before this was on the agenda have none)
+                  vacancy_whatifs=[VacancyWhatIf(_thaw_vacancy(w["vacancy"]),
+                                                 _thaw_what_if(w["begeleid"]),
+                                                 _thaw_what_if(w["onbegeleid"]))
+                                   for w in s.get("vacancy_whatifs", [])])
 
 
 def agenda_of(session: Session, meeting: ImoMeeting) -> Agenda:

@@ -156,11 +156,13 @@ def test_locked_minutes_keep_the_whole_agenda(session, w):
                   [(f.on, f.kind) for f in c.candidate.facts], c.entry.advice,
                   c.entry.reasoning, [(p.vacancy.number, p.outcome) for p in c.placements])
                  for c in agenda.candidates],
-                [(h.name, h.unit_number, h.move_in_date, h.done_at) for h in agenda.handovers])
+                [(h.name, h.unit_number, h.move_in_date, h.done_at) for h in agenda.handovers],
+                [(x.vacancy.number, x.begeleid, x.onbegeleid) for x in agenda.vacancy_whatifs])
 
     at_lock = seen(frozen.agenda_of(session, meeting))
     assert at_lock == seen(agenda_service.build_agenda(session, meeting))
     assert at_lock[1] == [("A3", None), ("B3", None)]
+    assert [number for number, *_outcomes in at_lock[-1]] == ["A3", "B3"]
 
     # afterwards: Kim is placed in B3, Otto's move-out on 10 June and Vera's new status
     # from 1 June are recorded late, and Kim's dossier changes
@@ -181,6 +183,39 @@ def test_locked_minutes_keep_the_whole_agenda(session, w):
 
     assert seen(agenda_service.build_agenda(session, meeting)) != at_lock  # it did change
     assert seen(frozen.agenda_of(session, meeting)) == at_lock
+
+
+def test_every_free_vacancy_has_a_begeleid_and_an_onbegeleid_what_if(session, w):
+    """Point 1 for every IMO member: the mix after a begeleid or an onbegeleid newcomer
+    in each free vacancy (the world: Lies and Arie begeleid in A1 and A2, Vera and Otto
+    onbegeleid in B1 and B2; A3 and B3 free). A unit promised already has none."""
+    kim = cs.register_candidate(session, sb_access(w), candidate_data(), actor_id=None,
+                                today=TODAY)
+    meeting = ms.create_meeting(session, w.site, held_on=TODAY, location=None, chair_id=None,
+                                deputy_chair=None, actor_id=None)
+    agenda = agenda_service.build_agenda(session, meeting)
+
+    def figures(what_if):
+        return ((what_if.part.begeleid, what_if.part.total),
+                (what_if.site.begeleid, what_if.site.total), what_if.site.status)
+
+    found = {x.vacancy.number: (figures(x.begeleid), figures(x.onbegeleid))
+             for x in agenda.vacancy_whatifs}
+    assert found == {
+        "A3": (((3, 3), (3, 5), "out_of_band"), ((2, 3), (2, 5), "discuss")),
+        "B3": (((1, 3), (3, 5), "out_of_band"), ((0, 3), (2, 5), "discuss")),
+    }
+    ms.record_advice(session, meeting.candidates[0], advice="positief", conditions=None,
+                     reasoning=None, unit_id=w.units["B3"].id, actor_id=None)
+    placement.record_decision(session, kim, decision="toewijzen", decided_on=TODAY,
+                              unit_id=w.units["B3"].id, reasoning=None, reason_id=None,
+                              actor_id=None)
+    again = agenda_service.build_agenda(session, meeting)
+    assert [x.vacancy.number for x in again.vacancy_whatifs] == ["A3"]
+    # minutes locked before the what-ifs were on the agenda read back without them
+    ms.lock_minutes(session, meeting, actor_id=None, now=NOW)
+    meeting.snapshot = {k: v for k, v in meeting.snapshot.items() if k != "vacancy_whatifs"}
+    assert frozen.agenda_of(session, meeting).vacancy_whatifs == []
 
 
 def test_anonymising_a_candidate_reaches_locked_minutes(session, w):

@@ -321,3 +321,39 @@ def test_the_proposing_organisation_is_care_data(app, client, ids, role, sees_or
     page = main_of(dossier(client, ids))
     assert DIRK in page
     assert ("Zorggroep De Linde" in page) is sees_organisation
+
+
+def _vacancy_what_if(page: str) -> list[list[str]] | None:
+    """The rows of point 1's what-if table (a newcomer in each free vacancy), or None."""
+    table = re.search(r'<table class="whatif">\s*<caption>Wat als er een nieuwe bewoner '
+                      r'komt\?.*?</table>', page, re.S)
+    return table_rows(table.group(0)) if table else None
+
+
+@pytest.mark.parametrize("role", ["sociaal_beheerder", "bestuur", "communitycoach",
+                                  ANKER_BEGELEIDER, TOELATING])
+def test_every_member_sees_the_mix_after_a_newcomer_in_each_vacancy(app, client, ids, role):
+    """Point 1: per free vacancy, the part's and the site's mix after a begeleid and after
+    an onbegeleid newcomer: aggregates, so for every IMO member, also those for whom a
+    candidate's own what-if is care data (the bestuur, the coach)."""
+    from models import ImoMeeting
+    from services.imo.agenda import build_agenda
+
+    def expected(session):
+        agenda = build_agenda(session, session.get(ImoMeeting, ids["june"]))
+        cell = lambda a: f"{a.begeleid}/{a.total}"  # noqa: E731
+        return [[x.vacancy.number, cell(x.begeleid.part), cell(x.begeleid.site),
+                 cell(x.onbegeleid.part), cell(x.onbegeleid.site)]
+                for x in agenda.vacancy_whatifs]
+
+    wanted = query(app, expected)
+    assert wanted, "the June meeting has no free vacancy to show"
+    login(client, role)
+    page = text(client.get(f"/locaties/{ids['site']}/imo/vergaderingen/{ids['june']}"))
+    rows = _vacancy_what_if(main_of(page))
+    assert rows is not None, f"{role} gets no what-if of the vacancies"
+    # each cell starts with begeleid/total, then the share and the judgement
+    assert [[cells[0].split()[0], *(c.split()[0] for c in cells[1:])] for cells in rows] \
+        == wanted
+    if role in ("bestuur", "communitycoach"):
+        assert f"Wat als {DIRK} hier komt wonen?" not in page
