@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -87,3 +88,20 @@ def job_runs():
     failed_total, failed_mails = mail_service.failed(db.session)
     return render_template("monitoring/job_runs.html", page=page, failed_total=failed_total,
                            failed_mails=failed_mails, max_attempts=mail_service.MAX_ATTEMPTS)
+
+
+@bp.route("/beheer/taken/e-mails/opnieuw", methods=["POST"], defaults={"mail_id": None})
+@bp.route("/beheer/taken/e-mails/<int:mail_id>/opnieuw", methods=["POST"])
+@admin_required
+def retry_mail(mail_id: int | None):
+    """Queue failed e-mails again (one, or all): the outbox job sends them within minutes.
+    (CSRFProtect checks the token of this form-less post.)"""
+    count = mail_service.retry(db.session, mail_id, actor_id=current_user.id)
+    db.session.commit()
+    if count:
+        flash(ngettext("%(num)d e-mail staat weer klaar om verstuurd te worden.",
+                       "%(num)d e-mails staan weer klaar om verstuurd te worden.", count),
+              "success")
+    else:
+        flash(_("Deze e-mail is al verstuurd of staat al klaar."), "info")
+    return redirect(url_for("monitoring.job_runs") + "#mislukte-e-mails")

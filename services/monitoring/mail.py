@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import OutgoingMail
+from services import audit
 
 log = logging.getLogger("noaber.mail")
 MAX_ATTEMPTS = 5
@@ -89,3 +90,21 @@ def failed(session: Session, limit: int = 20) -> tuple[int, list[OutgoingMail]]:
     total = session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(where))
     return total, list(session.scalars(sa.select(OutgoingMail).where(where)
                                        .order_by(OutgoingMail.id.desc()).limit(limit)))
+
+
+def retry(session: Session, mail_id: int | None, *, actor_id: int | None) -> int:
+    """Send failed messages again: one (``mail_id``) or all of them. Each is pending with
+    a fresh round of ``MAX_ATTEMPTS``; the audit log keeps who did it and how many
+    attempts had failed (not the error, which may name the address). Returns how many."""
+    where = OutgoingMail.status == "failed"
+    if mail_id is not None:
+        where = sa.and_(where, OutgoingMail.id == mail_id)
+    mails = list(session.scalars(sa.select(OutgoingMail).where(where)
+                                 .order_by(OutgoingMail.id).with_for_update()))
+    for mail in mails:
+        audit.record(session, actor_id=actor_id, entity_type="outgoing_mail",
+                     entity_id=mail.id, action="retry",
+                     changes={"status": ["failed", "pending"], "attempts": [mail.attempts, 0]})
+        mail.status, mail.attempts, mail.error = "pending", 0, None
+    session.flush()
+    return len(mails)

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.jobs import run_due, run_job, send_outbox
-from models import JobPeriod, JobRun, OutgoingMail, Signal, Site, SitePart, db, utcnow
+from models import (AuditEvent, JobPeriod, JobRun, OutgoingMail, Signal, Site, SitePart, db,
+                    utcnow)
 from services.monitoring import jobs as registry
 from services.monitoring.mail import MAX_ATTEMPTS
 from services.seed import demo
-from tests.conftest import ROLE_EMAILS, TODAY
+from tests.conftest import ALL_ROLES, ROLE_EMAILS, TODAY
 
 ROOT = __file__.rsplit("/tests/", 1)[0]
 
@@ -288,6 +289,69 @@ def test_failed_mails_are_shown_on_the_jobs_page(app, world, login_as):
     assert "Mislukte e-mails" in page and "SMTPRecipientsRefused: onbekend adres" in page
     assert "Onderwerp 2026-W25" in page
     assert login_as("sociaal_beheerder").get("/beheer/taken").status_code == 403
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, "anonymous"])
+def test_the_jobs_page_and_sending_again_are_for_admins(app, world, client, login_as, role):
+    with app.app_context():
+        failed = _mail(world, "failed", MAX_ATTEMPTS)
+        db.session.add(failed)
+        db.session.commit()
+        mail_id = failed.id
+    if role != "anonymous":
+        login_as(role)
+    answers = [client.get("/beheer/taken").status_code,
+               client.post(f"/beheer/taken/e-mails/{mail_id}/opnieuw").status_code,
+               client.post("/beheer/taken/e-mails/opnieuw").status_code]
+    with app.app_context():
+        status = db.session.get(OutgoingMail, mail_id).status
+    if role == "admin":
+        assert (answers, status) == ([200, 302, 302], "pending")
+    else:
+        assert (answers, status) == ([302] * 3 if role == "anonymous" else [403] * 3,
+                                     "failed"), role
+
+
+def test_an_admin_sends_failed_mails_again(app, world, login_as, smtp):
+    """After the address or the mail server is fixed: one failed e-mail, or all, goes back
+    into the outbox with a fresh round of attempts; the audit log keeps the failure."""
+    inbox, _port = smtp
+    with app.app_context():
+        mails = [_mail(world, "failed", MAX_ATTEMPTS, period=f"2026-W{week}")
+                 for week in (23, 24, 25)]
+        mails.append(_mail(world, "sent", 1, utcnow(), "2026-W26"))
+        db.session.add_all(mails)
+        db.session.commit()
+        ids = [m.id for m in mails]
+
+    def statuses():
+        with app.app_context():
+            return [db.session.get(OutgoingMail, i).status for i in ids]
+
+    assert login_as("sociaal_beheerder").post(f"/beheer/taken/e-mails/{ids[0]}/opnieuw") \
+        .status_code == 403
+    admin = login_as("admin")
+    page = admin.get("/beheer/taken").get_data(as_text=True)
+    assert f'action="/beheer/taken/e-mails/{ids[0]}/opnieuw"' in page
+    assert "Alle 3 mislukte e-mails opnieuw versturen" in page
+    one = admin.post(f"/beheer/taken/e-mails/{ids[0]}/opnieuw", follow_redirects=True)
+    assert "1 e-mail staat weer klaar om verstuurd te worden." in one.get_data(as_text=True)
+    assert statuses() == ["pending", "failed", "failed", "sent"]
+    assert send_outbox(app) == 1
+    assert [to for to, body in inbox.messages if "Onderwerp 2026-W23" in body] == \
+        [ROLE_EMAILS["admin"]]
+    # a sent one is not sent again; then all that failed
+    again = admin.post(f"/beheer/taken/e-mails/{ids[3]}/opnieuw", follow_redirects=True)
+    assert "al verstuurd of staat al klaar" in again.get_data(as_text=True)
+    admin.post("/beheer/taken/e-mails/opnieuw")
+    assert statuses() == ["sent", "pending", "pending", "sent"]
+    with app.app_context():
+        retried = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.entity_type == "outgoing_mail").order_by(AuditEvent.id)).all()
+        assert [(e.entity_id, e.action, e.actor_id, e.changes["attempts"]) for e in retried] \
+            == [(i, "retry", world.users["admin"], [MAX_ATTEMPTS, 0]) for i in ids[:3]]
+        assert db.session.get(OutgoingMail, ids[1]).attempts == 0
+    assert "Geen mislukte e-mails." in admin.get("/beheer/taken").get_data(as_text=True)
 
 
 def _start(database_url, job, hold, port=None):
