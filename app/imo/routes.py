@@ -128,7 +128,8 @@ def edit_candidate(site, access, candidate_id: int):
 
     def save():
         candidate_service.update_candidate(db.session, access, candidate, _candidate_data(form),
-                                           actor_id=current_user.id, today=today())
+                                           actor_id=current_user.id, today=today(),
+                                           confirm_duplicate=form.confirm_duplicate.data)
         return candidate
 
     return save_or_render(form, save, success=lambda c: _("Het dossier is opgeslagen."),

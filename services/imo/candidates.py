@@ -1,4 +1,4 @@
-"""Candidates on the waiting list: register (with a duplicate warning), edit, record
+"""Candidates on the waiting list: register and edit (with a duplicate warning), record
 participation facts, and move through the status pipeline with dated events."""
 from __future__ import annotations
 
@@ -148,11 +148,25 @@ def register_candidate(session: Session, access: SiteAccess, data: CandidateData
     return candidate
 
 
+#: the fields that tell who a candidate is (see :func:`find_duplicates`)
+IDENTITY_FIELDS = ("name", "date_of_birth", "email")
+
+
 def update_candidate(session: Session, access: SiteAccess, candidate: Candidate,
-                     data: CandidateData, *, actor_id: int | None, today: date) -> dict:
-    """Change a candidate's dossier; returns what changed."""
+                     data: CandidateData, *, actor_id: int | None, today: date,
+                     confirm_duplicate: bool = False) -> dict:
+    """Change a candidate's dossier; returns what changed. A changed name, date of birth
+    or e-mail that matches another candidate of the site needs a confirmation, as on
+    registration (other edits of a confirmed look-alike do not ask again)."""
     values = _clean(session, data, today)
     _check_proposer(access, values)
+    if not confirm_duplicate and any(getattr(candidate, key) != values[key]
+                                     for key in IDENTITY_FIELDS):
+        duplicates = find_duplicates(session, candidate.site_id, values["name"],
+                                     values["date_of_birth"], values["email"],
+                                     exclude_id=candidate.id)
+        if duplicates:
+            raise DuplicateWarning(duplicates)
     changes = audit.changes_between(candidate, values)
     for key, value in values.items():
         setattr(candidate, key, value)

@@ -58,6 +58,25 @@ def test_register_warns_about_duplicates(session, w):
     assert session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 2
 
 
+def test_an_edit_into_another_candidates_identity_warns(session, w):
+    access = sb_access(w)
+    kim = cs.register_candidate(session, access, candidate_data(email="kim@voorbeeld.nl"),
+                                actor_id=None, today=TODAY)
+    sam = cs.register_candidate(session, access, candidate_data(name="Sam Anders"),
+                                actor_id=None, today=TODAY)
+    with pytest.raises(cs.DuplicateWarning) as warning:
+        cs.update_candidate(session, access, sam, candidate_data(
+            name="Sam Anders", email="KIM@voorbeeld.nl"), actor_id=None, today=TODAY)
+    assert warning.value.duplicates == [kim] and sam.email is None
+    # her own identity unchanged: no warning, also when another field changes
+    cs.update_candidate(session, access, kim, candidate_data(
+        email="kim@voorbeeld.nl", motivation="Anders"), actor_id=None, today=TODAY)
+    cs.update_candidate(session, access, sam, candidate_data(
+        name="Sam Anders", email="kim@voorbeeld.nl"), actor_id=None, today=TODAY,
+        confirm_duplicate=True)
+    assert sam.email == "kim@voorbeeld.nl"
+
+
 def test_begeleider_registers_only_for_own_organisation(session, w):
     linde = SiteAccess(w.site.id, frozenset({Role.BEGELEIDER}),
                        care_organisation_ids=frozenset({w.orgs["linde"].id}))

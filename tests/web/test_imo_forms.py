@@ -132,6 +132,29 @@ def test_duplicate_needs_a_confirmation(app, sb, urls, world):
     assert count(app, Candidate) == 2
 
 
+def test_an_edit_that_makes_a_duplicate_needs_a_confirmation(app, sb, urls, world):
+    """Correcting a name or e-mail into another candidate's asks first, as registering
+    does; once confirmed, later edits of that dossier do not ask again."""
+    assert sb.post(urls["new"], data=candidate_form(world)).status_code == 302
+    assert sb.post(urls["new"], data=candidate_form(world, name="Sam Anders",
+                                                    email="sam@voorbeeld.nl")).status_code == 302
+    sam = query(app, lambda s: s.scalar(sa.select(Candidate.id).where(
+        Candidate.name == "Sam Anders")))
+    edit = f"/locaties/{world.site}/imo/kandidaten/{sam}/bewerken"
+    before = db_snapshot(app)
+    changed = candidate_form(world, name="Kim Kandidaat", email="sam@voorbeeld.nl")
+    response = sb.post(edit, data=changed)
+    assert response.status_code == 422
+    assert field_error(text(response), "confirm_duplicate").startswith(
+        "Deze persoon staat mogelijk al op de wachtlijst: Kim Kandidaat (")
+    assert db_snapshot(app) == before  # nothing saved, nothing logged
+    assert sb.post(edit, data={**changed, "confirm_duplicate": "y"}).status_code == 302
+    assert query(app, lambda s: s.get(Candidate, sam).name) == "Kim Kandidaat"
+    # the look-alike is confirmed: editing something else saves at once
+    assert sb.post(edit, data={**changed, "motivation": "Nieuw"}).status_code == 302
+    assert query(app, lambda s: s.get(Candidate, sam).motivation) == "Nieuw"
+
+
 # --- the meeting -----------------------------------------------------------------------
 
 @pytest.fixture
