@@ -122,6 +122,8 @@ def visible(access: SiteAccess, audience: str) -> bool:
         return access.has("sociaal_beheerder", "kerngroep", "stuurgroep")
     if audience == "bestuur":  # the association's finances (services/association/)
         return access.has("bestuur")
+    if audience == "imo":  # the waiting list (services/imo/monitoring.py)
+        return access.is_imo_member
     if audience.startswith("care:"):
         org_id = int(audience.split(":", 1)[1])
         return access.has("sociaal_beheerder", "kerngroep", "stuurgroep") or (

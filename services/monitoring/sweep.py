@@ -13,6 +13,7 @@ from models.enums import CandidateStatus, Decision, SupportStatus
 from services.association.monitoring import association_evaluations
 from services.governance.monitoring import governance_evaluations
 from services.hours.monitoring import hour_evaluations
+from services.imo.monitoring import imo_evaluations
 from services.imo.placement import latest_decision
 from services.monitoring import rules
 from services.monitoring.findings import ONGOING, Evaluation
@@ -69,7 +70,7 @@ def contribution_evaluations(session: Session, site: Site, today: date) -> list[
 
 RULE_GROUPS: list[RuleGroup] = [mix_evaluations, contribution_evaluations, hour_evaluations,
                                 governance_evaluations, room_evaluations,
-                                association_evaluations]
+                                association_evaluations, imo_evaluations]
 
 
 @dataclass

@@ -103,6 +103,11 @@ def test_a_hand_resolved_signal_of_a_period_opens_again_in_that_period(session, 
     ({Role.BEGELEIDER}, {8}, "care:7", False),
     ({Role.STUURGROEP}, set(), "care:7", True),
     (set(), set(), "site", False),
+    ({Role.BESTUUR}, set(), "imo", True),            # the IMO's members see the list
+    ({Role.COMMUNITYCOACH}, set(), "imo", True),
+    ({Role.TOELATINGSCOMMISSIE}, set(), "imo", True),
+    ({Role.KERNGROEP}, set(), "imo", False),
+    ({Role.STUURGROEP}, set(), "imo", False),
 ])
 def test_audience(roles, orgs, audience, visible):
     access = SiteAccess(1, frozenset(roles), care_organisation_ids=frozenset(orgs))
@@ -160,3 +165,37 @@ def test_the_active_share_follows_the_sites_own_band(session, w):
         Signal.rule == "active_share", Signal.site_id == w.site.id,
         Signal.state == "open")).one()
     assert "30,0% tot 40,0%" in reopened.explanation
+
+
+def test_candidates_to_invite_make_one_signal_for_the_imo(session, w):
+    """The seed's tip as a signal: open candidates waiting 3 months or more without an
+    information evening or activity in the last 6 (TODAY is 15 June 2026)."""
+    from services.imo import candidates as cs
+
+    access = SiteAccess(w.site.id, frozenset({Role.SOCIAAL_BEHEERDER}))
+
+    def register(name, registered_on):
+        return cs.register_candidate(session, access, cs.CandidateData(
+            name=name, intake_route="selectie", support_status="onbegeleid",
+            registered_on=registered_on), actor_id=None, today=TODAY)
+
+    def invite_signal():
+        sweep(session, TODAY, NOW)
+        return session.scalar(sa.select(Signal).where(
+            Signal.site_id == w.site.id, Signal.rule == "imo_invite"))
+
+    register("Recent Aangemeld", date(2026, 4, 1))          # waiting 2.5 months: not yet
+    assert invite_signal() is None
+    long = register("Lang Wachtend", date(2026, 1, 10))
+    also = register("Ook Wachtend", date(2025, 9, 1))
+    signal = invite_signal()
+    assert (signal.state, signal.audience, signal.figures) == ("open", "imo", {"candidates": 2})
+    assert signal.title == "2 kandidaten wachten zonder recente activiteit: nodig uit"
+    assert "Lang Wachtend" not in signal.title + signal.explanation   # a count, no names
+    assert signal.link == f"/locaties/{w.site.id}/imo/"
+    cs.add_fact(session, long, kind="activiteit", on=date(2026, 6, 1), note=None,
+                actor_id=None, today=TODAY)
+    assert invite_signal().figures == {"candidates": 1}
+    cs.add_fact(session, also, kind="informatieavond", on=date(2026, 5, 20), note=None,
+                actor_id=None, today=TODAY)
+    assert invite_signal().state == "resolved"
