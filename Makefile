@@ -37,8 +37,9 @@ run: install
 # The suite runs on SQLite, and once more on PostgreSQL when TEST_DATABASE_URL is set,
 # each time on one pytest-xdist worker per CPU (TEST_WORKERS=0: in one process). With
 # several workers each has its own PostgreSQL database: TEST_DATABASE_URL's name + _gw0 ...
+# "worksteal": a worker that runs out takes tests from the other (a few tests take 20-35 s).
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 test: install
 	env -u TEST_DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
