@@ -325,8 +325,10 @@ def test_the_proposing_organisation_is_care_data(app, client, ids, role, sees_or
 
 def _vacancy_what_if(page: str) -> list[list[str]] | None:
     """The rows of point 1's what-if table (a newcomer in each free vacancy), or None."""
-    table = re.search(r'<table class="whatif">\s*<caption>Wat als er een nieuwe bewoner '
-                      r'komt\?.*?</table>', page, re.S)
+    label = re.search(r'<p id="(whatif-vacancies-\d+)">Wat als er een nieuwe bewoner komt\?',
+                      page)
+    table = label and re.search(rf'<table [^>]*aria-labelledby="{label.group(1)}">.*?</table>',
+                                page, re.S)
     return table_rows(table.group(0)) if table else None
 
 
