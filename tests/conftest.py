@@ -144,7 +144,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-_CSRF_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+#: a CSRF token in a page (FlaskForm's hidden_tag or a template's own hidden input)
+CSRF_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 class Auth:
@@ -157,7 +158,7 @@ class Auth:
         if not self.client.application.config["WTF_CSRF_ENABLED"]:
             return {}
         page = self.client.get("/login", follow_redirects=True).get_data(as_text=True)
-        return {"csrf_token": _CSRF_TOKEN.search(page).group(1)}
+        return {"csrf_token": CSRF_TOKEN.search(page).group(1)}
 
     def login(self, email: str, password: str = PASSWORD):
         return self.client.post("/login", data={"email": email, "password": password,

@@ -102,6 +102,11 @@ class HourReport:
     care: list[Section] = field(default_factory=list)
     management: Section | None = None
 
+    @property
+    def norms_withheld(self) -> bool:
+        """Some site totals' norms are withheld (a small group, see the module text)."""
+        return any(item.withheld for item in self.totals)
+
 
 # --- the figures of a range of days ----------------------------------------------------
 
@@ -201,15 +206,17 @@ def _totals(f: Figures) -> list[Line]:
             line("totaal", f.hours(set(HourCategory)), total_norm)]
 
 
-def _organisations(f: Figures, orgs: dict[int, Organisation], site: Site) -> list[Line]:
+def _organisations(f: Figures, orgs: dict[int, Organisation], site: Site,
+                   withheld: set[int]) -> list[Line]:
     ids = {org for (_cat, org) in f.logged} | {o for o, h in f.care.items() if h}
     rows = []
     for org_id in sorted(ids, key=lambda o: (o is None, orgs[o].name if o in orgs else "")):
         org = orgs.get(org_id)
         logged = sum((h for (_c, o), h in f.logged.items() if o == org_id), Fraction(0))
         if org is not None and org.kind == OrgKind.ZORGAANBIEDER:
-            rows.append(line(str(org_id), f.hours({HourCategory.BEGELEIDER}, org_id, False),
-                             f.care_norm(org_id), name=org.name, logged_total=logged))
+            row = line(str(org_id), f.hours({HourCategory.BEGELEIDER}, org_id, False),
+                       f.care_norm(org_id), name=org.name, logged_total=logged)
+            rows.append(withhold(row) if org_id in withheld else row)
         elif org_id is not None and org_id == site.corporation_id:
             counted = f.hours({HourCategory.SOCIAAL_BEHEER}, org_id, False) + f.hours(
                 {HourCategory.FYSIEK_BEHEER}, org_id, False)
@@ -255,9 +262,7 @@ def build_report(session: Session, site: Site, access: SiteAccess, period: Perio
     withheld = {org for org in total.small_groups() if not access.sees_care_of(org)}
     extra: dict = {}
     if access.sees_full_hour_report:
-        extra["organisations"] = [
-            withhold(item) if item.key.isdigit() and int(item.key) in withheld else item
-            for item in _organisations(total, orgs, site)]
+        extra["organisations"] = _organisations(total, orgs, site, withheld)
         extra["management"] = _section(
             "management", parts, total,
             lambda f: (f.hours(MANAGEMENT), f.management if f.days else None),

@@ -9,11 +9,9 @@ own token, it is not refused for the token. Logging in and out and the language 
 are checked on their own (the form set leaves them out)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.conftest import PASSWORD, ROLE_EMAILS
+from tests.conftest import CSRF_TOKEN, PASSWORD, ROLE_EMAILS
 from tests.web.form_support import Form, forms, forms_of, row_counts  # noqa: F401
 from tests.web.page_support import page_ids  # noqa: F401
 from tests.web.support import fresh_rate_limits, text  # noqa: F401
@@ -119,8 +117,7 @@ def test_every_form_goes_through_with_its_own_token(app, client, login_as, forms
 
 def _login_token(client) -> str:
     page = text(client.get("/login"))
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    match = CSRF_TOKEN.search(page)
     assert match, "the login form has no CSRF token"
     return match.group(1)
 
@@ -137,7 +134,7 @@ def test_login_logout_and_language_need_the_token(app, client, world):
     assert client.post("/logout").status_code == 400     # a forged logout does nothing
     assert client.post("/taal", data={"lang": "en"}).status_code == 400
     assert client.get("/", follow_redirects=True).status_code == 200   # still logged in
-    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', text(home))
+    tokens = CSRF_TOKEN.findall(text(home))
     assert tokens, "the page's logout and language forms carry no token"
     assert client.post("/logout", data={"csrf_token": tokens[0]}).status_code == 302
     assert client.get("/").status_code == 302            # logged out
