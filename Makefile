@@ -23,7 +23,13 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
-run: install
+# The key that signs the session cookies, made once for this checkout (config.py reads it
+# when neither SECRET_KEY nor SECRET_KEY_FILE is set); production sets its own.
+instance/secret_key:
+	@mkdir -p instance
+	@umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
+run: install instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
 	@echo

@@ -20,6 +20,36 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Signs the session cookies. Public in the repository, so only for debug and the tests:
+# anywhere else the app refuses to start with it (app.check_settings).
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def secret_setting(name: str) -> str | None:
+    """A secret from the environment (``NAME``) or from the file named by ``NAME_FILE``
+    (the container-secrets convention); the file's content without its final newline."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    return None
+
+
+def _secret_key() -> str:
+    """``SECRET_KEY`` / ``SECRET_KEY_FILE``; else the key ``make run`` made once in
+    ``instance/secret_key``; else the development key."""
+    local = BASE_DIR / "instance" / "secret_key"
+    key = secret_setting("SECRET_KEY")
+    if key:
+        return key
+    if local.is_file():
+        return local.read_text(encoding="utf-8").strip()
+    return DEVELOPMENT_SECRET_KEY
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -30,7 +60,7 @@ def _env_bool(name: str, default: bool) -> bool:
 class Config:
     """Settings shared by every environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'noaber.db'}")
     )
@@ -45,7 +75,10 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    # A login lasts at most this long (seconds), and ends after SESSION_IDLE_MINUTES
+    # without a request; both are checked on the server (app/sessions.py).
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_HOURS", "8")) * 3600
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

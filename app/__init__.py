@@ -10,8 +10,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from config import DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
 from app.extensions import babel, csrf, limiter, login_manager, migrate
-from models import User, db
+from models import db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object("config.Config")
     if test_config:
         app.config.update(test_config)
+    check_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
@@ -34,6 +36,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_bench_headers(app)
     return app
+
+
+class SettingsError(RuntimeError):
+    """A setting that would make the installation unsafe; the message names it."""
+
+
+def check_settings(app: Flask) -> None:
+    """Refuse to start on settings that let anyone in. Debug and the tests may use the
+    development key; everything else needs its own."""
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python3 -c 'import secrets; "
+            f"print(secrets.token_urlsafe(48))'); the development key is public.")
 
 
 def select_locale() -> str:
@@ -57,11 +76,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    from app import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    sessions.register(app, login_manager)
 
 
 def register_blueprints(app: Flask) -> None:

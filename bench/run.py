@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 BOOKING_REPEAT = 5
 PASSWORD = "bench-password-1"
+BENCH_SECRET_KEY = secrets.token_urlsafe(48)
 
 TARGET_PAGE_MS = 50
 TARGET_FLOOR_RATIO = 5
@@ -120,7 +122,8 @@ def database_version(url: str) -> str:
 
 def env_for(url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url, DEMO_PASSWORD=PASSWORD, NOABER_BENCH="1",
-               LOGIN_RATE_LIMIT="1000 per minute", MAIL_BACKEND="log")
+               LOGIN_RATE_LIMIT="1000 per minute", MAIL_BACKEND="log",
+               SECRET_KEY=BENCH_SECRET_KEY)
     env.pop("TEST_DATABASE_URL", None)
     return env
 
@@ -148,7 +151,8 @@ def seed(url: str, sites: int) -> dict:
 def make_app(url: str):
     from app import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "BENCH_HEADERS": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "BENCH_HEADERS": False,
+                       "SECRET_KEY": BENCH_SECRET_KEY})
 
 
 @dataclass

@@ -27,6 +27,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     locale: Mapped[Optional[str]] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the login identity (get_id): raising it ends every session and remember
+    # cookie of the account at once, on every worker and host (logout, a new password,
+    # deactivation, the last role gone, "overal uitloggen").
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan")
@@ -35,8 +39,19 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login's identity in the session: the id and the session generation, so
+        a cookie from before :meth:`end_sessions` no longer loads the account."""
+        return f"{self.id}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """End every session of this account (each one is checked on every request)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password ends the account's sessions (a captured cookie dies with it)."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -58,6 +58,8 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
             raise RuleViolation(N_("U kunt uw eigen beheerrechten niet intrekken."),
                                 field="is_admin")
         changes = audit.changes_between(user, values)
+        if user.active and not active:
+            user.end_sessions()  # a deactivated account is logged out everywhere at once
         for key, value in values.items():
             setattr(user, key, value)
         if password:
@@ -104,7 +106,20 @@ def revoke_role(session: Session, membership: Membership, *, actor_id: int | Non
     audit.record(session, actor_id=actor_id, entity_type="user", entity_id=membership.user_id,
                  action="revoke_role", site_id=membership.site_id,
                  changes={"role": membership.role})
+    user = membership.user
     session.delete(membership)
+    session.flush()
+    session.refresh(user, ["memberships"])
+    if not user.memberships and not user.is_admin:
+        user.end_sessions()  # nothing left to see: every session of the account ends
+
+
+def end_all_sessions(session: Session, user: User, *, actor_id: int | None) -> None:
+    """Log the account out everywhere ("overal uitloggen"): every session and copied
+    cookie stops working at its next request."""
+    user.end_sessions()
+    audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
+                 action="end_sessions")
     session.flush()
 
 

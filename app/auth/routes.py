@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from app.auth.forms import LanguageForm, LoginForm
 from app.extensions import limiter
+from app.sessions import end_session_everywhere, start_session
 from models import db
 from services.accounts import find_user_by_email
 
@@ -50,6 +51,7 @@ def login():
                     user.locale = lang
                     db.session.commit()
             login_user(user)
+            start_session()
             return redirect(safe_next(request.args.get("next")) or url_for("sites.index"))
         form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))
     return render_template("auth/login.html", form=form)
@@ -57,7 +59,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Ends this session and every other one of the account (a copied cookie dies too)."""
+    if current_user.is_authenticated:
+        end_session_everywhere(current_user._get_current_object())
+        db.session.commit()
     session.clear()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))

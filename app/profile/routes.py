@@ -1,16 +1,16 @@
 """The user's profile page: who they are, their roles, and their personal API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from app.forms import blank_to_none, show_violation
 from models import ApiToken, db, utcnow
-from services import api_tokens
+from services import accounts, api_tokens
 from services.errors import RuleViolation
 
 bp = Blueprint("profile", __name__)
@@ -28,6 +28,7 @@ class RevokeForm(FlaskForm):
 
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     return render_template("profile/show.html", form=form, revoke_form=RevokeForm(),
+                           end_sessions_form=RevokeForm(formdata=None),
                            tokens=api_tokens.tokens_of(db.session, current_user.id),
                            secret=secret), status
 
@@ -70,3 +71,21 @@ def revoke_token(token_id: int):
             db.session.rollback()
             flash(_(error.message, **error.params), "error")
     return redirect(url_for("profile.show"))
+
+
+@bp.route("/profiel/overal-uitloggen", methods=["POST"])
+@login_required
+def end_sessions():
+    """Ends every session of the account, on every device, this one included."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    accounts.end_all_sessions(db.session, current_user._get_current_object(),
+                              actor_id=current_user.id)
+    db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("U bent op al uw apparaten uitgelogd. Log opnieuw in om verder te gaan."), "info")
+    return redirect(url_for("auth.login"))

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.access import site_view
 from app.clock import today
-from app.forms import save_or_render
+from app.forms import save_or_render, show_violation
 from app.rooms.booking_routes import CANCEL, Report, guarded, parse_seen
 from app.rooms.forms import (WEEKDAYS, BlockForm, DecisionForm, FeedForm, KeyForm, OpeningForm,
                              PostForm, ReturnKeyForm, RoomForm, SettingsForm, TariffForm)
@@ -23,6 +23,7 @@ from services.governance.localtime import local_instant
 from services.rooms import activities, ics, requests as request_service, rooms as room_service
 from services.rooms.revitalisation import CAUSES, STEPS
 from services.rooms.rooms import RoomData
+from services.errors import RuleViolation
 from services.rooms.usage import room_usage
 
 
@@ -310,21 +311,27 @@ def _feed_form(site, blank: bool) -> FeedForm:
 @bp.route(S + "/feeds", methods=["GET", "POST"])
 @site_view(MANAGE)
 def feeds(site, access):
+    """A new feed's address holds its secret token: it is shown in this one answer and
+    never flashed (the session cookie is signed, not encrypted); then only its hash
+    remains."""
     form = _feed_form(site, blank=request.method == "GET")
-
-    def create():
-        room = room_or_404(site, form.room_id.data) if form.room_id.data else None
-        row, token = ics.create_token(db.session, site.id, room, label=form.label.data,
-                                      actor_id=current_user.id, now=now())
-        return url_for("rooms.feed", token=token, _external=True)
-
-    return save_or_render(
-        form, create,
-        success=lambda url: _("De feed is aangemaakt. Kopieer dit adres nu, het wordt maar "
-                              "één keer getoond: %(url)s", url=url),
-        next_url=lambda url: url_for("rooms.feeds", site_id=site.id),
-        template="rooms/feeds.html", site=site, access=access,
-        tokens=ics.tokens_of(db.session, site.id), post_form=PostForm(formdata=None))
+    new_url, status = None, 200
+    if form.validate_on_submit():
+        try:
+            room = room_or_404(site, form.room_id.data) if form.room_id.data else None
+            _row, token = ics.create_token(db.session, site.id, room, label=form.label.data,
+                                           actor_id=current_user.id, now=now())
+            db.session.commit()
+            new_url, status = url_for("rooms.feed", token=token, _external=True), 201
+            form = _feed_form(site, blank=True)
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+    if form.errors:
+        status = 422
+    return render_template("rooms/feeds.html", form=form, site=site, access=access,
+                           new_url=new_url, tokens=ics.tokens_of(db.session, site.id),
+                           post_form=PostForm(formdata=None)), status
 
 
 @bp.route(S + "/feeds/<int:feed_id>/intrekken", methods=["POST"])

@@ -82,6 +82,5 @@ def feed(token: str):
               for b in found]
     response = make_response(ics.feed_of(name, events, utcnow()))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -18,7 +18,8 @@ from app.jobs import run_job
 from services.monitoring import jobs
 
 url, name, today, hold = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-config = {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}}
+config = {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {},
+          "SECRET_KEY": "job-process-only-" + "x" * 32}
 if len(sys.argv) > 5:
     config |= {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": int(sys.argv[5])}
 app = create_app(config)

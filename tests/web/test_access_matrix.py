@@ -48,6 +48,14 @@ class Go:
 
 OK, NO, NF = 200, 403, 404
 LOGIN = Go("/login")
+
+
+@dataclass(frozen=True, repr=False)
+class LoggedOut(Go):
+    """Sent to the login page after a change (a logout ends the account's sessions)."""
+
+
+LOGGED_OUT = LoggedOut("/login")
 HOME = Go("/")
 DASHBOARD = Go("/locaties/{site}")
 
@@ -152,8 +160,10 @@ MATRIX = [
     post("login with a wrong password", "/login",
          {"email": "nobody@hofje.example", "password": "wrong password"},
                   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, OK),
+    # logging out ends every session of the account (its session generation goes up)
     post("logout", "/logout", {},
-                  LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+                  LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGGED_OUT,
+                  LOGGED_OUT, LOGGED_OUT, LOGGED_OUT, LOGIN),
     post("language", "/taal", {"lang": "en"},
                   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
     post("add part", "/locaties/{site}/delen", {"part-name": "Deel {role}"},
