@@ -18,8 +18,9 @@ bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a local path may follow a login (no open redirects)."""
-    if not target:
+    """Only a local path may follow a login (no open redirects); a control character
+    (CR/LF would split the Location header) or other unprintable text never does."""
+    if not target or not target.isprintable():
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \

@@ -66,7 +66,7 @@ def calendar_of(name: str, events: list[tuple[Booking, EventText]], now: datetim
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(name))  # escaped like SUMMARY: no raw CR/LF
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
     for booking, text in events:
         calendar.add_component(_event(booking, text, now))
