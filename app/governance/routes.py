@@ -92,16 +92,27 @@ def index(site, access):
                            summary=overview.site_governance(db.session, site, on))
 
 
+def _manageable_site_ids() -> frozenset[int]:
+    """The sites on which the current person may manage bodies."""
+    return frozenset(s.id for s in visible_sites(db.session, current_user)
+                     if site_access(current_user, s.id).can_manage_bodies)
+
+
 def _body_form(site, body: Body | None = None) -> BodyForm:
+    """The sites offered: those the person manages, and the body's own."""
     form = BodyForm(obj=body)
-    form.site_ids.choices = [(s.id, s.name) for s in visible_sites(db.session, current_user)]
+    own = list(body.sites) if body else []
+    offered = _manageable_site_ids() | {s.id for s in own}
+    known = {s.id: s for s in [*visible_sites(db.session, current_user), *own]}
+    form.site_ids.choices = [(i, s.name) for i, s in known.items() if i in offered]
     if request.method == "GET":
         form.site_ids.data = [s.id for s in body.sites] if body else [site.id]
     return form
 
 
 def _body_data(form: BodyForm, kind: str) -> bodies.BodyData:
-    return bodies.BodyData(kind, form.name.data, form.code.data, form.site_ids.data or [])
+    return bodies.BodyData(kind, form.name.data, form.code.data, form.site_ids.data or [],
+                           manageable_site_ids=_manageable_site_ids())
 
 
 @bp.route(S + "/nieuw", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from app.forms import save_or_render
 from app.hours.charts import coach_chart
 from app.hours.forms import (CloseMonthForm, ConfirmForm, CorrectionForm, EndOverrideForm,
                              EntryForm, FteForm, OverrideForm, WeekForm)
-from models import ActivityType, CoachNormOverride, db
+from models import ActivityType, CoachNormOverride, OrgKind, db
 from services.accounts import site_access
 from services.errors import N_, NotFound, RuleViolation
 from services.hours import entries as entry_service
@@ -84,8 +84,11 @@ def _entry_or_404(site, entry_id: int):
 def _set_choices(form, access) -> None:
     form.category.choices = [(c, _(CATEGORY_LABELS[c]))
                              for c in entry_service.allowed_categories(access)]
+    # a care organisation only for its own begeleiders (the service checks its clients)
     form.organisation_id.choices = [("", _("— geen —"))] + [
-        (str(o.id), o.name) for o in organisations(db.session, active_only=True)]
+        (str(o.id), o.name) for o in organisations(db.session, active_only=True)
+        if o.kind != OrgKind.ZORGAANBIEDER or access.is_admin
+        or o.id in access.care_organisation_ids]
     activities = [(a.value, _(ACTIVITY_LABELS[a])) for a in ActivityType]
     if hasattr(form, "activity_type"):
         form.activity_type.choices = activities

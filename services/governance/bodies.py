@@ -53,6 +53,10 @@ class BodyData:
     name: str
     code: str | None
     site_ids: list[int]
+    #: the sites on which the person saving may manage bodies (None: no limit, e.g. the
+    #: demo seed); a body can only gain or lose those sites, so no one seats another
+    #: site's people or receives its escalations without managing that site
+    manageable_site_ids: frozenset[int] | None = None
 
 
 def site_id_of(body: Body) -> int | None:
@@ -60,7 +64,16 @@ def site_id_of(body: Body) -> int | None:
     return body.sites[0].id if body.sites else None
 
 
-def _clean(session: Session, data: BodyData) -> dict:
+def _check_sites_allowed(data: BodyData, current: set[int]) -> None:
+    if data.manageable_site_ids is None:
+        return
+    changed = set(data.site_ids or []) ^ current
+    if changed - data.manageable_site_ids:
+        raise RuleViolation(N_("U kunt alleen locaties toevoegen of weghalen waar u het "
+                               "overleg beheert."), field="site_ids")
+
+
+def _clean(session: Session, data: BodyData, current: set[int] = frozenset()) -> dict:
     if data.kind not in set(BodyKind):
         raise RuleViolation(N_("Kies een soort overleg."), field="kind")
     name = (data.name or "").strip()
@@ -70,6 +83,7 @@ def _clean(session: Session, data: BodyData) -> dict:
     if not CODE_PATTERN.match(code):
         raise RuleViolation(N_("Een code bestaat uit 1 tot 8 hoofdletters of cijfers."),
                             field="code")
+    _check_sites_allowed(data, set(current))
     sites = [session.get(Site, site_id) for site_id in dict.fromkeys(data.site_ids or [])]
     if not sites or any(site is None for site in sites):
         raise RuleViolation(N_("Kies minstens één locatie."), field="site_ids")
@@ -102,7 +116,9 @@ def create_body(session: Session, data: BodyData, *, today: date,
 def update_body(session: Session, body: Body, data: BodyData, *, today: date,
                 actor_id: int | None) -> Body:
     """Rename a body or change the sites it spans (its kind stays)."""
-    values = _clean(session, BodyData(body.kind, data.name, data.code, data.site_ids))
+    values = _clean(session, BodyData(body.kind, data.name, data.code, data.site_ids,
+                                      data.manageable_site_ids),
+                    current={s.id for s in body.sites})
     if values["code"] != body.code and has_decisions(session, body.id):
         raise RuleViolation(N_("De code kan niet meer veranderen: er zijn al besluiten "
                                "met deze code genummerd."), field="code")

@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import (ActivityType, HourCategory, HourEntry, MonthClosure, Organisation,
-                    OrgKind, Role, Site, utcnow)
+                    OrgKind, Role, Site, SupportStatus, utcnow)
 from models.hours import MAX_QUARTERS_PER_ENTRY
 from services import audit
 from services.access import SiteAccess
 from services.errors import N_, NotFound, RuleViolation
 from services.hours.calendar import freeze_month, load_norm_inputs
 from services.hours.periods import month_start, next_month
+from services.registry.mix import load_occupancies, status_on
 
 ROLE_CATEGORIES = {
     Role.COMMUNITYCOACH: (HourCategory.COMMUNITYCOACH,),
@@ -61,13 +62,34 @@ def is_closed(session: Session, site_id: int, on: date) -> bool:
     return month_start(on) in closed_months(session, site_id)
 
 
-def _check_organisation(session: Session, access: SiteAccess, data: EntryData) -> None:
+def _has_clients(session: Session, site_id: int, organisation_id: int, on: date) -> bool:
+    """Whether the care organisation supports a begeleid resident on the site on ``on``
+    (from the dated support history)."""
+    return any(occ.present_on(on) and (record := status_on(occ.statuses, on)) is not None
+               and record.status == SupportStatus.BEGELEID
+               and record.care_organisation_id == organisation_id
+               for occ in load_occupancies(session, site_id))
+
+
+def _check_organisation(session: Session, site: Site, access: SiteAccess, data: EntryData,
+                        clients_on: date) -> None:
+    """Hours for a care organisation count towards its 10% on the site, so they may only
+    be logged by its own begeleiders on the site (admins aside), and only while it has
+    clients there (on ``clients_on``: the work date, or the corrected entry's date).
+    Other organisations (the coach's municipality or welfare organisation, the
+    corporation) need only exist and be active."""
     org = session.get(Organisation, data.organisation_id) if data.organisation_id else None
-    if data.category == HourCategory.BEGELEIDER:
+    care = org is not None and org.kind == OrgKind.ZORGAANBIEDER
+    if data.category == HourCategory.BEGELEIDER or care:
         own = access.is_admin or (org is not None and org.id in access.care_organisation_ids)
-        if org is None or org.kind != OrgKind.ZORGAANBIEDER or not own:
+        if not care or not own:
             raise RuleViolation(N_("Kies de zorgaanbieder waarvoor u begeleider bent."),
                                 field="organisation_id")
+        if not _has_clients(session, site.id, org.id, clients_on):
+            raise RuleViolation(N_("%(name)s heeft op %(date)s geen cliënten op deze locatie; "
+                                   "uren voor deze zorgaanbieder tellen hier dan niet mee."),
+                                field="organisation_id", name=org.name,
+                                date=clients_on.isoformat())
     elif data.organisation_id is not None and (org is None or not org.active):
         raise RuleViolation(N_("Kies een bestaande organisatie."), field="organisation_id")
 
@@ -84,7 +106,8 @@ def _day_total(session: Session, site_id: int, person_id: int, on: date,
 
 
 def _check(session: Session, site: Site, access: SiteAccess, person_id: int,
-           data: EntryData, today: date, ignore_entry_id: int | None = None) -> dict:
+           data: EntryData, today: date, ignore_entry_id: int | None = None,
+           clients_on: date | None = None) -> dict:
     if data.category not in allowed_categories(access):
         raise RuleViolation(N_("Kies een categorie die bij uw rol op deze locatie past."),
                             field="category")
@@ -102,7 +125,7 @@ def _check(session: Session, site: Site, access: SiteAccess, person_id: int,
         raise RuleViolation(N_("Maand %(month)s is afgesloten; leg een correctie vast in "
                                "een open maand."), field="work_date",
                             month=f"{data.work_date:%m-%Y}")
-    _check_organisation(session, access, data)
+    _check_organisation(session, site, access, data, clients_on or data.work_date)
     total = _day_total(session, site.id, person_id, data.work_date, ignore_entry_id)
     if total + data.quarters > MAX_QUARTERS_PER_ENTRY:
         raise RuleViolation(N_("Op %(date)s staan dan meer dan 24 uur."), field="duration",
@@ -221,7 +244,8 @@ def correct_entry(session: Session, site: Site, access: SiteAccess, entry: HourE
     if data.quarters:
         replacement = EntryData(on, data.quarters, data.category, data.activity_type,
                                 data.organisation_id, note)
-        values = _check(session, site, access, entry.person_id, replacement, today)
+        values = _check(session, site, access, entry.person_id, replacement, today,
+                        clients_on=entry.work_date)
         created.append(HourEntry(site_id=site.id, person_id=entry.person_id,
                                  created_by_id=actor_id, corrects_entry_id=entry.id,
                                  **values))
