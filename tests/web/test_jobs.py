@@ -354,68 +354,112 @@ def test_an_admin_sends_failed_mails_again(app, world, login_as, smtp):
     assert "Geen mislukte e-mails." in admin.get("/beheer/taken").get_data(as_text=True)
 
 
-def _start(database_url, job, hold, port=None):
-    args = [sys.executable, "-m", "tests.support.job_process", database_url, job,
-            TODAY.isoformat(), str(hold)] + ([str(port)] if port else [])
+def _start(database_url, what, when=TODAY.isoformat(), *, hold=None, start=None,
+           port=None):
+    """A job (or a scheduler's start-up round: ``what="scheduler"``) in its own process;
+    see tests/support/job_process.py for ``hold`` and ``start``."""
+    args = [sys.executable, "-m", "tests.support.job_process", database_url, what, when]
+    for name, value in (hold or {}).items():
+        args += ["--hold", f"{name}={value}"]
+    if start:
+        args += ["--start", str(start)]
+    if port:
+        args += ["--smtp", str(port)]
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
-def _wait_for(process, word, timeout=60):
-    """The first line of ``process`` with ``word``. A blocked process is killed at the
-    deadline (readline would otherwise wait for it forever)."""
+def _lines_until(process, word, timeout=60):
+    """The lines of ``process`` up to and including the first with ``word``. A blocked
+    process is killed at the deadline (readline would otherwise wait for it forever)."""
     timer = threading.Timer(timeout, process.kill)
     timer.start()
+    lines = []
     try:
         for line in process.stdout:
+            lines.append(line)
             if word in line:
-                return line
+                return lines
     finally:
         timer.cancel()
     raise AssertionError(f"no {word!r} from the job process within {timeout} s: "
                          f"{process.stderr.read()[-2000:]}")
 
 
-def _overlap(database_url, job, tmp_path, port=None):
-    """Process A claims the period and holds its transaction open until process B has
-    finished trying the same period; then A commits, and a third process comes after.
-    Returns the outcomes of B, A and the latecomer."""
-    release = tmp_path / f"release-{job}"
-    first = _start(database_url, job, f"file:{release}", port)
-    others = []
-    try:
-        _wait_for(first, "working")              # A holds the claim, uncommitted
-        others.append(_start(database_url, job, 0, port))
-        refused = _wait_for(others[0], "outcome").split()[1]
-        release.touch()
-        done = _wait_for(first, "outcome").split()[1]
-        others.append(_start(database_url, job, 0, port))
-        late = _wait_for(others[1], "outcome").split()[1]
-        return refused, done, late
-    finally:
-        release.touch()
-        for p in [first, *others]:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+def _wait_for(process, word, timeout=60):
+    """The first line of ``process`` with ``word``."""
+    return _lines_until(process, word, timeout)[-1]
+
+
+def _outcome(process):
+    return _wait_for(process, "outcome").split()[1]
+
+
+def _results(process):
+    """{job: outcome} of the runs a process reports, up to its end."""
+    return {job: outcome for line in _lines_until(process, "outcome")
+            if line.startswith("result ") for _r, job, _period, outcome in [line.split()]}
+
+
+def _stop(processes, gates):
+    for gate in gates:
+        gate.touch()
+    for p in processes:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Pair:
+    """Two processes for one job, started together (their start-up is most of their
+    time) and held at their start until :meth:`overlap` lets them go."""
+
+    def __init__(self, database_url, job, tmp_path, port=None):
+        self.job = job
+        self.go_first, self.go_second, self.release = (
+            tmp_path / f"{step}-{job}" for step in ("go-first", "go-second", "release"))
+        self.first = _start(database_url, job, hold={job: f"file:{self.release}"},
+                            start=self.go_first, port=port)
+        self.second = _start(database_url, job, start=self.go_second, port=port)
+
+    def overlap(self, app):
+        """A claims the period and holds its transaction open until B has finished
+        trying the same period; then A commits, and a run after it (in this process)
+        comes too late. Returns the outcomes of B, A and the latecomer."""
+        self.go_first.touch()
+        _wait_for(self.first, "working")              # A holds the claim, uncommitted
+        self.go_second.touch()
+        refused = _outcome(self.second)
+        self.release.touch()
+        done = _outcome(self.first)
+        late = run_job(app, self.job, today=TODAY)
+        return refused, done, late.outcome if late else "already-done"
+
+    def stop(self):
+        _stop([self.first, self.second], [self.go_first, self.go_second, self.release])
 
 
 def test_two_schedulers_run_a_period_once(app, world, database_url, smtp, tmp_path):
     inbox, port = smtp
-    # B tries while A works: refused at once, not queued behind A
-    assert _overlap(database_url, "monitor", tmp_path) == ("skipped", "ok", "already-done")
-    with app.app_context():
-        assert count(JobPeriod) == 1
-        assert count(JobRun, JobRun.outcome == "ok") == 1
-        per_key = db.session.execute(sa.select(Signal.rule, Signal.site_id, Signal.subject,
-                                               sa.func.count()).group_by(
-            Signal.rule, Signal.site_id, Signal.subject, Signal.period)).all()
-        assert per_key and all(n == 1 for *_key, n in per_key)
-    # the digest from two processes at once: every person gets one e-mail
-    assert _overlap(database_url, "digest", tmp_path, port) == ("skipped", "ok",
-                                                                "already-done")
+    monitor = Pair(database_url, "monitor", tmp_path)
+    digest = Pair(database_url, "digest", tmp_path, port)
+    try:
+        # B tries while A works: refused at once, not queued behind A
+        assert monitor.overlap(app) == ("skipped", "ok", "already-done")
+        with app.app_context():
+            assert count(JobPeriod) == 1
+            assert count(JobRun, JobRun.outcome == "ok") == 1
+            per_key = db.session.execute(sa.select(
+                Signal.rule, Signal.site_id, Signal.subject, sa.func.count()).group_by(
+                Signal.rule, Signal.site_id, Signal.subject, Signal.period)).all()
+            assert per_key and all(n == 1 for *_key, n in per_key)
+        # the digest from two processes at once: every person gets one e-mail
+        assert digest.overlap(app) == ("skipped", "ok", "already-done")
+    finally:
+        monitor.stop()
+        digest.stop()
     recipients = [to for to, _body in inbox.messages]
     assert recipients and len(recipients) == len(set(recipients))
     with app.app_context():
@@ -423,7 +467,7 @@ def test_two_schedulers_run_a_period_once(app, world, database_url, smtp, tmp_pa
 
 
 def test_a_killed_run_leaves_nothing_and_is_caught_up(app, world, database_url):
-    process = _start(database_url, "monitor", hold=60)
+    process = _start(database_url, "monitor", hold={"monitor": 60})
     _wait_for(process, "working")        # the signals are written, not committed
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
