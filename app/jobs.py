@@ -38,6 +38,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.clock import AMSTERDAM
@@ -53,6 +54,15 @@ log = logging.getLogger("noaber.jobs")
 SKIP_LOCKED = "overgeslagen: een ander proces voert deze periode nu uit"
 SKIP_DONE = "overgeslagen: de periode is al door een ander proces uitgevoerd"
 WAITING = "wacht op {periods}: nog niet uitgevoerd"
+
+
+#: a run's outcome on Beheer -> Geplande taken (the codes are the job-run table's)
+OUTCOME_LABELS = {"running": _l("bezig of onderbroken"), "ok": _l("gelukt"),
+                  "failed": _l("mislukt"), "skipped": _l("overgeslagen")}
+
+
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOME_LABELS.get(outcome, outcome))
 
 
 @dataclass(frozen=True)
@@ -330,3 +340,4 @@ def scheduler_run() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(scheduler_cli)
+    app.add_template_filter(outcome_label, "job_outcome")
