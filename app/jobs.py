@@ -13,7 +13,14 @@ row, does the work and commits once. So:
 * a run that dies half-way leaves nothing: its transaction is rolled back, its job-run
   row stays at "running" (shown as interrupted), and the catch-up (at start and hourly,
   :func:`run_due`) runs the period again once its scheduled time has passed;
-* a failing job is rolled back, recorded with its error, and does not stop the others.
+* a failing job is rolled back, recorded with its error, and does not stop the others;
+* a job that depends on others (``depends_on``: the digest on the day's monitor) is not
+  started, nor its run recorded, while one of their periods of the day is not done: it is
+  "waiting", its period stays open, and it runs in a later round. The process that
+  finishes the dependency runs it right after (:func:`run_scheduled`), the catch-up runs
+  the jobs in their order, and otherwise the hourly catch-up comes back to it. So which
+  process runs what, and in which order the processes get there, cannot change what the
+  digest contains.
 
 E-mail is written to an outbox inside the job and sent afterwards, each message claimed
 by one process, so a rerun or a second scheduler sends nothing twice.
@@ -31,6 +38,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.clock import AMSTERDAM
@@ -45,6 +53,16 @@ log = logging.getLogger("noaber.jobs")
 
 SKIP_LOCKED = "overgeslagen: een ander proces voert deze periode nu uit"
 SKIP_DONE = "overgeslagen: de periode is al door een ander proces uitgevoerd"
+WAITING = "wacht op {periods}: nog niet uitgevoerd"
+
+
+#: a run's outcome on Beheer -> Geplande taken (the codes are the job-run table's)
+OUTCOME_LABELS = {"running": _l("bezig of onderbroken"), "ok": _l("gelukt"),
+                  "failed": _l("mislukt"), "skipped": _l("overgeslagen")}
+
+
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOME_LABELS.get(outcome, outcome))
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,8 @@ def _locked(exc: Exception) -> bool:
 def run_job(app: Flask, name: str, today: date | None = None,
             now: datetime | None = None) -> RunResult | None:
     """Run one job for the period of ``today``; returns its run record (None when the
-    period was already done)."""
+    period was already done; outcome "waiting", not recorded, when a job it depends on
+    has not done its period of ``today`` yet)."""
     job = job_registry.get(name)
     with app.app_context():
         session = db.session
@@ -95,6 +114,12 @@ def run_job(app: Flask, name: str, today: date | None = None,
             try:
                 if job_registry.period_done(session, name, period):
                     return None
+                if waiting := job_registry.waiting_for(session, job, today):
+                    session.rollback()
+                    message = WAITING.format(periods=", ".join(
+                        f"{dependency} {of}" for dependency, of in waiting))
+                    log.info("job %s %s: %s", name, period, message)
+                    return RunResult(name, period, "waiting", {}, message, recorded=False)
                 run = JobRun(job=name, period=period, started_at=now or utcnow(),
                              worker=_worker())
                 session.add(run)
@@ -213,17 +238,38 @@ def _record_outbox(session, started: datetime, counts: dict, error: str | None) 
         log.warning("outbox round not recorded: %s", counts)
 
 
+def run_scheduled(app: Flask, name: str, today: date | None = None) -> list[RunResult]:
+    """A job at its scheduled time (what the scheduler calls): the job for today, then, if
+    it did its period, each job waiting for it that is due today by now, so a digest that
+    found the day's monitor unfinished is sent by the process that finished it."""
+    if today is None:
+        with app.app_context():
+            today = local_today()
+    run = run_job(app, name, today=today)
+    results = [run] if run is not None else []
+    if run is not None and run.outcome == "ok":
+        with app.app_context():
+            now = clock_now()
+        for job in job_registry.dependents(name):
+            due, day = job.is_due(now)
+            if due and day == today:
+                results += run_scheduled(app, job.name, today)
+    return results
+
+
 def run_due(app: Flask, now: datetime | None = None) -> list[RunResult]:
     """Catch up (at start-up and every hour): run each job whose scheduled time in the
     current period has passed while the period is not done, i.e. it was missed (the
     scheduler was down) or failed. A job whose time has not come yet in this period is
     left to its schedule: starting on a Wednesday sends this week's digest only if the
-    Monday one is missing, and a week's digest is never sent in the next week."""
+    Monday one is missing, and a week's digest is never sent in the next week. The jobs
+    run in their order (a job after those it depends on); one whose dependency is not
+    done (another process is still at it, or it failed) waits for a later round."""
     now = now or clock_now()
     results = []
-    for name, job in job_registry.JOBS.items():
+    for job in job_registry.in_order():
         due, today = job.is_due(now)
-        if due and (run := run_job(app, name, today=today)) is not None:
+        if due and (run := run_job(app, job.name, today=today)) is not None:
             results.append(run)
     return results
 
@@ -239,7 +285,8 @@ def list_jobs() -> None:
         last = db.session.scalar(sa.select(JobRun).where(JobRun.job == job.name)
                                  .order_by(JobRun.id.desc()).limit(1))
         when = f"{last.period} {last.outcome}" if last else "nog niet gedraaid"
-        click.echo(f"{job.name:<10} {job.cron}  {job.description}  (laatst: {when})")
+        after = f"  na: {', '.join(job.depends_on)}" if job.depends_on else ""
+        click.echo(f"{job.name:<10} {job.cron}  {job.description}{after}  (laatst: {when})")
 
 
 @jobs_cli.command("run")
@@ -256,6 +303,8 @@ def run_command(name: str, today) -> None:
         click.echo(f"{name}: deze periode is al uitgevoerd.")
         return
     click.echo(f"{name} {run.period}: {run.outcome} {run.counts or ''}")
+    if run.outcome == "waiting":
+        raise click.ClickException(f"{run.error}; voer die eerst uit.")
     if run.outcome == "skipped":
         click.echo(run.error)
     if not run.recorded:
@@ -272,7 +321,7 @@ def scheduler_run() -> None:
     app = current_app._get_current_object()
     scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
     for job in job_registry.JOBS.values():
-        scheduler.add_job(run_job, job.trigger(),
+        scheduler.add_job(run_scheduled, job.trigger(),
                           args=[app, job.name], id=job.name, name=job.description,
                           coalesce=True, max_instances=1, misfire_grace_time=3600,
                           replace_existing=True)
@@ -291,3 +340,4 @@ def scheduler_run() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(scheduler_cli)
+    app.add_template_filter(outcome_label, "job_outcome")

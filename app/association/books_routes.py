@@ -219,7 +219,7 @@ def statement_pdf(site, access, association, year: int):
 
 
 EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-           "csv": (to_csv, "text/csv; charset=utf-8")}
+           "csv": (to_csv, "text/csv")}  # Werkzeug adds "; charset=utf-8"
 
 
 @bp.route("/jaarverslag/<int:year>.<fmt>")

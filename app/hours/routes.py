@@ -282,7 +282,7 @@ def report(site, access):
 
 EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."
                              "spreadsheetml.sheet"),
-           "csv": (to_csv, "text/csv; charset=utf-8")}
+           "csv": (to_csv, "text/csv")}  # Werkzeug adds "; charset=utf-8"
 
 
 def _download(tables, name: str, fmt: str) -> Response:

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from app.jobs import run_due, run_job, send_outbox
-from models import (AuditEvent, JobPeriod, JobRun, OutgoingMail, Signal, Site, SitePart, db,
-                    utcnow)
+from models import (AuditEvent, JobPeriod, JobRun, OutgoingMail, Signal, Site, SitePart, User,
+                    db, utcnow)
 from services.monitoring import jobs as registry
+from services.monitoring.digest import digest_for
 from services.monitoring.mail import MAX_ATTEMPTS
 from services.seed import demo
 from tests.conftest import ALL_ROLES, ROLE_EMAILS, TODAY
@@ -109,7 +110,8 @@ def test_a_job_is_due_once_its_time_in_the_period_has_passed(name, now, due):
 
 def test_catch_up_sends_a_digest_only_when_this_weeks_was_missed_or_failed(app, world,
                                                                            monkeypatch):
-    digest = registry.JOBS["digest"]
+    # the digest alone (its wait for the day's monitor: the tests below)
+    digest = dataclasses.replace(registry.JOBS["digest"], depends_on=())
     monkeypatch.setattr(registry, "JOBS", {"digest": digest})
     with app.app_context():   # a signal to mail about
         db.session.add(Signal(rule="mix", site_id=world.site, subject="site", period="-",
@@ -138,6 +140,69 @@ def test_catch_up_sends_a_digest_only_when_this_weeks_was_missed_or_failed(app, 
     with app.app_context():   # one per person, as in the week before
         week = count(OutgoingMail, OutgoingMail.period == "2026-W26")
         assert week and week == count(OutgoingMail, OutgoingMail.period == "2026-W25")
+
+
+def test_the_digest_waits_for_the_days_monitor(app, world, runner):
+    """Run before the day's monitor, the digest is not started and its week stays open
+    (not even a run row); a monitor of another day does not count."""
+    assert run_job(app, "monitor", today=date(2026, 6, 14)).outcome == "ok"   # Sunday
+    waiting = run_job(app, "digest", today=TODAY)
+    assert (waiting.outcome, waiting.period, waiting.recorded) == ("waiting", "2026-W25", False)
+    assert "monitor 2026-06-15" in waiting.error
+    by_hand = runner.invoke(args=["jobs", "run", "digest", "--today", "2026-06-15"])
+    assert by_hand.exit_code != 0 and "wacht op monitor 2026-06-15" in by_hand.output
+    with app.app_context():
+        assert count(JobRun, JobRun.job == "digest") == 0
+        assert count(JobPeriod, JobPeriod.job == "digest") == 0
+    assert run_job(app, "monitor", today=TODAY).outcome == "ok"
+    digest = run_job(app, "digest", today=TODAY)
+    assert digest.outcome == "ok" and digest.counts["queued"] > 0
+    listing = runner.invoke(args=["jobs", "list"])
+    assert "na: monitor" in [line for line in listing.output.splitlines()
+                             if line.startswith("digest")][0]
+
+
+def test_the_process_that_finishes_the_monitor_sends_the_waiting_digest(app, world,
+                                                                        monkeypatch):
+    """At its scheduled time a job runs, then the jobs waiting for it that are due: the
+    digest that found the monitor unfinished (a sweep past 07:00) goes out as soon as the
+    monitor is done, not an hour later; before 07:00 the digest is left to its time."""
+    from app import jobs as runner_module
+
+    monkeypatch.setattr(runner_module, "clock_now", lambda: at(15, 6, 30))
+    assert [r.job for r in runner_module.run_scheduled(app, "monitor")] == ["monitor"]
+    with app.app_context():
+        assert count(JobPeriod, JobPeriod.job == "digest") == 0
+    monkeypatch.setattr(runner_module, "clock_now", lambda: at(16, 7, 30))     # Tuesday
+    assert [(r.job, r.outcome) for r in runner_module.run_scheduled(
+        app, "digest", today=date(2026, 6, 16))] == [("digest", "waiting")]
+    done = runner_module.run_scheduled(app, "monitor", today=date(2026, 6, 16))
+    assert [(r.job, r.period, r.outcome) for r in done] == [
+        ("monitor", "2026-06-16", "ok"), ("digest", "2026-W25", "ok")]
+    assert done[1].counts["queued"] > 0
+
+
+def test_the_catch_up_runs_a_job_after_those_it_depends_on(app, world, monkeypatch):
+    monkeypatch.setattr(registry, "JOBS", dict(reversed(registry.JOBS.items())))
+    assert list(registry.JOBS)[-1] == "monitor"
+    ran = run_due(app, at(15, 7, 30))
+    assert [r.job for r in ran].index("monitor") < [r.job for r in ran].index("digest")
+    assert {r.outcome for r in ran} == {"ok"}
+    assert next(r for r in ran if r.job == "digest").counts["queued"] > 0
+
+
+def test_job_order_is_checked():
+    ordered = [job.name for job in registry.in_order()]
+    assert sorted(ordered) == sorted(registry.JOBS)
+    for job in registry.JOBS.values():
+        assert all(ordered.index(d) < ordered.index(job.name) for d in job.depends_on)
+    assert [job.name for job in registry.dependents("monitor")] == ["digest"]
+    job = registry.JOBS["monitor"]
+    with pytest.raises(ValueError, match="unknown job 'nope'"):
+        registry.in_order({"monitor": dataclasses.replace(job, depends_on=("nope",))})
+    with pytest.raises(ValueError, match="depends on itself"):
+        registry.in_order({"a": dataclasses.replace(job, name="a", depends_on=("b",)),
+                           "b": dataclasses.replace(job, name="b", depends_on=("a",))})
 
 
 # who may take up (oppakken) and resolve (oplossen) a signal, per audience:
@@ -354,76 +419,167 @@ def test_an_admin_sends_failed_mails_again(app, world, login_as, smtp):
     assert "Geen mislukte e-mails." in admin.get("/beheer/taken").get_data(as_text=True)
 
 
-def _start(database_url, job, hold, port=None):
-    args = [sys.executable, "-m", "tests.support.job_process", database_url, job,
-            TODAY.isoformat(), str(hold)] + ([str(port)] if port else [])
+def _start(database_url, what, when=TODAY.isoformat(), *, hold=None, start=None,
+           port=None):
+    """A job (or a scheduler's start-up round: ``what="scheduler"``) in its own process;
+    see tests/support/job_process.py for ``hold`` and ``start``."""
+    args = [sys.executable, "-m", "tests.support.job_process", database_url, what, when]
+    for name, value in (hold or {}).items():
+        args += ["--hold", f"{name}={value}"]
+    if start:
+        args += ["--start", str(start)]
+    if port:
+        args += ["--smtp", str(port)]
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
-def _wait_for(process, word, timeout=60):
-    """The first line of ``process`` with ``word``. A blocked process is killed at the
-    deadline (readline would otherwise wait for it forever)."""
+def _lines_until(process, word, timeout=60):
+    """The lines of ``process`` up to and including the first with ``word``. A blocked
+    process is killed at the deadline (readline would otherwise wait for it forever)."""
     timer = threading.Timer(timeout, process.kill)
     timer.start()
+    lines = []
     try:
         for line in process.stdout:
+            lines.append(line)
             if word in line:
-                return line
+                return lines
     finally:
         timer.cancel()
     raise AssertionError(f"no {word!r} from the job process within {timeout} s: "
                          f"{process.stderr.read()[-2000:]}")
 
 
-def _overlap(database_url, job, tmp_path, port=None):
-    """Process A claims the period and holds its transaction open until process B has
-    finished trying the same period; then A commits, and a third process comes after.
-    Returns the outcomes of B, A and the latecomer."""
-    release = tmp_path / f"release-{job}"
-    first = _start(database_url, job, f"file:{release}", port)
-    others = []
-    try:
-        _wait_for(first, "working")              # A holds the claim, uncommitted
-        others.append(_start(database_url, job, 0, port))
-        refused = _wait_for(others[0], "outcome").split()[1]
-        release.touch()
-        done = _wait_for(first, "outcome").split()[1]
-        others.append(_start(database_url, job, 0, port))
-        late = _wait_for(others[1], "outcome").split()[1]
-        return refused, done, late
-    finally:
-        release.touch()
-        for p in [first, *others]:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+def _wait_for(process, word, timeout=60):
+    """The first line of ``process`` with ``word``."""
+    return _lines_until(process, word, timeout)[-1]
+
+
+def _outcome(process):
+    return _wait_for(process, "outcome").split()[1]
+
+
+def _results(process):
+    """{job: outcome} of the runs a process reports, up to its end."""
+    return {job: outcome for line in _lines_until(process, "outcome")
+            if line.startswith("result ") for _r, job, _period, outcome in [line.split()]}
+
+
+def _stop(processes, gates):
+    for gate in gates:
+        gate.touch()
+    for p in processes:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Pair:
+    """Two processes for one job, started together (their start-up is most of their
+    time) and held at their start until :meth:`overlap` lets them go."""
+
+    def __init__(self, database_url, job, tmp_path, port=None):
+        self.job = job
+        self.go_first, self.go_second, self.release = (
+            tmp_path / f"{step}-{job}" for step in ("go-first", "go-second", "release"))
+        self.first = _start(database_url, job, hold={job: f"file:{self.release}"},
+                            start=self.go_first, port=port)
+        self.second = _start(database_url, job, start=self.go_second, port=port)
+
+    def overlap(self, app):
+        """A claims the period and holds its transaction open until B has finished
+        trying the same period; then A commits, and a run after it (in this process)
+        comes too late. Returns the outcomes of B, A and the latecomer."""
+        self.go_first.touch()
+        _wait_for(self.first, "working")              # A holds the claim, uncommitted
+        self.go_second.touch()
+        refused = _outcome(self.second)
+        self.release.touch()
+        done = _outcome(self.first)
+        late = run_job(app, self.job, today=TODAY)
+        return refused, done, late.outcome if late else "already-done"
+
+    def stop(self):
+        _stop([self.first, self.second], [self.go_first, self.go_second, self.release])
 
 
 def test_two_schedulers_run_a_period_once(app, world, database_url, smtp, tmp_path):
     inbox, port = smtp
-    # B tries while A works: refused at once, not queued behind A
-    assert _overlap(database_url, "monitor", tmp_path) == ("skipped", "ok", "already-done")
-    with app.app_context():
-        assert count(JobPeriod) == 1
-        assert count(JobRun, JobRun.outcome == "ok") == 1
-        per_key = db.session.execute(sa.select(Signal.rule, Signal.site_id, Signal.subject,
-                                               sa.func.count()).group_by(
-            Signal.rule, Signal.site_id, Signal.subject, Signal.period)).all()
-        assert per_key and all(n == 1 for *_key, n in per_key)
-    # the digest from two processes at once: every person gets one e-mail
-    assert _overlap(database_url, "digest", tmp_path, port) == ("skipped", "ok",
-                                                                "already-done")
+    monitor = Pair(database_url, "monitor", tmp_path)
+    digest = Pair(database_url, "digest", tmp_path, port)
+    try:
+        # B tries while A works: refused at once, not queued behind A
+        assert monitor.overlap(app) == ("skipped", "ok", "already-done")
+        with app.app_context():
+            assert count(JobPeriod) == 1
+            assert count(JobRun, JobRun.outcome == "ok") == 1
+            per_key = db.session.execute(sa.select(
+                Signal.rule, Signal.site_id, Signal.subject, sa.func.count()).group_by(
+                Signal.rule, Signal.site_id, Signal.subject, Signal.period)).all()
+            assert per_key and all(n == 1 for *_key, n in per_key)
+        # the digest from two processes at once: every person gets one e-mail
+        assert digest.overlap(app) == ("skipped", "ok", "already-done")
+    finally:
+        monitor.stop()
+        digest.stop()
     recipients = [to for to, _body in inbox.messages]
     assert recipients and len(recipients) == len(set(recipients))
     with app.app_context():
         assert count(OutgoingMail) == len(recipients)
 
 
+MONDAY = date(2027, 1, 4)
+
+
+def test_two_schedulers_started_together_send_the_digest_after_the_monitor(
+        app, database_url, smtp, tmp_path):
+    """Two schedulers start at the same moment on a Monday at 07:30 (two hosts, or a
+    restart that overlaps) and both catch up the day's monitor and the week's digest. The
+    first claims the monitor and its sweep takes long (held until the second is done);
+    the second is refused the monitor and must not take the digest before the day's
+    signals are committed: the digest waits, and the first, once its monitor is done,
+    sends it to each person with open signals, once."""
+    inbox, port = smtp
+    with app.app_context():
+        assert demo.seed_demo(db.session, today=MONDAY, password="demo-wachtwoord-1")
+        db.session.commit()
+    go, release = tmp_path / "go", tmp_path / "release"
+    first = _start(database_url, "scheduler", "2027-01-04T07:30",
+                   hold={"monitor": f"file:{release}"}, port=port)
+    second = _start(database_url, "scheduler", "2027-01-04T07:30", start=go, port=port)
+    try:
+        _wait_for(first, "working")           # the day's signals written, not committed
+        go.touch()
+        second_ran = _results(second)
+        release.touch()
+        first_ran = _results(first)
+    finally:
+        _stop([first, second], [go, release])
+    with app.app_context():
+        now = utcnow()
+        expected = sorted(user.email for user in db.session.scalars(
+            sa.select(User).where(User.active.is_(True))) if digest_for(db.session, user, now))
+        periods = db.session.execute(sa.select(JobPeriod.job, JobPeriod.period)
+                                     .order_by(JobPeriod.job)).all()
+        ok_runs = db.session.scalars(sa.select(JobRun.job).where(
+            JobRun.outcome == "ok", JobRun.job != "outbox").order_by(JobRun.job)).all()
+        queued = count(OutgoingMail, OutgoingMail.kind == "digest",
+                       OutgoingMail.period == "2027-W01")
+    assert expected                                   # the demo has signals to send
+    assert sorted(to for to, _body in inbox.messages) == expected
+    assert queued == len(expected)
+    assert periods == [("digest", "2027-W01"), ("monitor", "2027-01-04"),
+                       ("privacy", "2027-01-04")]
+    assert ok_runs == ["digest", "monitor", "privacy"]       # each period ran once
+    assert (second_ran["monitor"], second_ran["digest"]) == ("skipped", "waiting")
+    assert (first_ran["monitor"], first_ran["digest"]) == ("ok", "ok")
+
+
 def test_a_killed_run_leaves_nothing_and_is_caught_up(app, world, database_url):
-    process = _start(database_url, "monitor", hold=60)
+    process = _start(database_url, "monitor", hold={"monitor": 60})
     _wait_for(process, "working")        # the signals are written, not committed
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
