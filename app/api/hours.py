@@ -59,9 +59,11 @@ class LineSchema(ma.Schema):
     norm_low = DecimalText(allow_none=True, required=True)
     norm_high = DecimalText(allow_none=True, required=True)
     norm_withheld = ma.fields.Boolean(required=True, metadata={
-        "description": f"de norm is weggelaten: een zorgaanbieder met minder dan "
-                       f"{SMALL_GROUP} cliënten op de locatie (de status telt wel)"})
-    status = ma.fields.String(required=True)
+        "description": f"de norm en de status zijn weggelaten: een zorgaanbieder met "
+                       f"minder dan {SMALL_GROUP} cliënten op de locatie (de status zou de "
+                       f"norm begrenzen); status is dan 'withheld'"})
+    status = ma.fields.String(required=True, metadata={
+        "description": "under | within | over | no_norm | withheld"})
 
 
 class SectionSchema(ma.Schema):

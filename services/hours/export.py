@@ -63,6 +63,7 @@ STATUS_LABELS = {
     "within": N_("binnen de norm"),
     "over": N_("boven de norm"),
     "no_norm": N_("geen norm"),
+    "withheld": N_("niet getoond"),
 }
 
 
@@ -88,8 +89,8 @@ def _norm(band: Band | None) -> list:
 
 def _line(label: str, item: Line, _: Translate) -> list:
     status = _(STATUS_LABELS[item.status])
-    if item.withheld:
-        status = _("%(status)s (norm niet getoond: kleine groep)", status=status)
+    if item.withheld:  # neither the norm nor the status: the status would bound the norm
+        status = _("norm en status niet getoond: kleine groep")
     return [label, as_hours(item.actual), *_norm(item.norm), status]
 
 

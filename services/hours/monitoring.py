@@ -91,6 +91,15 @@ def month_finding(rule: str, subject: str, title: str, actual: Fraction, norm: B
         figures=shown)
 
 
+def care_audience(org_id: int, small: bool) -> str:
+    """Who gets a care organisation's 10% signal. Its existence says "under the norm",
+    which bounds a small group's norm (see :mod:`services.hours.reports`), so a small
+    group's signal goes only to those who may see that organisation's care data per
+    person (``care_data:<id>``: the sociaal beheerder and its own begeleiders); otherwise
+    to the kerngroep and stuurgroep as well (``care:<id>``)."""
+    return f"care_data:{org_id}" if small else f"care:{org_id}"
+
+
 def hour_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
     """Coach taper (last 4 and 13 weeks), phase change, the 10% per care organisation
     and management for the last complete month."""
@@ -113,11 +122,12 @@ def hour_evaluations(session: Session, site: Site, today: date) -> list[Evaluati
     phase = phase_change(site.name, site.project_start, today, report)
     last_month = figures(inputs, logged, max(month, site.project_start), month_end)
     names = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
+    small = last_month.small_groups()
     care = [month_finding("care_contribution", f"org:{org}",
                           f"10%-inzet {names.get(org, org)}",
                           last_month.hours({HourCategory.BEGELEIDER}, org, False),
-                          last_month.care_norm(org), f"care:{org}", report, month,
-                          under_only=True, norm_shown=org not in last_month.small_groups())
+                          last_month.care_norm(org), care_audience(org, org in small),
+                          report, month, under_only=True, norm_shown=org not in small)
             for org in sorted(last_month.care)]
     management = month_finding("management", "management", f"Beheer {site.name}",
                                last_month.hours(set(MANAGEMENT)), last_month.management,

@@ -253,6 +253,9 @@ class HourStatus(StrEnum):
     WITHIN = "within"
     OVER = "over"
     NO_NORM = "no_norm"
+    #: the norm is withheld from this viewer (a small group), and so is the judgement
+    #: against it, which would bound the norm
+    WITHHELD = "withheld"
 
 
 def assess(actual: Number, norm: Band | None,

@@ -14,10 +14,11 @@ named anywhere, and persons (staff) only in the entry lists.
 A care organisation's 10% norm is a tenth of its clients' indicated hours. With fewer
 than :data:`SMALL_GROUP` clients on the site that sum gives away one person's indication,
 so whoever may not see that organisation's care data per person (kerngroep, stuurgroep,
-the coach, the bestuur, another organisation's begeleider) gets its hours and status
-(under, within, over the norm) but not the norm, its client count or indicated hours;
-then the site's care and overall norms are withheld from them too, or the small group's
-norm would follow by subtraction.
+the coach, the bestuur, another organisation's begeleider) gets its hours but not the
+norm, its client count or indicated hours, nor the status (under, within, over the
+norm): a status bounds the norm to the hours shown +-10%, and a few periods' statuses
+bound it ever tighter. The site's care and overall lines are then withheld the same way
+(norm and status), or the small group's norm would follow by subtraction.
 """
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ class Line:
     period: Period | None = None
     name: str | None = None
     logged_total: Fraction | None = None  # organisations: every hour they logged
-    withheld: bool = False  # the norm is not shown to this viewer (status still is)
+    withheld: bool = False  # neither the norm nor the status is shown to this viewer
 
 
 def line(key: str, actual: Fraction, norm: Band | None, **extra) -> Line:
@@ -63,8 +64,9 @@ def line(key: str, actual: Fraction, norm: Band | None, **extra) -> Line:
 
 
 def withhold(item: Line) -> Line:
-    """``item`` without its norm; the status stays as judged against it."""
-    return replace(item, norm=None, withheld=True)
+    """``item`` without its norm and without the status judged against it (the status
+    would bound the norm: "within" puts it within 10% of the hours shown)."""
+    return replace(item, norm=None, status=HourStatus.WITHHELD, withheld=True)
 
 
 @dataclass(frozen=True)

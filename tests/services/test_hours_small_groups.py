@@ -1,8 +1,8 @@
 """A care organisation with fewer than SMALL_GROUP clients on the site: its 10% norm is a
 tenth of their indicated hours, so whoever may not see its care data per person gets the
-hours and the status, not the norm, the client count or the indicated hours; the site's
-care and overall norms are then withheld from them too (subtraction would give the small
-group's norm away). The world of tests/conftest.py has one client at De Linde and one at
+hours, not the norm, the status (which bounds the norm), the client count or the
+indicated hours; the site's care and overall norms and statuses are then withheld from
+them too (subtraction would give the small group's norm away). The world of tests/conftest.py has one client at De Linde and one at
 Het Anker; the sociaal beheerder sees everything, a begeleider their own organisation."""
 from datetime import date
 from decimal import Decimal
@@ -12,9 +12,10 @@ import pytest
 
 from models import Resident
 from services.hours import monitoring as hour_rules
-from services.hours.norms import Band
+from services.hours.norms import Band, HourStatus
 from services.hours.periods import parse_period
 from services.hours.reports import SMALL_GROUP, build_report
+from services.monitoring import signals as signal_service
 from services.registry import residents as rs
 from tests.conftest import TODAY, build_world
 from tests.hours_fixtures import access_of, log
@@ -66,18 +67,21 @@ def test_the_sociaal_beheerder_sees_every_norm(session, w):
 
 
 @pytest.mark.parametrize("role", ["kerngroep", "stuurgroep"])
-def test_aggregate_roles_get_hours_and_status_but_no_small_groups_norm(session, w, role):
+def test_aggregate_roles_get_hours_but_no_small_groups_norm_or_status(session, w, role):
     full = report_as(session, w, "sociaal_beheerder")
     mine = report_as(session, w, role)
     for name, section in care(mine).items():
         assert section.withheld and section.facts == {}
         assert section.total.norm is None and all(r.norm is None for r in section.rows)
-        # the hours and the judgement stay
+        # the hours stay; the judgement goes, since it bounds the norm
         assert section.total.actual == care(full)[name].total.actual
-        assert section.total.status == care(full)[name].total.status
+        assert care(full)[name].total.status is not HourStatus.WITHHELD
+        assert section.total.status is HourStatus.WITHHELD
+        assert all(r.status is HourStatus.WITHHELD for r in section.rows)
     for key in ("begeleider", "totaal"):  # else: total minus the others gives it away
         assert totals(mine)[key].withheld and totals(mine)[key].norm is None
-        assert totals(mine)[key].status == totals(full)[key].status
+        assert totals(mine)[key].status is HourStatus.WITHHELD
+    assert orgs(mine)["Zorggroep De Linde"].status is HourStatus.WITHHELD
     assert not totals(mine)["beheer"].withheld
     assert totals(mine)["beheer"].norm == totals(full)["beheer"].norm
     assert orgs(mine)["Zorggroep De Linde"].withheld
@@ -115,7 +119,8 @@ def test_a_small_group_on_any_day_of_the_period_is_withheld(session, w):
 
 
 def test_the_signal_names_no_small_groups_norm(session, w):
-    """The 10% signal of May (De Linde logged half an hour) reaches the kerngroep too."""
+    """The 10% signal of May (De Linde logged half an hour): for a small group only to
+    those who see its care data (its existence says "under the norm")."""
     evaluation = next(e for e in hour_rules.hour_evaluations(session, w.site, TODAY)
                       if e.rule == "care_contribution")
     linde = next(f for f in evaluation.findings
@@ -123,9 +128,15 @@ def test_the_signal_names_no_small_groups_norm(session, w):
     assert "norm voor de maand" not in linde.explanation
     assert "minder dan 3 cliënten" in linde.explanation
     assert set(linde.figures) == {"actual"}
+    assert linde.audience == f"care_data:{w.orgs['linde'].id}"
+    assert not signal_service.visible(access_of(session, w.site, "kerngroep"), linde.audience)
+    assert signal_service.visible(access_of(session, w.site, "begeleider"), linde.audience)
+    assert signal_service.visible(access_of(session, w.site, "sociaal_beheerder"),
+                                  linde.audience)
     grow_linde(session, w, date(2026, 4, 1))
     evaluation = next(e for e in hour_rules.hour_evaluations(session, w.site, TODAY)
                       if e.rule == "care_contribution")
     linde = next(f for f in evaluation.findings
                  if f.subject == f"org:{w.orgs['linde'].id}")
     assert "norm voor de maand" in linde.explanation and "low" in linde.figures
+    assert linde.audience == f"care:{w.orgs['linde'].id}"  # enough clients: kerngroep too
