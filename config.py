@@ -100,6 +100,13 @@ class Config:
     # `make bench`: X-SQL-Count and X-Server-Time on every response (app/bench.py).
     BENCH_HEADERS = _env_bool("NOABER_BENCH", False)
 
+    # Published mix figures for those who may not see care data per person
+    # (services/registry/disclosure.py): the smallest cell shown, the rounding of the
+    # begeleid count, the changes needed before a published figure moves.
+    DISCLOSURE_MIN_CELL = int(os.environ.get("DISCLOSURE_MIN_CELL", "10"))
+    DISCLOSURE_ROUNDING = int(os.environ.get("DISCLOSURE_ROUNDING", "5"))
+    DISCLOSURE_BATCH = int(os.environ.get("DISCLOSURE_BATCH", "3"))
+
     # Where links in e-mails point to.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # E-mail: "log" writes messages to the log (development), "smtp" sends them.

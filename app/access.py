@@ -4,12 +4,13 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_login import current_user, login_required
 
 from models import Site, db
 from services.access import SiteAccess
 from services.accounts import site_access
+from services.registry.disclosure import DisclosureRules
 
 
 def site_view(permission: Callable[[SiteAccess], bool]):
@@ -50,3 +51,16 @@ def admin_required(view):
 ANY_ROLE = lambda access: access.any_role  # noqa: E731
 LIST_RESIDENTS = lambda access: access.can_list_residents  # noqa: E731
 MANAGE_REGISTRY = lambda access: access.can_manage_registry  # noqa: E731
+
+
+def disclosure_rules() -> DisclosureRules:
+    """The installation's disclosure rules for published mix figures (config.py)."""
+    config = current_app.config
+    return DisclosureRules(config["DISCLOSURE_MIN_CELL"], config["DISCLOSURE_ROUNDING"],
+                           config["DISCLOSURE_BATCH"])
+
+
+def mix_rules_for(access: SiteAccess) -> DisclosureRules | None:
+    """Exact mix figures for whoever sees every resident's care data on the site (the
+    sociaal beheerder, admins); the published figures for everyone else."""
+    return None if access.sees_all_care_data else disclosure_rules()

@@ -47,6 +47,7 @@ from app.clock import today as local_today
 from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
+from services.registry.disclosure import DisclosureRules
 
 log = logging.getLogger("noaber.jobs")
 
@@ -156,7 +157,11 @@ def _claim_and_run(app: Flask, session, job, run_id: int, today: date,
             session.rollback()
             return _close(session, run_id, name, period, "skipped", SKIP_DONE)
         counts = job_registry.run_job(session, job, today, now or utcnow(),
-                                      base_url=app.config["BASE_URL"])
+                                      base_url=app.config["BASE_URL"],
+                                      disclosure=DisclosureRules(
+                                          app.config["DISCLOSURE_MIN_CELL"],
+                                          app.config["DISCLOSURE_ROUNDING"],
+                                          app.config["DISCLOSURE_BATCH"]))
         run = session.get(JobRun, run_id)
         run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
         session.commit()

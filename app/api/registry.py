@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_smorest import abort
 from marshmallow import validate
 
-from app.access import ANY_ROLE, LIST_RESIDENTS
+from app.access import ANY_ROLE, LIST_RESIDENTS, mix_rules_for
 from app.api.auth import api_blueprint, current_user, site_for
 from app.api.common import DecimalText, PageArgs, in_range, page_of, paginate
 from app.clock import today
@@ -79,11 +79,22 @@ class ResidentArgs(PageArgs):
 
 
 class AssessmentSchema(ma.Schema):
-    begeleid = ma.fields.Integer(required=True)
+    begeleid = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "aantal begeleide bewoners; afgerond (rounded_to) voor wie geen "
+                       "zorggegevens per persoon ziet, null als het niet getoond wordt"})
     total = ma.fields.Integer(required=True)
     percentage = ma.fields.Float(allow_none=True, required=True)
     status = ma.fields.String(required=True)
     direction = ma.fields.String(allow_none=True, required=True)
+    withheld = ma.fields.Boolean(required=True, metadata={
+        "description": "niet getoond: minder dan het minimum aantal bewoners, of nodig "
+                       "om een ander niet-getoond deel te beschermen"})
+    published_on = ma.fields.Date(allow_none=True, required=True, metadata={
+        "description": "de eerste van de maand waarvan de gepubliceerde stand is; null "
+                       "bij exacte cijfers (sociaal beheerder, beheerders)"})
+    rounded_to = ma.fields.Integer(allow_none=True, required=True, metadata={
+        "description": "het aantal begeleid is afgerond op een veelvoud hiervan; null "
+                       "bij exacte cijfers"})
 
 
 class PartMixSchema(ma.Schema):
@@ -220,22 +231,26 @@ def resident(site_id: int, resident_id: int):
     return data
 
 
-def _assessment(a) -> dict:
-    return {"begeleid": a.begeleid, "total": a.total, "percentage": a.percentage,
-            "status": a.status.value, "direction": a.direction.value if a.direction else None}
+def _assessment(a, withheld: bool = False, published_on=None, rounded_to=None) -> dict:
+    return {"begeleid": None if withheld else a.begeleid, "total": a.total,
+            "percentage": None if withheld else a.percentage, "status": a.status.value,
+            "direction": a.direction.value if a.direction else None, "withheld": withheld,
+            "published_on": published_on, "rounded_to": rounded_to}
 
 
 def _part_mix(p) -> dict:
     return {"part_id": p.part_id, "name": p.name, "units": p.units, "occupied": p.occupied,
-            "mix": _assessment(p.assessment)}
+            "mix": _assessment(p.assessment, p.withheld, p.published_on, p.rounded_to)}
 
 
 @blp.route("/sites/<int:site_id>/mix")
 @blp.response(200, MixSchema)
 def mix(site_id: int):
-    """Today's mix of the site and of each part (aggregates: every role on the site)."""
-    found, _access = site_for(site_id, ANY_ROLE)
-    result = site_mix(db.session, found, today(), months=1)
+    """Today's mix of the site and of each part: exact for the sociaal beheerder and
+    admins, the published figures (minimum cell, rounding, monthly publication) for
+    every other role on the site."""
+    found, access = site_for(site_id, ANY_ROLE)
+    result = site_mix(db.session, found, today(), months=1, rules=mix_rules_for(access))
     return {"on": result.on, "site": _part_mix(result.whole),
             "parts": [_part_mix(p) for p in result.parts]}
 
@@ -244,8 +259,11 @@ def mix(site_id: int):
 @blp.arguments(HistoryArgs, location="query", unknown=ma.RAISE)
 @blp.response(200, MixHistorySchema)
 def mix_history(args, site_id: int):
-    """The mix on the first day of each month (and today), optionally within from/to."""
-    found, _access = site_for(site_id, ANY_ROLE)
-    result = site_mix(db.session, found, today(), months=args["months"])
-    return {"points": [{"on": p.on, **_assessment(p.assessment)} for p in result.history
-                       if in_range(p.on, args)]}
+    """The mix on the first day of each month (and today, for exact figures), optionally
+    within from/to; published figures for those who may not see care data per person."""
+    found, access = site_for(site_id, ANY_ROLE)
+    rules = mix_rules_for(access)
+    result = site_mix(db.session, found, today(), months=args["months"], rules=rules)
+    return {"points": [{"on": p.on, **_assessment(
+        p.assessment, p.withheld, p.on if rules else None, rules.rounding if rules else None)}
+        for p in result.history if in_range(p.on, args)]}

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
-from app.access import ANY_ROLE, MANAGE_REGISTRY, site_view
+from app.access import ANY_ROLE, MANAGE_REGISTRY, mix_rules_for, site_view
 from app.clock import today
 from app.filters import percent
 from app.forms import save_or_render
@@ -32,11 +32,12 @@ def index():
 @bp.route("/locaties/<int:site_id>")
 @site_view(ANY_ROLE)
 def dashboard(site, access):
-    mix = site_mix(db.session, site, today())
+    mix = site_mix(db.session, site, today(), rules=mix_rules_for(access))
+    about = _("ca. ") if mix.rules else ""
     chart = history_chart(
         mix.history, band_of(site),
         lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
-                  f"({p.assessment.begeleid}/{p.assessment.total})")
+                  f"({about}{p.assessment.begeleid}/{p.assessment.total})")
     bars = parts_chart([*mix.parts, mix.whole], band_of(site))
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
                            chart=chart, bars=bars, band=band_of(site),

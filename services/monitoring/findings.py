@@ -15,7 +15,7 @@ class Finding:
     title: str                    # Dutch, with the figures
     explanation: str              # Dutch, with the figures
     period: str = ONGOING
-    audience: str = "site"        # site | management | bestuur | imo | care[_data]:<organisation id>
+    audience: str = "site"        # site | management | bestuur | imo | care_data | care[_data]:<org id>
     link: str | None = None       # a path in the app where it can be acted on
     figures: dict[str, Any] = field(default_factory=dict)
 

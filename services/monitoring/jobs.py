@@ -62,7 +62,8 @@ class Job:
 
 JOBS: dict[str, Job] = {job.name: job for job in (
     Job("monitor", "Alle signaleringsregels op alle locaties",
-        lambda session, today, now, **_: sweep(session, today, now),
+        lambda session, today, now, disclosure=None, **_: sweep(session, today, now,
+                                                                 disclosure),
         cron={"hour": 6, "minute": 0}),
     # the open signals as of the day's sweep: never before it, or the week's new
     # signals (or, on a fresh database, all of them) are missing from the e-mail

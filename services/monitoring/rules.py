@@ -35,8 +35,9 @@ def mix_finding(subject: str, name: str, a: MixAssessment, link: str | None,
     return Finding(
         rule="mix", subject=subject, severity=severity,
         title=f"Mix {name}: {state} ({DIRECTION_NL.get(a.direction, '')})",
-        explanation=(f"{name} heeft {a.begeleid} begeleide van {a.total} bewoners "
-                     f"({_pct(a.share)}). Het streefaandeel is {_target_nl(target)}."),
+        explanation=(f"{name} heeft volgens de gepubliceerde cijfers ongeveer {a.begeleid} "
+                     f"begeleide van {a.total} bewoners ({_pct(a.share)}). Het streefaandeel "
+                     f"is {_target_nl(target)}."),
         link=link, figures={"begeleid": a.begeleid, "total": a.total})
 
 
@@ -77,7 +78,7 @@ def mix_forecast(name: str, now: MixAssessment, forecast: MixAssessment, pending
             and abs(forecast.share - target) <= abs(now.share - target):
         return None
     return Finding(
-        rule="mix_forecast", subject="site", severity="warning",
+        rule="mix_forecast", subject="site", severity="warning", audience="care_data",
         title=f"Prognose mix {name}: buiten de band na {pending} geplande plaatsing(en)",
         explanation=(f"Na de {pending} toegewezen maar nog niet verhuisde kandidaten heeft "
                      f"{name} {forecast.begeleid} begeleide van {forecast.total} bewoners "

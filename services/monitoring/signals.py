@@ -128,6 +128,8 @@ def visible(access: SiteAccess, audience: str) -> bool:
         org_id = int(audience.split(":", 1)[1])
         return access.has("sociaal_beheerder", "kerngroep", "stuurgroep") or (
             "begeleider" in access.roles and org_id in access.care_organisation_ids)
+    if audience == "care_data":  # exact figures about care (the mix forecast)
+        return access.sees_all_care_data
     if audience.startswith("care_data:"):  # a small group's 10% (services/hours/monitoring)
         return access.sees_care_of(int(audience.split(":", 1)[1]))
     return access.is_admin

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Callable
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from services.imo.placement import latest_decision
 from services.monitoring import rules
 from services.monitoring.findings import ONGOING, Evaluation
 from services.monitoring.signals import SyncCounts, sync
+from services.registry.disclosure import DisclosureRules
 from services.registry.mix import band_of, site_mix
 from services.registry.mix_rules import assess_mix
 from services.registry.sites import active_band
@@ -27,9 +29,14 @@ from services.rooms.monitoring import room_evaluations
 RuleGroup = Callable[[Session, Site, date], list[Evaluation]]
 
 
-def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
-    """Mix per site and part, the 12-month trend, and the forecast after placements."""
-    mix = site_mix(session, site, today, months=13)
+def mix_evaluations(session: Session, site: Site, today: date,
+                    disclosure: DisclosureRules | None = None) -> list[Evaluation]:
+    """Mix per site and part and the 12-month trend, from the published figures since
+    they go to every role on the site and into the digest (a signal's coming and going
+    must not reveal a move's care status); the forecast after placements from the exact
+    figures and the candidates' status, for those who see care data only."""
+    mix = site_mix(session, site, today, months=13, rules=disclosure or DisclosureRules())
+    exact = site_mix(session, site, today, months=1)
     band = band_of(site)
     dashboard = f"/locaties/{site.id}"
     found = [rules.mix_finding("site", site.name, mix.whole.assessment, dashboard,
@@ -38,16 +45,16 @@ def mix_evaluations(session: Session, site: Site, today: date) -> list[Evaluatio
                                 dashboard, band.target) for p in mix.parts]
     trend = rules.mix_trend(site.name, [rules.TrendPoint(p.assessment.begeleid,
                                                          p.assessment.total)
-                                        for p in mix.history[-13:]],
+                                        for p in mix.history[-13:] if not p.withheld],
                             band.target, band.tolerance, dashboard)
     pending = [c for c in session.scalars(sa.select(Candidate).where(
         Candidate.site_id == site.id, Candidate.status == CandidateStatus.BESLUIT_CORPORATIE))
         if (d := latest_decision(session, c)) is not None and d.decision == Decision.TOEWIJZEN]
-    whole = mix.whole.assessment
+    whole = exact.whole.assessment
     begeleid = whole.begeleid + sum(c.support_status == SupportStatus.BEGELEID for c in pending)
     forecast = rules.mix_forecast(site.name, whole,
                                   assess_mix(begeleid, whole.total + len(pending),
-                                             mix.whole.units, band),
+                                             exact.whole.units, band),
                                   len(pending), band.target, f"/locaties/{site.id}/imo/")
     return [Evaluation("mix", (ONGOING,), tuple(f for f in found if f)),
             Evaluation("mix_trend", (ONGOING,), tuple(f for f in [trend] if f)),
@@ -78,11 +85,15 @@ class SweepCounts(SyncCounts):
     sites: int = 0
 
 
-def sweep(session: Session, today: date, now: datetime) -> dict:
-    """Run every rule on every site and store the signals; returns counts for the job log."""
+def sweep(session: Session, today: date, now: datetime,
+          disclosure: DisclosureRules | None = None) -> dict:
+    """Run every rule on every site and store the signals; returns counts for the job log.
+    ``disclosure``: the rules for the published mix figures (the defaults if None)."""
     counts = SweepCounts()
+    groups = [partial(g, disclosure=disclosure) if g is mix_evaluations else g
+              for g in RULE_GROUPS]
     for site in session.scalars(sa.select(Site).order_by(Site.id)):
-        evaluations = [e for group in RULE_GROUPS
+        evaluations = [e for group in groups
                        for e in group(session, site, today)]
         sync(session, site.id, evaluations, now, counts)
         counts.sites += 1

@@ -16,7 +16,9 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from models import Resident, Site, SitePart, SupportPeriod, SupportStatus, Unit
-from services.registry.mix_rules import MixAssessment, MixBand, assess_mix
+from services.registry.disclosure import (DisclosureRules, Publication, month_starts,
+                                          publications, rounded, withheld_cells)
+from services.registry.mix_rules import MixAssessment, MixBand, MixStatus, assess_mix
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,11 @@ class PartMix:
     units: int
     occupied: int
     assessment: MixAssessment
+    #: published figures (services.registry.disclosure): withheld, the date of the
+    #: publication shown, the rounding of the begeleid count
+    withheld: bool = False
+    published_on: date | None = None
+    rounded_to: int | None = None
 
     @property
     def vacant(self) -> int:
@@ -123,6 +130,7 @@ class PartMix:
 class HistoryPoint:
     on: date
     assessment: MixAssessment
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,8 @@ class SiteMix:
     whole: PartMix
     parts: list[PartMix]
     history: list[HistoryPoint]
+    #: the disclosure rules the figures were published under; None: exact figures
+    rules: DisclosureRules | None = None
 
 
 def history_dates(today: date, months: int) -> list[date]:
@@ -143,8 +153,11 @@ def history_dates(today: date, months: int) -> list[date]:
     return dates
 
 
-def site_mix(session: Session, site: Site, today: date, months: int = 24) -> SiteMix:
-    """The mix of ``site`` on ``today`` for the site and each part, plus its history."""
+def site_mix(session: Session, site: Site, today: date, months: int = 24,
+             rules: DisclosureRules | None = None) -> SiteMix:
+    """The mix of ``site`` on ``today`` for the site and each part, plus its history:
+    exact, or with ``rules`` the published figures (for whoever may not see care data
+    per person)."""
     unit_rows = session.execute(
         sa.select(Unit.part_id, sa.func.count()).where(Unit.site_id == site.id)
         .group_by(Unit.part_id)
@@ -155,6 +168,9 @@ def site_mix(session: Session, site: Site, today: date, months: int = 24) -> Sit
         sa.select(SitePart).where(SitePart.site_id == site.id).order_by(SitePart.name)).all()
     occupancies = load_occupancies(session, site.id)
     band = band_of(site)
+    if rules is not None:
+        return _published_mix(site, today, months, rules, parts, units_per_part,
+                              occupancies, band)
     tallies = count_mix(occupancies, today)
 
     def part_mix(key, name: str, units: int) -> PartMix:
@@ -171,3 +187,73 @@ def site_mix(session: Session, site: Site, today: date, months: int = 24) -> Sit
         history.append(HistoryPoint(on, assess_mix(tally.begeleid, tally.total,
                                                    site_units, band)))
     return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history)
+
+
+# --- published figures (services.registry.disclosure) -----------------------------------
+
+def cell_events(occupancies: list[Occupancy]) -> dict:
+    """The sorted dates of every change per cell (part id, and ``"site"``): moves in and
+    out, and status changes during a stay."""
+    events: dict = defaultdict(list)
+    for occ in occupancies:
+        dates = [occ.move_in] + ([occ.move_out] if occ.move_out else []) + [
+            r.valid_from for r in occ.statuses if occ.move_in < r.valid_from
+            and (occ.move_out is None or r.valid_from < occ.move_out)]
+        for key in (occ.part_id, "site"):
+            events[key].extend(dates)
+    return {key: sorted(dates) for key, dates in events.items()}
+
+
+def _withheld_assessment(total: int) -> MixAssessment:
+    return MixAssessment(0, total, None, MixStatus.EMPTY, None)
+
+
+def _published_mix(site: Site, today: date, months: int, rules: DisclosureRules, parts,
+                   units_per_part: dict, occupancies: list[Occupancy],
+                   band: MixBand) -> SiteMix:
+    site_units = sum(units_per_part.values())
+    events = cell_events(occupancies)
+    first = min((dates[0] for dates in events.values() if dates), default=today)
+    months_list = month_starts(first, today)
+    counts: dict[date, dict] = {}
+
+    def state(key):
+        def at(day: date) -> tuple[int, int]:
+            if day not in counts:
+                counts[day] = count_mix(occupancies, day)
+            tally = counts[day].get(key, Tally())
+            return tally.begeleid, tally.total
+        return at
+
+    keys = [p.id for p in parts] + ([None] if units_per_part.get(None) else []) + ["site"]
+    series = {key: publications(months_list, events.get(key, []), state(key), rules.batch)
+              for key in keys}
+    month = today.replace(day=1)
+    current = {key: series[key].get(month) for key in keys}
+    withheld = withheld_cells({k: (p.total if p else None) for k, p in current.items()},
+                              "site", rules.min_cell)
+    tallies = count_mix(occupancies, today)
+
+    def published(key, publication: Publication | None, hidden: bool) -> MixAssessment:
+        if hidden or publication is None:
+            return _withheld_assessment(publication.total if publication else 0)
+        return assess_mix(rounded(publication.begeleid, publication.total, rules.rounding),
+                          publication.total, site_units, band)
+
+    def part_mix(key, name: str, units: int) -> PartMix:
+        publication = current[key]
+        return PartMix(None if key == "site" else key, name, units,
+                       len(tallies.get(key, Tally()).units),
+                       published(key, publication, key in withheld), key in withheld,
+                       publication.on if publication else None, rules.rounding)
+
+    part_rows = [part_mix(p.id, p.name, units_per_part.get(p.id, 0)) for p in parts]
+    if units_per_part.get(None):
+        part_rows.append(part_mix(None, "", units_per_part[None]))
+    history = []
+    for on in months_list[-months:]:
+        publication = series["site"][on]
+        hidden = publication is None or publication.total < rules.min_cell
+        history.append(HistoryPoint(on, published("site", publication, hidden), hidden))
+    return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history,
+                   rules)

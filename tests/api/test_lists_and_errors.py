@@ -82,9 +82,15 @@ def test_other_date_filters(app, api, world):
 
 
 def test_mix_is_aggregate(api, world):
+    """Published figures: with 4 residents every cell is below the minimum cell size."""
     data = api.get("stuurgroep", f"/sites/{world.site}/mix").get_json()
-    assert data["site"]["mix"]["begeleid"] == 2 and data["site"]["mix"]["total"] == 4
+    assert data["site"]["mix"]["begeleid"] is None and data["site"]["mix"]["total"] == 4
+    assert data["site"]["mix"]["withheld"] and data["site"]["mix"]["rounded_to"] == 5
     assert [p["name"] for p in data["parts"]] == ["Blok A", "Blok B"]
+    assert all(p["mix"]["withheld"] for p in data["parts"])
+    exact = api.get("sociaal_beheerder", f"/sites/{world.site}/mix").get_json()
+    assert (exact["site"]["mix"]["begeleid"], exact["site"]["mix"]["withheld"],
+            exact["site"]["mix"]["rounded_to"]) == (2, False, None)
 
 
 def test_log_hours_through_the_api(app, api, world):

@@ -92,24 +92,38 @@ def test_list_and_resident_pages_hide_care_data(role, login_as, world):
         assert 'name="status"' not in page  # and no such filter is offered
 
 
+def _parts_table(page: str) -> list[list[str]]:
+    parts = re.search(r"<caption>Mix per deel van de locatie</caption>.*?</table>", page, re.S)
+    assert parts
+    return [row[:6] for row in table_rows(parts.group(0))]
+
+
 def test_dashboard_shows_aggregates_only(login_as, world):
+    """With 4 residents (2 per part) every cell is below the minimum: the aggregate roles
+    see the number of residents and no begeleid count, share or status."""
     for role in ("communitycoach", "bestuur", "kerngroep", "stuurgroep"):
         client = login_as(role)
         response = client.get(f"/locaties/{world.site}")
         assert response.status_code == 200, role
         page = text(response)
         figures = stats(page)
-        assert (figures["Bewoners"], figures["Begeleid"]) == ("4", "2 (50,0%)"), role
-        parts = re.search(r"<caption>Mix per deel van de locatie</caption>.*?</table>", page,
-                          re.S)
-        assert parts, role
-        # part, units, vacant, begeleid, onbegeleid, share begeleid
-        assert [row[:6] for row in table_rows(parts.group(0))] == [
-            ["Blok A", "3", "1", "2", "0", "100,0%"],
-            ["Blok B", "3", "1", "0", "2", "0,0%"],
-            ["Het Hofje", "6", "2", "2", "2", "50,0%"]], role
+        assert (figures["Bewoners"], figures["Begeleid"]) == ("4", "niet getoond"), role
+        # part, units, vacant, and the withheld cells
+        assert _parts_table(page) == [
+            ["Blok A", "3", "1", "niet getoond", "–"],
+            ["Blok B", "3", "1", "niet getoond", "–"],
+            ["Het Hofje", "6", "2", "niet getoond", "–"]], role
         for name in (*ALL_NAMES, *ORG_NAMES):
             assert name not in page, (role, name)
+
+
+def test_the_sociaal_beheerder_sees_the_exact_mix(login_as, world):
+    page = text(login_as("sociaal_beheerder").get(f"/locaties/{world.site}"))
+    assert stats(page)["Begeleid"] == "2 (50,0%)"
+    assert _parts_table(page) == [
+        ["Blok A", "3", "1", "2", "0", "100,0%"],
+        ["Blok B", "3", "1", "0", "2", "0,0%"],
+        ["Het Hofje", "6", "2", "2", "2", "50,0%"]]
 
 
 def test_begeleider_sees_care_data_of_own_organisation_only(login_as, world):

@@ -290,13 +290,18 @@ def smtp(app):
     controller.stop()
 
 
-def test_digests_respect_roles_and_are_sent_once(app, world, smtp):
+def test_digests_respect_roles_and_are_sent_once(app, world, smtp, monkeypatch):
     inbox, _port = smtp
+    # the small world's mix is below every minimum cell: open figures, so it has signals
+    for name in ("DISCLOSURE_MIN_CELL", "DISCLOSURE_ROUNDING", "DISCLOSURE_BATCH"):
+        monkeypatch.setitem(app.config, name, 1)
     run_job(app, "monitor", today=TODAY)
     with app.app_context():   # nobody logged hours: each care organisation is under its 10%
         audiences = set(db.session.scalars(sa.select(Signal.audience).where(
             Signal.rule == "care_contribution", Signal.site_id == world.site)))
-    assert audiences == {f"care:{world.orgs['linde']}", f"care:{world.orgs['anker']}"}
+    # one client each: small groups, whose signal reaches only who sees their care data
+    assert audiences == {f"care_data:{world.orgs['linde']}",
+                         f"care_data:{world.orgs['anker']}"}
     digest = run_job(app, "digest", today=TODAY)
     assert digest.outcome == "ok"
     mails = dict(inbox.messages)
