@@ -234,9 +234,10 @@ def _published_mix(site: Site, today: date, months: int, rules: DisclosureRules,
                               "site", rules.min_cell)
     tallies = count_mix(occupancies, today)
 
-    def published(key, publication: Publication | None, hidden: bool) -> MixAssessment:
-        if hidden or publication is None:
-            return _withheld_assessment(publication.total if publication else 0)
+    def published(key, publication: Publication | None, hidden: bool,
+                  residents: int) -> MixAssessment:
+        if hidden or publication is None:  # the number of residents is public
+            return _withheld_assessment(residents)
         return assess_mix(rounded(publication.begeleid, publication.total, rules.rounding),
                           publication.total, site_units, band)
 
@@ -244,7 +245,8 @@ def _published_mix(site: Site, today: date, months: int, rules: DisclosureRules,
         publication = current[key]
         return PartMix(None if key == "site" else key, name, units,
                        len(tallies.get(key, Tally()).units),
-                       published(key, publication, key in withheld), key in withheld,
+                       published(key, publication, key in withheld,
+                                 tallies.get(key, Tally()).total), key in withheld,
                        publication.on if publication else None, rules.rounding)
 
     part_rows = [part_mix(p.id, p.name, units_per_part.get(p.id, 0)) for p in parts]
@@ -254,6 +256,8 @@ def _published_mix(site: Site, today: date, months: int, rules: DisclosureRules,
     for on in months_list[-months:]:
         publication = series["site"][on]
         hidden = publication is None or publication.total < rules.min_cell
-        history.append(HistoryPoint(on, published("site", publication, hidden), hidden))
+        history.append(HistoryPoint(on, published("site", publication, hidden,
+                                                  publication.total if publication else 0),
+                                    hidden))
     return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history,
                    rules)
