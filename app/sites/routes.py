@@ -33,7 +33,7 @@ def index():
 @site_view(ANY_ROLE)
 def dashboard(site, access):
     mix = site_mix(db.session, site, today(), rules=mix_rules_for(access))
-    about = _("ca. ") if mix.rules else ""
+    about = _("ca.") + " " if mix.rules else ""
     chart = history_chart(
         mix.history, band_of(site),
         lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
