@@ -8,6 +8,7 @@ from marshmallow import validate
 from app.api.auth import api_blueprint, current_user, on_site, site_for
 from app.api.common import DateRangeArgs, DecimalText, in_range, page_of, paginate
 from app.api.registry import AssessmentSchema, _assessment
+from app.imo.meeting_routes import agenda_for
 from app.clock import today
 from models import Candidate, ImoMeeting, db
 from app.imo.routes import shows_status
@@ -120,6 +121,10 @@ def meetings(args, site_id: int):
     return paginate(rows, args)
 
 
+def _figures(p) -> dict:
+    return _assessment(p.assessment, p.withheld, p.published_on, p.rounded_to)
+
+
 @blp.route("/sites/<int:site_id>/imo/meetings/<int:meeting_id>")
 @blp.response(200, ImoMeetingDetailSchema)
 def meeting(site_id: int, meeting_id: int):
@@ -127,14 +132,14 @@ def meeting(site_id: int, meeting_id: int):
     frozen when the minutes were locked); the read is logged, as on the page."""
     found, access = site_for(site_id, IMO_MEMBER)
     m = on_site(ImoMeeting, meeting_id, found.id)
-    a = frozen.agenda_of(db.session, m)
+    a = agenda_for(m, access)
     visible = shows_status(access, [c.candidate for c in a.candidates])
     data = _meeting(m) | {
         "items": [{"position": i.position, "topic": i.topic, "title": i.title,
                    "minutes": i.minutes} for i in m.items],
         "agenda": {
-            "since": a.since, "site": _assessment(a.whole.assessment),
-            "parts": [{"name": p.name, "mix": _assessment(p.assessment)} for p in a.parts],
+            "since": a.since, "site": _figures(a.whole),
+            "parts": [{"name": p.name, "mix": _figures(p)} for p in a.parts],
             "vacancies": [{"unit_id": v.unit_id, "number": v.number, "part": v.part_name,
                            "available_from": v.available_from} for v in a.vacancies],
             "mutations": a.mutation_counts,

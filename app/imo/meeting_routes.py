@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import site_view
+from app.access import mix_rules_for, site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
 from app.imo.forms import AddCandidateForm, AdviceForm, ItemForm, MeetingForm, TextForm
@@ -21,6 +21,15 @@ from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
 from services.imo import frozen
 from services.imo import meetings as meeting_service
+
+
+def agenda_for(meeting: ImoMeeting, access):
+    """The meeting's agenda as this viewer may read it: points 1-2 as published figures
+    for whoever may not see care data per person."""
+    agenda = frozen.agenda_of(db.session, meeting)
+    rules = mix_rules_for(access)
+    return agenda if rules is None else agenda_service.published_agenda(db.session, agenda,
+                                                                         rules)
 
 
 def meeting_or_404(site, meeting_id: int) -> ImoMeeting:
@@ -69,7 +78,7 @@ def _advice_form(agenda, entry) -> AdviceForm:
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
     meeting_service.record_view(db.session, meeting, current_user.id, "page")
-    agenda = frozen.agenda_of(db.session, meeting)
+    agenda = agenda_for(meeting, access)
     on_agenda = {c.candidate.id for c in agenda.candidates}
     add_form = AddCandidateForm(formdata=None)
     add_form.candidate_id.choices = [("", _("— kies —"))] + [
@@ -190,7 +199,7 @@ def addendum(site, access, meeting_id: int):
 
 
 def _print_context(site, access, meeting) -> dict:
-    agenda = frozen.agenda_of(db.session, meeting)
+    agenda = agenda_for(meeting, access)
     return dict(site=site, access=access, meeting=meeting, agenda=agenda,
                 shows_status=shows_status(access, [c.candidate for c in agenda.candidates]))
 

@@ -4,7 +4,7 @@ vacancy, the numbers, the mutations since the previous IMO, the candidates with 
 what-if of every placement, and the handovers."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Candidate, ImoMeeting, MeetingCandidate, Resident, Site, SitePart, Unit
 from models.enums import SupportStatus
+from services.registry.disclosure import DisclosureRules
 from services.registry.mix import (Occupancy, PartMix, Tally, band_of, count_mix,
-                                   load_occupancies)
+                                   load_occupancies, site_mix)
 from services.registry.mix_rules import MixAssessment, assess_mix
 from services.imo.placement import Handover
 from services.imo.placement import assignments
@@ -119,6 +120,8 @@ class Agenda:
     legacy_figures: dict | None = None
     #: point 1: each free vacancy with a begeleid and with an onbegeleid newcomer
     vacancy_whatifs: list[VacancyWhatIf] = field(default_factory=list)
+    #: the disclosure rules when points 1-2 show published figures (published_agenda)
+    published: DisclosureRules | None = None
 
     @property
     def free_vacancies(self) -> list[Vacancy]:
@@ -199,3 +202,36 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
                   mutations, candidates, handovers, people, vacancy_whatifs=[
                       VacancyWhatIf(v, outcome(SupportStatus.BEGELEID, v),
                                     outcome(SupportStatus.ONBEGELEID, v)) for v in free])
+
+
+def published_agenda(session: Session, agenda: Agenda, rules: DisclosureRules) -> Agenda:
+    """The agenda as an IMO member who may not see care data per person reads it: the
+    mix of points 1-2 as published figures on the meeting date
+    (services.registry.disclosure), and the vacancy what-ifs on those published figures
+    (a withheld part has none), so no exact count reaches them; also for locked minutes,
+    whose snapshot holds the exact figures."""
+    site = session.get(Site, agenda.meeting.site_id)
+    band = band_of(site)
+    mix = site_mix(session, site, agenda.meeting.held_on, months=1, rules=rules)
+    by_part = {p.part_id: p for p in mix.parts}
+
+    def tally(row: PartMix | None) -> Tally | None:
+        if row is None or row.withheld or row.published_on is None:
+            return None
+        return Tally(row.assessment.begeleid, row.assessment.total)
+
+    def outcome(status: str, vacancy: Vacancy) -> WhatIf | None:
+        site_tally, part_tally = tally(mix.whole), tally(by_part.get(vacancy.part_id))
+        if site_tally is None:
+            return None
+        result = what_if(site_tally, part_tally, status, agenda.site_units, band)
+        return WhatIf(result.site, result.part if part_tally is not None else None)
+
+    whatifs = [VacancyWhatIf(w.vacancy, outcome(SupportStatus.BEGELEID, w.vacancy),
+                             outcome(SupportStatus.ONBEGELEID, w.vacancy))
+               for w in agenda.vacancy_whatifs]
+    vacant = {p.part_id for p in agenda.vacant_parts}
+    return replace(agenda, whole=mix.whole, parts=mix.parts, legacy_figures=None,
+                   vacant_parts=[p for p in mix.parts if p.part_id in vacant],
+                   vacancy_whatifs=[w for w in whatifs if w.begeleid is not None],
+                   published=mix.rules)
