@@ -1,11 +1,15 @@
 """User accounts and their role memberships per site."""
 from __future__ import annotations
 
+import secrets
+from typing import Callable
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from models import Membership, Organisation, OrgKind, Role, Site, User
+from models import user as user_model
 from services import audit
 from services.access import SiteAccess
 from services.errors import N_, RuleViolation
@@ -30,6 +34,32 @@ def check_password_strength(password: str) -> None:
 
 def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+
+
+_dummy_hashes: dict[Callable[[str], str], str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made the way :meth:`User.set_password` makes them (one
+    per hashing function, made on first use)."""
+    make = user_model.generate_password_hash
+    if make not in _dummy_hashes:
+        _dummy_hashes[make] = make(secrets.token_urlsafe(16))
+    return _dummy_hashes[make]
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this e-mail address and password, or None.
+
+    Exactly one password hash is verified whether the address is unknown, its account
+    deactivated or the password wrong (without an account: a dummy hash of the same
+    method and work factor), so the time the answer takes does not tell which addresses
+    have an account."""
+    user = find_user_by_email(session, email)
+    usable = user is not None and user.active
+    stored = user.password_hash if usable else _dummy_hash()
+    matches = user_model.check_password_hash(stored, password or "")
+    return user if usable and matches else None
 
 
 def save_user(session: Session, user: User | None, *, email: str, name: str,

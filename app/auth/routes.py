@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from app.auth.forms import LanguageForm, LoginForm
 from app.auth.limits import count_attempt
 from models import db
-from services.accounts import find_user_by_email
+from services.accounts import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -38,8 +38,8 @@ def login():
             form.form_errors.append(refusal.message)
             return render_template("auth/login.html", form=form), 429, {
                 "Retry-After": str(refusal.retry_after)}
-        user = find_user_by_email(db.session, form.email.data)
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session on login; the language chosen before stays
             if lang:
