@@ -83,9 +83,20 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Rate limits (Flask-Limiter notation). memory:// counts per worker process; with more
+    # than one worker or host set redis://host:6379 so that all of them share the counts.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Keys in the storage start with this (several installations on one Redis).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "noaber")
+    # A moving window: "10 per minute" is at most 10 in any 60 seconds (a fixed window
+    # lets 20 through around the turn of a minute).
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
     RATELIMIT_HEADERS_ENABLED = True
+    # Login attempts per address and per e-mail address (app/auth/limits.py) ...
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # ... and per e-mail address over a longer period (OWASP ASVS 2.2.1: at most 100 failed
+    # attempts per hour on one account).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100 per hour")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For etc.); 0 = none.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -125,5 +136,6 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     WTF_CSRF_ENABLED = False
-    LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; one test lowers it
+    LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; a few lower them
+    LOGIN_ACCOUNT_RATE_LIMIT = "100000 per hour"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

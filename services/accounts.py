@@ -1,16 +1,19 @@
 """User accounts and their role memberships per site."""
 from __future__ import annotations
 
+import secrets
+from typing import Callable
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from models import Membership, Organisation, OrgKind, Role, Site, User
+from models import user as user_model
 from services import audit
 from services.access import SiteAccess
 from services.errors import N_, RuleViolation
-
-MIN_PASSWORD_LENGTH = 10
+from services.passwords import check_new_password
 
 
 def normalise_email(email: str) -> str:
@@ -22,20 +25,42 @@ def normalise_email(email: str) -> str:
         raise RuleViolation(N_("Vul een geldig e-mailadres in."), field="email") from None
 
 
-def check_password_strength(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise RuleViolation(N_("Een wachtwoord heeft minstens %(n)s tekens."),
-                            field="password", n=MIN_PASSWORD_LENGTH)
-
-
 def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
 
 
+_dummy_hashes: dict[Callable[[str], str], str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made the way :meth:`User.set_password` makes them (one
+    per hashing function, made on first use)."""
+    make = user_model.generate_password_hash
+    if make not in _dummy_hashes:
+        _dummy_hashes[make] = make(secrets.token_urlsafe(16))
+    return _dummy_hashes[make]
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this e-mail address and password, or None.
+
+    Exactly one password hash is verified whether the address is unknown, its account
+    deactivated or the password wrong (without an account: a dummy hash of the same
+    method and work factor), so the time the answer takes does not tell which addresses
+    have an account."""
+    user = find_user_by_email(session, email)
+    usable = user is not None and user.active
+    stored = user.password_hash if usable else _dummy_hash()
+    matches = user_model.check_password_hash(stored, password or "")
+    return user if usable and matches else None
+
+
 def save_user(session: Session, user: User | None, *, email: str, name: str,
               password: str | None, is_admin: bool, active: bool,
-              actor_id: int | None) -> User:
-    """Create an account (a password is required) or change one (password optional)."""
+              actor_id: int | None, enforce_policy: bool = True) -> User:
+    """Create an account (a password is required) or change one (password optional).
+    A new password must pass :func:`services.passwords.check_new_password`, unless
+    ``enforce_policy`` is false (the demo accounts' documented password)."""
     email = normalise_email(email)
     name = (name or "").strip()
     if not name:
@@ -43,8 +68,8 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
     clash = find_user_by_email(session, email)
     if clash is not None and (user is None or clash.id != user.id):
         raise RuleViolation(N_("Er is al een account met dit e-mailadres."), field="email")
-    if user is None or password:
-        check_password_strength(password or "")
+    if (user is None or password) and enforce_policy:
+        check_new_password(password or "", email=email)
     values = {"email": email, "name": name, "is_admin": is_admin, "active": active}
     if user is None:
         user = User(**values)

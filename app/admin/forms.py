@@ -52,7 +52,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), filters=[blank_to_none], validators=[
         DataRequired(message=_l("Vul een e-mailadres in.")),
         Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord (minstens 10 tekens)"),
+    password = PasswordField(_l("Wachtwoord (minstens 12 tekens)"),
                              validators=[Optional(), Length(max=200)])
     is_admin = BooleanField(_l("Beheerder (alle locaties en het beheer)"))
     active = BooleanField(_l("Account actief"), default=True)

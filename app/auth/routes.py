@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.auth.forms import LanguageForm, LoginForm
-from app.extensions import limiter
+from app.auth.limits import count_attempt
 from app.sessions import end_session_everywhere, start_session
 from models import db
-from services.accounts import find_user_by_email
+from services.accounts import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -29,21 +29,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_email_key() -> str:
-    return (request.form.get("email") or "").strip().lower() or "-"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=_login_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("sites.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user_by_email(db.session, form.email.data)
-        if user is not None and user.active and user.check_password(form.password.data):
+        refusal = count_attempt(form.email.data)
+        if refusal is not None:
+            form.form_errors.append(refusal.message)
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(refusal.retry_after)}
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
             lang = session.get("lang")
             session.clear()  # a fresh session on login; the language chosen before stays
             if lang:

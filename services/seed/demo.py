@@ -200,7 +200,7 @@ def _accounts(session: Session, site: Site, orgs: dict, password: str) -> None:
     for local, name, role, org_key in DEMO_ACCOUNTS:
         user = accounts.save_user(session, None, email=f"{local}@{EMAIL_DOMAIN}", name=name,
                                   password=password, is_admin=role is None, active=True,
-                                  actor_id=None)
+                                  actor_id=None, enforce_policy=False)  # documented one
         if role is not None:
             accounts.grant_role(session, user, site_id=site.id, role=role,
                                 organisation_id=orgs[org_key].id if org_key else None,

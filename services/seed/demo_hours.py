@@ -79,7 +79,7 @@ def seed_hours(session: Session, site: Site, orgs: dict, *, today: date, passwor
     rng = random.Random(20260401)
     anker = accounts.save_user(session, None, email=f"{ANKER_BEGELEIDER[0]}@{domain}",
                                name=ANKER_BEGELEIDER[1], password=password, is_admin=False,
-                               active=True, actor_id=None)
+                               active=True, actor_id=None, enforce_policy=False)
     accounts.grant_role(session, anker, site_id=site.id, role=Role.BEGELEIDER,
                         organisation_id=orgs["anker"].id, actor_id=None)
     inputs = load_norm_inputs(session, site)

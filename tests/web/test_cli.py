@@ -21,7 +21,7 @@ def test_create_admin_refuses_a_short_password(app, runner):
     result = runner.invoke(args=["users", "create-admin", "--email", "x@voorbeeld.nl",
                                  "--name", "X", "--password", "kort"])
     assert result.exit_code != 0
-    assert "minstens 10 tekens" in result.output
+    assert "Kies een wachtwoord van minstens 12 tekens." in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 

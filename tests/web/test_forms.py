@@ -436,13 +436,20 @@ def test_invalid_new_user_is_refused(app, login_as, world):
     client = login_as("admin")
     users_before = count(app, User)
     duplicate = "Er is al een account met dit e-mailadres."
+    breached = "Dit wachtwoord komt voor in lijsten van gelekte wachtwoorden; kies een ander."
+    derived = "Dit wachtwoord is afgeleid van het e-mailadres of de naam Noaber; kies een ander."
     assert_refused(app, client, "/beheer/gebruikers/nieuw",
                    {"name": "Nieuw Account", "email": "nieuw@hofje.example",
                     "password": "een lang wachtwoord", "active": "y"}, [
-        ("weak password", {"password": "kort"}, "password",
-         "Een wachtwoord heeft minstens 10 tekens."),
+        ("short password", {"password": "elf tekens!"}, "password",
+         "Kies een wachtwoord van minstens 12 tekens."),
         ("no password", {"password": ""}, "password",
-         "Een wachtwoord heeft minstens 10 tekens."),
+         "Kies een wachtwoord van minstens 12 tekens."),
+        ("breached password", {"password": "ISeeDeadPeople"}, "password", breached),
+        ("breached password with a year", {"password": "Sunshine2024!!"}, "password",
+         breached),
+        ("the e-mail's name", {"password": "Nieuw@1234567"}, "password", derived),
+        ("the app's name", {"password": "Noaber-2026-!!"}, "password", derived),
         ("duplicate email", {"email": ROLE_EMAILS["bestuur"]}, "email", duplicate),
         ("duplicate email, other case", {"email": ROLE_EMAILS["bestuur"].upper()}, "email",
          duplicate),

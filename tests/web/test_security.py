@@ -23,7 +23,8 @@ def test_login_is_rate_limited_with_a_clear_message(client, world, rate_limited)
     blocked = client.post("/login", data={"email": ROLE_EMAILS["bestuur"],
                                           "password": "fout-wachtwoord"})
     assert blocked.status_code == 429
-    assert "Te veel pogingen" in blocked.get_data(as_text=True)
+    assert "Te veel inlogpogingen vanaf dit adres. Probeer het over 1 minuut opnieuw." \
+        in blocked.get_data(as_text=True)
 
 
 def test_csrf_token_is_required(app, client, world):
