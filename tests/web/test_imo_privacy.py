@@ -367,3 +367,33 @@ def test_every_member_sees_the_mix_after_a_newcomer_in_each_vacancy(app, client,
         == wanted
     if role in ("bestuur", "communitycoach"):
         assert f"Wat als {DIRK} hier komt wonen?" not in page
+
+
+ADVICE_CONDITIONS = "Vaste begeleider stelt zich voor aan de directe buren"
+ADVICE_REASONING = "Past bij de begeleiding die De Linde al biedt"
+
+
+@pytest.mark.parametrize("role", ["sociaal_beheerder", "begeleider", TOELATING, "bestuur",
+                                  "communitycoach", ANKER_BEGELEIDER])
+def test_an_advices_free_text_is_care_data(app, client, ids, role):
+    """The conditions and reasoning of an advice speak of the candidate's support: shown
+    only to those who see the candidate's begeleid status (the attack: a bestuur member
+    read "Vaste begeleider stelt zich voor ..." while the status itself was hidden)."""
+    def advise(session):
+        entry = session.scalar(sa.select(MeetingCandidate).where(
+            MeetingCandidate.meeting_id == ids["june"],
+            MeetingCandidate.candidate_id == ids["dirk"]))
+        ms.record_advice(session, entry, advice="positief", conditions=ADVICE_CONDITIONS,
+                         reasoning=ADVICE_REASONING, unit_id=None, actor_id=None)
+        session.commit()
+
+    query(app, advise)
+    login(client, role)
+    base = f"/locaties/{ids['site']}/imo/vergaderingen/{ids['june']}"
+    pages = [text(client.get(base)), text(client.get(base + "/afdruk"))]
+    sees = role in ("sociaal_beheerder", "begeleider", TOELATING)
+    for page in pages:
+        assert (ADVICE_CONDITIONS in page) is sees, role
+        assert (ADVICE_REASONING in page) is sees, role
+        if not sees:
+            assert "toelichting niet getoond" in page
