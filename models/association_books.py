@@ -76,7 +76,7 @@ class Budget(db.Model):
 
 class Grant(db.Model):
     """A fund or subsidy awarded to the association: temporary income with an end date
-    (DOMAIN.md rule 9), a purpose and the conditions attached to it."""
+    (seed 004 "7. Financiering"), a purpose and the conditions attached to it."""
 
     __tablename__ = "assoc_grants"
     __table_args__ = (

@@ -38,7 +38,7 @@ def enum_check(column: str, enum: type[StrEnum], name: str) -> sa.CheckConstrain
 
 
 class IntakeRoute(StrEnum):
-    """How a candidate reaches the IMO (DOMAIN.md, "The IMO")."""
+    """How a candidate reaches the IMO (seed 004 "2. Passende mix - IMO")."""
 
     ZORGAANBIEDER = "zorgaanbieder"      # begeleid, proposed by a partner care organisation
     SELECTIE = "selectie"                # onbegeleid, selected by residents and corporation

@@ -1,4 +1,4 @@
-"""Governance (DOMAIN.md rule 8): the bodies of a site (stuurgroep, kerngroep,
+"""Governance (seed 004 "3. Samenwerking - governance"): the bodies of a site (stuurgroep, kerngroep,
 communityteam, the association's bestuur and ALV), their members, and their meetings with
 agenda, minutes, numbered decisions, action items and the escalation ladder.
 

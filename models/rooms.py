@@ -1,4 +1,4 @@
-"""The shared room (ontmoetingsruimte, DOMAIN.md "The shared room"): the rooms of a site
+"""The shared room (ontmoetingsruimte, seed 004 "4. Ontmoeting"): the rooms of a site
 with typology, facilities, opening hours, booking rules, house rules and a tariff list for
 external users; blocked periods; key holders; bookings; external requests; activity
 attendance; feed tokens and the site's usage settings.
@@ -64,7 +64,7 @@ class OrganiserKind(StrEnum):
 
 
 class RequesterKind(StrEnum):
-    """External parties who may use the room (DOMAIN.md, "Btiv"; seed 003 "Zaalhuur")."""
+    """External parties who may use the room (seed 000 "Btiv"; seed 003 "Zaalhuur")."""
 
     BUURTGROEP = "buurtgroep"                      # neighbourhood group, residents' initiative
     VERENIGING_STICHTING = "vereniging_stichting"  # working only for the general interest

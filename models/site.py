@@ -15,7 +15,7 @@ from models.organisation import Organisation
 class Site(db.Model):
     """A site. ``project_start`` is the first day of project year 1 of the community approach.
 
-    The mix settings are the site's own thresholds for the mix band (DOMAIN.md rule 1).
+    The mix settings are the site's own thresholds for the mix band (seed 004 "2. Passende mix").
     """
 
     __tablename__ = "sites"
@@ -44,7 +44,7 @@ class Site(db.Model):
     small_site_units: Mapped[int] = mapped_column(default=60, server_default="60")
     small_site_max_share: Mapped[Decimal] = mapped_column(
         sa.Numeric(5, 4), default=Decimal("0.5"), server_default="0.5")
-    #: the band of residents contributing actively (DOMAIN.md rule 2: about 50-70%)
+    #: the band of residents contributing actively (seed 004 "Gemengd Wonen met een duurzame community-aanpak": about 50-70%)
     active_share_low: Mapped[Decimal] = mapped_column(
         sa.Numeric(5, 4), default=Decimal("0.5"), server_default="0.5")
     active_share_high: Mapped[Decimal] = mapped_column(

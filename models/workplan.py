@@ -1,6 +1,6 @@
 """The yearly community work plan (communitywerkplan) set by the kerngroep, with goals
 grouped by the seven ingredients, and the collaboration agreement (samenwerkingsovereenkomst
-or bestuurlijk akkoord) with what each party contributes per year (DOMAIN.md rule 9)."""
+or bestuurlijk akkoord) with what each party contributes per year (seed 004 "7. Financiering")."""
 from __future__ import annotations
 
 from datetime import date, datetime

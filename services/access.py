@@ -173,9 +173,9 @@ class SiteAccess:
         """The collaboration agreements with the parties' contributions."""
         return self.has(Role.SOCIAAL_BEHEERDER, Role.KERNGROEP, Role.STUURGROEP)
 
-    # --- rooms (the shared room's agenda, issue 6) -----------------------------------
-    # The room manager is the association's bestuur or the sociaal_beheerder (DOMAIN.md,
-    # "The shared room": managed by the corporation or the association).
+    # --- rooms (the shared room's agenda) -----------------------------------
+    # The room manager is the association's bestuur or the sociaal_beheerder (seed 004,
+    # "4. Ontmoeting": managed by the corporation or the association).
 
     @property
     def can_book_rooms(self) -> bool:
@@ -197,7 +197,7 @@ class SiteAccess:
         """The organiser (who booked the activity), the coach and the room managers."""
         return self.may_change_booking(own) or self.has(Role.COMMUNITYCOACH)
 
-    # --- woonvereniging (members, contributions, cash book, statement; issue 7) -------
+    # --- woonvereniging (members, contributions, cash book, statement) ---------------
     # The association's money is the bestuur's: only the bestuur of the site's
     # association (and admins) see members' payment status, the cash book and the ALV
     # statement. Members (households) have no accounts; the statement carries no names,
@@ -215,7 +215,7 @@ class SiteAccess:
         the bestuur, the communitycoach and the sociaal_beheerder; they also record it."""
         return self.has(Role.BESTUUR, Role.COMMUNITYCOACH, Role.SOCIAAL_BEHEERDER)
 
-    # --- privacy (AVG: export and retention, issue 9) --------------------------------
+    # --- privacy (AVG: export and retention) --------------------------------
     # The corporation's sociaal_beheerder is the controller's contact for residents and
     # candidates: they hand over an export on request and watch the retention periods.
 

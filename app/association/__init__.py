@@ -1,1 +1,1 @@
-"""The woonvereniging pages (issue 7)."""
+"""The woonvereniging pages."""

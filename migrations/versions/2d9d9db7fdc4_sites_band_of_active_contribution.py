@@ -1,7 +1,7 @@
 """sites: band of active contribution
 
-Each site keeps its own band for the share of residents contributing actively (DOMAIN.md
-rule 2: about 50-70%), used by the monitoring rule and the association's participation
+Each site keeps its own band for the share of residents contributing actively (seed 004
+rule of thumb: about 50-70%), used by the monitoring rule and the association's participation
 page; existing sites get 50-70%.
 
 Revision ID: 2d9d9db7fdc4

@@ -1,2 +1,2 @@
 """The woonvereniging: members, board, contributions, bank import, reminders, cash book,
-budgets, grants, the ALV statement and residents' participation (issue 7)."""
+budgets, grants, the ALV statement and residents' participation."""

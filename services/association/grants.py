@@ -1,5 +1,5 @@
-"""Funds and grants: temporary income with an end date that must be watched (DOMAIN.md
-rule 9). Received and spent are the cash-book entries booked on the grant. A grant ends
+"""Funds and grants: temporary income with an end date that must be watched (seed 004
+"7. Financiering"). Received and spent are the cash-book entries booked on the grant. A grant ends
 "soon" within 6 months of its end date: in time to apply for a follow-up or plan
 without it."""
 from __future__ import annotations

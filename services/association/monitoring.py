@@ -5,7 +5,7 @@
 * ``board_vacancy`` (for everyone on the site): an office of the board without a holder,
   once the association keeps its board in Noaber (any office ever recorded);
 * ``grant_ending`` (for everyone on the site): a fund or subsidy that ends within six
-  months (DOMAIN.md rule 9: temporary money runs out and must be watched).
+  months (seed 004 "7. Financiering": temporary money runs out and must be watched).
 """
 from __future__ import annotations
 

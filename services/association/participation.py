@@ -1,4 +1,4 @@
-"""Residents' participation in the community (DOMAIN.md rule 2: in a healthy community
+"""Residents' participation in the community (seed 004 "Gemengd Wonen met een duurzame community-aanpak": in a healthy community
 about 50-70% of the residents contribute actively; not every contribution is visible).
 
 A record is one dated, visible contribution of a resident: organised an activity, took

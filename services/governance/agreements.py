@@ -1,5 +1,5 @@
-"""Collaboration agreements (samenwerkingsovereenkomst / bestuurlijk akkoord, DOMAIN.md
-rule 9): the parties and what each contributes per year in money or hours, for a term of
+"""Collaboration agreements (samenwerkingsovereenkomst / bestuurlijk akkoord, seed 004
+"7. Financiering"): the parties and what each contributes per year in money or hours, for a term of
 preferably 5-10 years. A shorter or longer term, and temporary money that stops before
 the agreement ends, are signals only."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""How often each body should meet, per calendar year (DOMAIN.md rule 8), as pure rules.
+"""How often each body should meet, per calendar year (seed 004 "3. Samenwerking - governance"), as pure rules.
 
 The norm of a body cuts the calendar year into equal *windows* (halves, quarters,
 months), one meeting due in each:

@@ -1,5 +1,5 @@
-"""Carry-over of open agenda items (issue 5: "open agenda items ... carry over to the next
-meeting of the same body automatically").
+"""Carry-over of open agenda items (open agenda items carry over to the next
+meeting of the same body automatically).
 
 The agenda of a meeting whose minutes are still open always reflects the current state of
 the body's previous meeting: every item there that is neither handled (afgehandeld) nor

@@ -58,7 +58,7 @@ def minutes_finding(subject: str, name: str, unlocked: int, link: str) -> Findin
 
 def agreement_finding(title: str, ends_on: date, today: date, link: str,
                       months: int = AGREEMENT_NOTICE_MONTHS) -> Finding | None:
-    """DOMAIN.md rule 9: agreements run 5-10 years; warn half a year before the end."""
+    """seed 004 "7. Financiering": agreements run 5-10 years; warn half a year before the end."""
     if not today <= ends_on <= today + relativedelta(months=months):
         return None
     return Finding("agreement_ending", "agreement", "warning",

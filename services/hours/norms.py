@@ -1,4 +1,4 @@
-"""The norms for community-team effort as pure functions (DOMAIN.md rules 3, 4 and 5).
+"""The norms for community-team effort as pure functions (seed 004 "1. Bouw van de community", "3. Samenwerken - kan het ook anders" and "7. Financiering").
 
 All are rules of thumb ("vuistregel", "richtlijn" in seed 004): a report shows a
 deviation as a signal to discuss, never as a block. Hours are exact ``Fraction``s.

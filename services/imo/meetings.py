@@ -17,7 +17,7 @@ from services.imo import agenda as agenda_service
 from services.imo import frozen
 from services.imo.candidates import ensure_default_reasons, set_status
 
-#: the seven fixed points (DOMAIN.md, "The IMO"); titles are stored, so they can be edited
+#: the seven fixed points (seed 004 "2. Passende mix - IMO"); titles are stored, so they can be edited
 FIXED_POINTS = (
     ("balans", "Balans op de locatie en in de delen met een vrijkomende woning"),
     ("cijfers", "Huidige verdeling begeleid / onbegeleid"),

@@ -12,7 +12,7 @@ from services.monitoring.findings import Finding
 from services.registry.mix_rules import DEFAULT_TARGET, Direction, MixAssessment, MixStatus
 
 DIRECTION_NL = {Direction.HIGH: "te veel begeleid", Direction.LOW: "te weinig begeleid"}
-#: DOMAIN.md rule 2, the default; each site keeps its own band (Site.active_share_*)
+#: seed 004 "Gemengd Wonen met een duurzame community-aanpak", the default; each site keeps its own band (Site.active_share_*)
 ACTIVE_SHARE_LOW, ACTIVE_SHARE_HIGH = Fraction(1, 2), Fraction(7, 10)
 
 
@@ -89,7 +89,7 @@ def mix_forecast(name: str, now: MixAssessment, forecast: MixAssessment, pending
 
 def active_share(name: str, active: int, total: int, low: Fraction = ACTIVE_SHARE_LOW,
                  high: Fraction = ACTIVE_SHARE_HIGH, link: str | None = None) -> Finding | None:
-    """DOMAIN.md rule 2: about 50-70% of residents contribute actively in a healthy
+    """seed 004 "Gemengd Wonen met een duurzame community-aanpak": about 50-70% of residents contribute actively in a healthy
     community. Outside that range is a point to discuss (info)."""
     if total == 0:
         return None

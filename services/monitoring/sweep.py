@@ -62,7 +62,7 @@ def mix_evaluations(session: Session, site: Site, today: date,
 
 
 def contribution_evaluations(session: Session, site: Site, today: date) -> list[Evaluation]:
-    """The share of current residents who contribute actively (DOMAIN.md rule 2), against
+    """The share of current residents who contribute actively (seed 004 "Gemengd Wonen met een duurzame community-aanpak"), against
     the site's band (50-70% unless the site set its own)."""
     current = sa.and_(Resident.move_in_date <= today,
                       sa.or_(Resident.move_out_date.is_(None), Resident.move_out_date > today))

@@ -1,4 +1,4 @@
-"""The mix band (DOMAIN.md rule 1) as a pure function.
+"""The mix band (seed 004 "2. Passende mix") as a pure function.
 
 The preferred mix is 1/3 begeleid : 2/3 onbegeleid. The seeds call it a rule of thumb,
 so the result is a status to discuss, never a block. The convention Noaber uses:

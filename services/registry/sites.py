@@ -22,7 +22,7 @@ def _required(value: str | None, field: str, message: str) -> str:
 
 
 def active_band(site: Site) -> tuple[Fraction, Fraction]:
-    """The site's band of residents contributing actively (DOMAIN.md rule 2; 50-70%
+    """The site's band of residents contributing actively (seed 004 "Gemengd Wonen met een duurzame community-aanpak"; 50-70%
     unless the site set its own), as exact fractions."""
     return Fraction(site.active_share_low), Fraction(site.active_share_high)
 

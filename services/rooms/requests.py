@@ -2,7 +2,7 @@
 
 A housing corporation may let its shared room only to associations or foundations that
 work solely for the general interest, to public bodies, and to persons doing
-non-commercial social work (DOMAIN.md "Btiv"; seed 000, seed 003 "Zaalhuur"): a request
+non-commercial social work (seed 000 "Btiv"; seed 000, seed 003 "Zaalhuur"): a request
 for commercial use is refused outright and nothing is stored. The others become a
 series whose occurrences wait as *requested* (they do not block the room) until the room
 manager approves (each date checked again, colliding ones may be skipped) or declines.

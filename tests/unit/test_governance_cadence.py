@@ -1,4 +1,4 @@
-"""Meeting cadence per body (DOMAIN.md rule 8): services/governance/cadence.py.
+"""Meeting cadence per body (seed 004 "3. Samenwerking - governance"): services/governance/cadence.py.
 
 The project of these tables started on 15 April 2024 (like the demo site seen on the
 tests' TODAY, 15 June 2026): 2024 and 2025 count as the first two project years

@@ -1,4 +1,4 @@
-"""The hour norms (DOMAIN.md rules 3, 4, 5) as tables, with the seed's numbers and edges."""
+"""The hour norms (seed 004 "1. Bouw van de community", "3. Samenwerken - kan het ook anders", "7. Financiering") as tables, with the seed's numbers and edges."""
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction

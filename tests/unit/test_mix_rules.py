@@ -1,4 +1,4 @@
-"""The mix band (DOMAIN.md rule 1): target 1/3 begeleid, small sites may go to 1/2."""
+"""The mix band (seed 004 "2. Passende mix"): target 1/3 begeleid, small sites may go to 1/2."""
 from decimal import Decimal
 from fractions import Fraction
 

@@ -1,5 +1,5 @@
-"""The key pages run a fixed number of SQL statements, however much data a site has
-(issue 10): a site of the scale seed with one year of history and a site with three
+"""The key pages run a fixed number of SQL statements, however much data a site has:
+a site of the scale seed with one year of history and a site with three
 years (beside a second site) are shown with the same number of statements, counted with
 an SQLAlchemy listener on the engine. Time is measured by `make bench`, not here."""
 from __future__ import annotations
