@@ -41,13 +41,13 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.access import disclosure_rules
 from app.clock import AMSTERDAM
 from app.clock import now as clock_now
 from app.clock import today as local_today
 from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
-from services.registry.disclosure import DisclosureRules
 
 log = logging.getLogger("noaber.jobs")
 
@@ -158,10 +158,7 @@ def _claim_and_run(app: Flask, session, job, run_id: int, today: date,
             return _close(session, run_id, name, period, "skipped", SKIP_DONE)
         counts = job_registry.run_job(session, job, today, now or utcnow(),
                                       base_url=app.config["BASE_URL"],
-                                      disclosure=DisclosureRules(
-                                          app.config["DISCLOSURE_MIN_CELL"],
-                                          app.config["DISCLOSURE_ROUNDING"],
-                                          app.config["DISCLOSURE_BATCH"]))
+                                      disclosure=disclosure_rules())
         run = session.get(JobRun, run_id)
         run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
         session.commit()
