@@ -35,6 +35,7 @@ LABELS = {
     "geplaatst": _l("geplaatst"),
     "afgewezen": _l("afgewezen"),
     "teruggetrokken": _l("teruggetrokken"),
+    "gegeven": _l("toestemming gegeven"), "ingetrokken": _l("toestemming ingetrokken"),
     "aangehouden": _l("aangehouden"),
     "positief": _l("positief"),
     "positief_onder_voorwaarden": _l("positief onder voorwaarden"),

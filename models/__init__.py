@@ -18,7 +18,8 @@ from models.governance import (ActionItem, ActionNote, ActionStatus, Body, BodyD
                                MemberRole)
 from models.hours import (ActivityType, ClosedMonthError, CoachNormOverride, HourCategory,
                           HourEntry, MonthClosure, NormOverrideKind, SiteHourSettings)
-from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateEvent,
+from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateConsent,
+                        CandidateEvent,
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
                         ParticipationFact, ReasonOption)
 from models.monitoring import JobPeriod, JobRun, OutgoingMail, Signal
@@ -50,7 +51,7 @@ __all__ = [
     "JobPeriod", "JobRun", "OutgoingMail", "Signal",
     "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
     "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
-    "ParticipationFact", "ReasonOption",
+    "ParticipationFact", "ReasonOption", "CandidateConsent",
     "ActivityType", "ClosedMonthError", "CoachNormOverride", "HourCategory", "HourEntry",
     "MonthClosure", "NormOverrideKind", "SiteHourSettings",
     "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",

@@ -126,6 +126,28 @@ class CandidateEvent(db.Model):
     reason: Mapped[Optional[ReasonOption]] = relationship()
 
 
+class CandidateConsent(db.Model):
+    """The candidate's explicit consent to have their characteristics (begeleid or
+    onbegeleid, intake route) discussed by the whole IMO (AVG art. 9(2)(a)), or its
+    withdrawal. Records are never changed: the latest one on a candidate stands."""
+
+    __tablename__ = "imo_candidate_consents"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('gegeven', 'ingetrokken')", name="kind_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("imo_candidates.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    #: the day the candidate gave (or withdrew) it
+    on: Mapped[date]
+    #: how it was given, e.g. "getekend toestemmingsformulier"
+    how: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[Optional[User]] = relationship()
+
+
 class ImoMeeting(db.Model):
     """One IMO per site per month (``month`` is the first day of that month)."""
 

@@ -8,7 +8,7 @@ from marshmallow import validate
 from app.api.auth import api_blueprint, current_user, on_site, site_for
 from app.api.common import DateRangeArgs, DecimalText, in_range, page_of, paginate
 from app.api.registry import AssessmentSchema, _assessment
-from app.imo.meeting_routes import agenda_for
+from app.imo.meeting_routes import read_meeting
 from app.clock import today
 from models import Candidate, ImoMeeting, db
 from app.imo.routes import shows_status
@@ -132,8 +132,7 @@ def meeting(site_id: int, meeting_id: int):
     frozen when the minutes were locked); the read is logged, as on the page."""
     found, access = site_for(site_id, IMO_MEMBER)
     m = on_site(ImoMeeting, meeting_id, found.id)
-    a = agenda_for(m, access)
-    visible = shows_status(access, [c.candidate for c in a.candidates])
+    a, visible = read_meeting(m, access, current_user().id, "api")
     data = _meeting(m) | {
         "items": [{"position": i.position, "topic": i.topic, "title": i.title,
                    "minutes": i.minutes} for i in m.items],
@@ -147,7 +146,6 @@ def meeting(site_id: int, meeting_id: int):
                             "support_status": c.candidate.support_status
                             if c.candidate.id in visible else None,
                             "advice": c.entry.advice} for c in a.candidates]}}
-    meeting_service.record_view(db.session, m, current_user().id, "api")
     db.session.commit()
     return data
 

@@ -73,6 +73,18 @@ class FactForm(FlaskForm):
                        validators=[Optional(), Length(max=300)])
 
 
+class ConsentForm(FlaskForm):
+    """The candidate's consent to be discussed by the whole IMO, or its withdrawal."""
+    kind = SelectField(_l("Wat"), choices=[
+        ("gegeven", _l("toestemming gegeven")), ("ingetrokken", _l("toestemming ingetrokken"))],
+        validators=[DataRequired(message=_l("Kies of de toestemming gegeven of ingetrokken "
+                                            "is."))])
+    on = DateField(_l("Datum waarop de kandidaat dit aangaf"),
+                   validators=[DataRequired(message=DATE_MESSAGE)])
+    how = StringField(_l("Hoe (bijvoorbeeld: getekend formulier)"), filters=[blank_to_none],
+                      validators=[Optional(), Length(max=200)])
+
+
 class CandidateStatusForm(FlaskForm):
     status = SelectField(_l("Nieuwe status"))
     on = DateField(_l("Datum"), validators=[DataRequired(message=DATE_MESSAGE)])

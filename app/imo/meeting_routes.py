@@ -19,6 +19,7 @@ from models import Attendance, ImoMeeting, MeetingCandidate, Membership, Role, U
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
+from services.imo import consent as consent_service
 from services.imo import frozen
 from services.imo import meetings as meeting_service
 
@@ -30,6 +31,23 @@ def agenda_for(meeting: ImoMeeting, access):
     rules = mix_rules_for(access)
     return agenda if rules is None else agenda_service.published_agenda(db.session, agenda,
                                                                          rules)
+
+
+def read_meeting(meeting: ImoMeeting, access, user_id: int, shown_as: str):
+    """The agenda as this viewer may read it, and the ids of the candidates whose point 5
+    (status, intake route, what-if, the advice's reasoning) they see: by their role, or
+    as an invitee by the candidate's consent (services.imo.consent), with the what-if then
+    on published figures. The read is logged, and each read by consent once more per
+    candidate; the caller commits."""
+    meeting_service.record_view(db.session, meeting, user_id, shown_as)
+    agenda = agenda_for(meeting, access)
+    candidates = [c.candidate for c in agenda.candidates]
+    visible = shows_status(access, candidates)
+    by_consent = consent_service.shown_by_consent(
+        db.session, meeting, user_id, [c.id for c in candidates if c.id not in visible],
+        today())
+    consent_service.log_reads(db.session, meeting, user_id, by_consent, shown_as)
+    return agenda_service.with_published_placements(agenda, by_consent), visible | by_consent
 
 
 def meeting_or_404(site, meeting_id: int) -> ImoMeeting:
@@ -77,8 +95,7 @@ def _advice_form(agenda, entry) -> AdviceForm:
 @site_view(IMO_MEMBER)
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
-    meeting_service.record_view(db.session, meeting, current_user.id, "page")
-    agenda = agenda_for(meeting, access)
+    agenda, visible = read_meeting(meeting, access, current_user.id, "page")
     on_agenda = {c.candidate.id for c in agenda.candidates}
     add_form = AddCandidateForm(formdata=None)
     add_form.candidate_id.choices = [("", _("— kies —"))] + [
@@ -87,7 +104,7 @@ def meeting(site, access, meeting_id: int):
         if row.candidate.id not in on_agenda]
     page = render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
-        shows_status=shows_status(access, [c.candidate for c in agenda.candidates]),
+        shows_status=visible,
         advice_forms={} if meeting.locked_at else {
             c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
         item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
@@ -198,20 +215,20 @@ def addendum(site, access, meeting_id: int):
         _("Het addendum is toegevoegd."))
 
 
-def _print_context(site, access, meeting) -> dict:
-    agenda = agenda_for(meeting, access)
+def _print_context(site, access, meeting, shown_as: str) -> dict:
+    agenda, visible = read_meeting(meeting, access, current_user.id, shown_as)
+    db.session.commit()
     return dict(site=site, access=access, meeting=meeting, agenda=agenda,
-                shows_status=shows_status(access, [c.candidate for c in agenda.candidates]))
+                shows_status=visible)
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/afdruk")
 @site_view(IMO_MEMBER)
 def print_view(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
-    meeting_service.record_view(db.session, meeting, current_user.id, "print")
-    db.session.commit()
+    context = _print_context(site, access, meeting, "print")
     with force_locale("nl"):  # the minutes are a Dutch document, whatever the UI language
-        return render_template("imo/print.html", **_print_context(site, access, meeting))
+        return render_template("imo/print.html", **context)
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/pdf")
@@ -220,11 +237,9 @@ def pdf(site, access, meeting_id: int):
     from app.pdf import render_pdf
 
     meeting = meeting_or_404(site, meeting_id)
-    meeting_service.record_view(db.session, meeting, current_user.id, "pdf")
-    db.session.commit()
+    context = _print_context(site, access, meeting, "pdf")
     with force_locale("nl"):  # always Dutch, whatever the UI language
-        html = render_template("imo/print.html", pdf=True,
-                               **_print_context(site, access, meeting))
+        html = render_template("imo/print.html", pdf=True, **context)
     document = render_pdf(html, base_url=request.url_root)
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"

@@ -9,13 +9,15 @@ from app.access import site_view
 from app.clock import today
 from app.filters import label
 from app.forms import save_or_render, show_violation
-from app.imo.forms import (CandidateForm, CandidateStatusForm, DecisionForm, FactForm,
+from app.imo.forms import (CandidateForm, CandidateStatusForm, ConsentForm, DecisionForm,
+                           FactForm,
                            HandoverForm, PlaceForm, ReasonEditForm, ReasonForm)
 from models import Candidate, HandoverTask, OrgKind, ReasonOption, db, utcnow
 from models.enums import CandidateStatus
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
+from services.imo import consent as consent_service
 from services.imo import meetings as meeting_service
 from services.imo import placement
 from services.imo.rules import NEEDS_REASON, OPEN, TRANSITIONS
@@ -107,11 +109,17 @@ def candidate(site, access, candidate_id: int):
     status_form.on.data = today()
     fact_form = FactForm(formdata=None, prefix="fact")
     fact_form.on.data = today()
+    consent = consent_service.state(db.session, candidate.id)
+    consent_form = ConsentForm(formdata=None, prefix="consent")
+    consent_form.on.data = today()
+    consent_form.kind.data = "ingetrokken" if consent.given else "gegeven"
     return render_template(
         "imo/candidate.html", site=site, access=access, candidate=candidate,
         soft_landing=access.sees_soft_landing(candidate.care_organisation_id),
         shows_status=shows_status(access, [candidate]),
         may_edit=_may_edit(access, candidate), status_form=status_form, fact_form=fact_form,
+        consent=consent, consent_form=consent_form,
+        consent_history=consent_service.history(db.session, candidate.id),
         decision=placement.latest_decision(db.session, candidate))
 
 
@@ -164,6 +172,21 @@ def add_fact(site, access, candidate_id: int):
     return _post_and_back(site, candidate, form, lambda: candidate_service.add_fact(
         db.session, candidate, kind=form.kind.data, on=form.on.data, note=form.note.data,
         actor_id=current_user.id, today=today()), _("Vastgelegd."))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>/toestemming", methods=["POST"])
+@site_view(REGISTER)
+def record_consent(site, access, candidate_id: int):
+    """Record that the candidate gave or withdrew consent to be discussed by the whole
+    IMO: the sociaal beheerder, or a begeleider of the proposing care organisation."""
+    candidate = candidate_or_404(site, candidate_id)
+    if not _may_edit(access, candidate):
+        abort(403)
+    form = ConsentForm(prefix="consent")
+    return _post_and_back(site, candidate, form, lambda: consent_service.record(
+        db.session, candidate, given=form.kind.data == "gegeven", on=form.on.data,
+        how=form.how.data, actor_id=current_user.id, today=today()),
+        _("De toestemming is vastgelegd."))
 
 
 def _status_choices(form: CandidateStatusForm, candidate: Candidate) -> None:

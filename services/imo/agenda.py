@@ -235,3 +235,24 @@ def published_agenda(session: Session, agenda: Agenda, rules: DisclosureRules) -
                    vacant_parts=[p for p in mix.parts if p.part_id in vacant],
                    vacancy_whatifs=[w for w in whatifs if w.begeleid is not None],
                    published=mix.rules)
+
+
+def with_published_placements(agenda: Agenda, candidate_ids: set[int]) -> Agenda:
+    """The agenda with the placement what-ifs of ``candidate_ids`` (the candidates a
+    viewer sees by consent) taken from the published vacancy what-ifs: a viewer who reads
+    published figures sees the candidate's status, never an exact count through their
+    what-if. Unchanged for an agenda of exact figures."""
+    if agenda.published is None or not candidate_ids:
+        return agenda
+    by_unit = {w.vacancy.unit_id: w for w in agenda.vacancy_whatifs}
+
+    def published(c: CandidateOnAgenda) -> CandidateOnAgenda:
+        if c.candidate.id not in candidate_ids:
+            return c
+        begeleid = c.candidate.support_status == SupportStatus.BEGELEID
+        return replace(c, placements=[
+            Placement(p.vacancy, by_unit[p.vacancy.unit_id].begeleid if begeleid
+                      else by_unit[p.vacancy.unit_id].onbegeleid)
+            for p in c.placements if p.vacancy.unit_id in by_unit])
+
+    return replace(agenda, candidates=[published(c) for c in agenda.candidates])

@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import (ActionItem, ApiToken, AssociationMember, Attendance, AuditCheck, AuditEvent,
-                    BankLine, BoardOffice, BodyMember, BookingSeries, Candidate, CashEntry,
-                    Commission, CommissionMember, CorporationDecision, Due, DuesReminder,
+                    BankLine, BoardOffice, BodyMember, BookingSeries, Candidate, CandidateConsent,
+                    CashEntry, Commission, CommissionMember, CorporationDecision, Due, DuesReminder,
                     HandoverTask, HourEntry, ImoMeeting, KeyHolder, MeetingCandidate,
                     MembershipDecline, Organisation, OutgoingMail, ParticipationRecord,
                     Payment, Resident, RoomFeedToken, Signal, User)
@@ -77,6 +77,8 @@ def candidate_data(session: Session, candidate: Candidate) -> dict:
         "candidate": columns(candidate),
         "care_organisation": _org_name(session, candidate.care_organisation_id),
         "participation": [columns(f, ("candidate_id",)) for f in candidate.facts],
+        "imo_consent": _rows(session, CandidateConsent,
+                             CandidateConsent.candidate_id == candidate.id, ("candidate_id",)),
         "steps": [columns(e, ("candidate_id",)) | {"reason": e.reason.text if e.reason else None}
                   for e in candidate.events],
         "imo_advice": [columns(entry, ("candidate_id",)) | {"meeting_date": plain(held_on)}

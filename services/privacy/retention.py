@@ -27,9 +27,9 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from models import (AuditEvent, Candidate, CandidateEvent, CorporationDecision, HandoverTask,
-                    ImoMeeting, MeetingCandidate, ParticipationFact, Resident, RetentionSetting,
-                    Site, SupportPeriod, Unit)
+from models import (AuditEvent, Candidate, CandidateConsent, CandidateEvent,
+                    CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
+                    ParticipationFact, Resident, RetentionSetting, Site, SupportPeriod, Unit)
 from services import audit
 from services.errors import N_, RuleViolation
 from services.imo.frozen import anonymised_entry
@@ -271,6 +271,7 @@ def anonymise_candidates(session: Session, people: list[tuple[int, int]], *, now
                **{name: None for name in CANDIDATE_FIELDS})
         _blank(session, ParticipationFact, ParticipationFact.candidate_id, ids, note=None)
         _blank(session, CandidateEvent, CandidateEvent.candidate_id, ids, note=None)
+        _blank(session, CandidateConsent, CandidateConsent.candidate_id, ids, how=None)
         _blank(session, MeetingCandidate, MeetingCandidate.candidate_id, ids, reasoning=None,
                conditions=sa.case((MeetingCandidate.conditions.is_(None), sa.null()),
                                   else_=sa.literal(REDACTED)))

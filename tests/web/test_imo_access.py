@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from models import Candidate, ImoMeeting, ReasonOption, Resident
+from models import Candidate, CandidateConsent, ImoMeeting, ReasonOption, Resident
 from tests.conftest import ALL_ROLES, TODAY
 from tests.web.imo_support import TOELATING, login, make_imo
 from tests.web.support import (db_snapshot, fresh_rate_limits,  # noqa: F401 (autouse)
@@ -164,6 +164,13 @@ MATRIX = [
          *BACK_TO_SAM(NOT_OWN)),
     post("fact, other site's candidate", OLGA_HERE + "/feit",
          {"fact-kind": "kennismaking", "fact-on": "2026-06-10"}, *REGISTER_NF),
+    post("consent (De Linde)", DIRK + "/toestemming",
+         {"consent-kind": "gegeven", "consent-on": "2026-06-10", "consent-how": "door {role}"},
+         *BACK_TO_DIRK(OWN_CARE)),
+    post("consent (onbegeleid)", SAM + "/toestemming",
+         {"consent-kind": "gegeven", "consent-on": "2026-06-10"}, *BACK_TO_SAM(NOT_OWN)),
+    post("consent, other site's candidate", OLGA_HERE + "/toestemming",
+         {"consent-kind": "gegeven", "consent-on": "2026-06-10"}, *REGISTER_NF),
     post("status", DIRK + "/status",
          {"status-status": "aangehouden", "status-on": "2026-06-15", "status-note": "door {role}"},
          *BACK_TO_DIRK(CHAIR)),
@@ -347,6 +354,9 @@ FORM_POSTS = [
              {"name": "Sam Gewijzigd", "household_size": "2", "registered_on": "2026-04-02",
               "intake_route": "selectie", "support_status": "onbegeleid"},
              _candidate("sam", "name"), "sociaal_beheerder"),
+    FormPost("consent (De Linde)", DIRK + "/toestemming", REGISTERERS,
+             {"consent-kind": "gegeven", "consent-on": "2026-06-10"},
+             _count(CandidateConsent), "begeleider"),
     FormPost("corporation's decision", SAM + "/besluit", CHAIRS,
              {"decision": "toewijzen", "decided_on": "2026-06-15", "unit_id": "{unit_B4}"},
              _candidate("sam", "status"), "sociaal_beheerder"),

@@ -397,3 +397,28 @@ def test_an_advices_free_text_is_care_data(app, client, ids, role):
         assert (ADVICE_REASONING in page) is sees, role
         if not sees:
             assert "toelichting niet getoond" in page
+
+
+STEP_NOTE = "Krijgt voorlopig intensieve begeleiding in de opvang"
+
+
+@pytest.mark.parametrize("role", ["sociaal_beheerder", "begeleider", TOELATING, "bestuur",
+                                  "communitycoach", ANKER_BEGELEIDER])
+def test_a_steps_reason_and_note_are_care_data(app, client, ids, role):
+    """The dossier's "Verloop" lists each step with its reason and note, which speak of
+    the candidate's support: shown only to those who see the candidate's status (the
+    attack: the bestuur read a hold note about intensive support)."""
+    def hold(session):
+        from services.imo import candidates as cs
+        cs.set_status(session, session.get(Candidate, ids["dirk"]), "aangehouden",
+                      on=date(2026, 6, 15), note=STEP_NOTE, actor_id=None)
+        session.commit()
+
+    query(app, hold)
+    login(client, role)
+    page = main_of(dossier(client, ids))
+    sees = role in ("sociaal_beheerder", "begeleider", TOELATING)
+    assert (STEP_NOTE in page) is sees, role
+    assert "aangehouden" in page
+    if not sees:
+        assert "toelichting niet getoond" in page
