@@ -22,15 +22,25 @@ from models.user import User
 
 
 class ReasonOption(db.Model):
-    """An entry of the editable list of reasons for a rejection or withdrawal."""
+    """An entry of the editable list of reasons for a rejection or withdrawal. The list
+    belongs to the housing corporation of the site (sites of one corporation share it),
+    or to the site itself when it has no corporation."""
 
     __tablename__ = "imo_reason_options"
     __table_args__ = (
         sa.CheckConstraint("kind IN ('afgewezen', 'teruggetrokken')", name="kind_valid"),
-        sa.UniqueConstraint("kind", "text"),
+        sa.CheckConstraint("(corporation_id IS NULL) <> (site_id IS NULL)", name="one_owner"),
+        sa.Index("uq_imo_reason_options_corporation_kind_text", "corporation_id", "kind",
+                 "text", unique=True, postgresql_where=sa.text("corporation_id IS NOT NULL"),
+                 sqlite_where=sa.text("corporation_id IS NOT NULL")),
+        sa.Index("uq_imo_reason_options_site_kind_text", "site_id", "kind", "text",
+                 unique=True, postgresql_where=sa.text("site_id IS NOT NULL"),
+                 sqlite_where=sa.text("site_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    corporation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisations.id"))
+    site_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("sites.id"))
     kind: Mapped[str] = mapped_column(sa.String(20))
     text: Mapped[str] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())

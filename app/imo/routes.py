@@ -1,6 +1,7 @@
 """The IMO: waiting list, candidate dossiers, decision and placement, handover."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,9 +11,8 @@ from app.clock import today
 from app.filters import label
 from app.forms import save_or_render, show_violation
 from app.imo.forms import (CandidateForm, CandidateStatusForm, ConsentForm, DecisionForm,
-                           FactForm,
-                           HandoverForm, PlaceForm, ReasonEditForm, ReasonForm)
-from models import Candidate, HandoverTask, OrgKind, ReasonOption, db, utcnow
+                           FactForm, HandoverForm, PlaceForm, ReasonEditForm, ReasonForm)
+from models import Candidate, HandoverTask, OrgKind, Site, db, utcnow
 from models.enums import CandidateStatus
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
@@ -195,7 +195,8 @@ def _status_choices(form: CandidateStatusForm, candidate: Candidate) -> None:
                                         CandidateStatus.BESLUIT_CORPORATIE)]
     form.reason_id.choices = [("", _("— geen —"))] + [
         (str(r.id), f"{label(r.kind)}: {r.text}")
-        for r in candidate_service.reasons(db.session) if r.kind in NEEDS_REASON]
+        for r in candidate_service.reasons(db.session, candidate.site_id)
+        if r.kind in NEEDS_REASON]
 
 
 @bp.route("/imo/kandidaten/<int:candidate_id>/status", methods=["POST"])
@@ -220,7 +221,8 @@ def decision(site, access, candidate_id: int):
                                                                      today())
         if not v.assigned]
     form.reason_id.choices = [("", _("— geen —"))] + [
-        (str(r.id), r.text) for r in candidate_service.reasons(db.session, "afgewezen")]
+        (str(r.id), r.text) for r in candidate_service.reasons(db.session, site.id,
+                                                                "afgewezen")]
     if request.method == "GET":
         form.decided_on.data = today()
         advised = [e for e in meeting_service.agenda_entries(db.session, candidate)
@@ -259,19 +261,29 @@ def place(site, access, candidate_id: int):
         template="imo/place.html", site=site, candidate=candidate, decided=decided)
 
 
+def _sites_sharing_reasons(site) -> list[str]:
+    """The names of the other sites of the corporation: they share the list."""
+    if site.corporation_id is None:
+        return []
+    return list(db.session.scalars(sa.select(Site.name).where(
+        Site.corporation_id == site.corporation_id, Site.id != site.id).order_by(Site.name)))
+
+
 @bp.route("/imo/redenen", methods=["GET", "POST"])
 @site_view(CHAIR)
 def reasons(site, access):
-    """The list of reasons for a rejection or withdrawal (shared by all sites)."""
+    """The list of reasons for a rejection or withdrawal: the site's corporation's, shared
+    by its sites."""
     form = ReasonForm()
     return save_or_render(
         form, lambda: candidate_service.save_reason(
-            db.session, None, kind=form.kind.data, text=form.text.data, active=True,
+            db.session, site.id, None, kind=form.kind.data, text=form.text.data, active=True,
             actor_id=current_user.id),
         success=lambda r: _("De reden is toegevoegd."),
         next_url=lambda r: url_for("imo.reasons", site_id=site.id),
         template="imo/reasons.html", site=site,
-        reasons=candidate_service.reasons(db.session, active_only=False),
+        reasons=candidate_service.reasons(db.session, site.id, active_only=False),
+        sharing=_sites_sharing_reasons(site),
         defaults=candidate_service.DEFAULT_REASONS)
 
 
@@ -279,13 +291,13 @@ def reasons(site, access):
 @site_view(CHAIR)
 def edit_reason(site, access, reason_id: int):
     """Rename a reason or take it out of use (reasons are never deleted)."""
-    reason = db.session.get(ReasonOption, reason_id)
-    if reason is None:
+    reason = candidate_service.reason_of(db.session, site.id, reason_id)
+    if reason is None:  # unknown, or another corporation's
         abort(404)
     form = ReasonEditForm(obj=reason)
     return save_or_render(
         form, lambda: candidate_service.save_reason(
-            db.session, reason, kind=reason.kind, text=form.text.data,
+            db.session, site.id, reason, kind=reason.kind, text=form.text.data,
             active=form.active.data, actor_id=current_user.id),
         success=lambda r: _("De reden is opgeslagen."),
         next_url=lambda r: url_for("imo.reasons", site_id=site.id),

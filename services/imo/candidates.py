@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from models import (Candidate, CandidateEvent, Organisation, OrgKind, ParticipationFact,
-                    ReasonOption, SupportStatus)
+                    ReasonOption, Site, SupportStatus)
 from models.enums import CandidateStatus, IntakeRoute
 from services import audit
 from services.access import SiteAccess
@@ -133,7 +133,7 @@ def register_candidate(session: Session, access: SiteAccess, data: CandidateData
                                  values["date_of_birth"], values["email"])
     if duplicates and not confirm_duplicate:
         raise DuplicateWarning(duplicates)
-    ensure_default_reasons(session)  # a candidate may be rejected or withdraw later
+    ensure_default_reasons(session, access.site_id)  # a candidate may be rejected later
     candidate = Candidate(site_id=access.site_id, status=CandidateStatus.AANGEMELD,
                           created_by_id=actor_id, **values)
     candidate.events.append(CandidateEvent(status=CandidateStatus.AANGEMELD,
@@ -207,7 +207,9 @@ def set_status(session: Session, candidate: Candidate, status: str, *, on: date,
     if not rules.can_move(candidate.status, status):
         raise RuleViolation(N_("Van '%(current)s' kan een kandidaat niet naar '%(new)s'."),
                             field="status", current=candidate.status, new=status)
-    reason = session.get(ReasonOption, reason_id) if reason_id else None
+    reason = reason_of(session, candidate.site_id, reason_id) if reason_id else None
+    if reason_id and reason is None:  # unknown, or another corporation's list
+        raise RuleViolation(N_("Kies een reden uit de lijst."), field="reason_id")
     if status in rules.NEEDS_REASON:
         if reason is None or reason.kind != status or not reason.active:
             raise RuleViolation(N_("Kies een reden uit de lijst."), field="reason_id")
@@ -261,14 +263,43 @@ def waiting_list(session: Session, site_id: int, today: date,
             for c in candidates]
 
 
-def reasons(session: Session, kind: str | None = None,
+@dataclass(frozen=True)
+class ReasonOwner:
+    """Whose reason list a site uses: its corporation's, or its own without one."""
+    corporation_id: int | None
+    site_id: int | None
+
+    @classmethod
+    def of(cls, session: Session, site_id: int) -> "ReasonOwner":
+        corporation_id = session.scalar(sa.select(Site.corporation_id).where(Site.id == site_id))
+        return cls(corporation_id, None) if corporation_id is not None else cls(None, site_id)
+
+    def where(self):
+        if self.corporation_id is not None:
+            return ReasonOption.corporation_id == self.corporation_id
+        return ReasonOption.site_id == self.site_id
+
+    def owns(self, reason: ReasonOption | None) -> bool:
+        return reason is not None and (reason.corporation_id, reason.site_id) == (
+            self.corporation_id, self.site_id)
+
+
+def reasons(session: Session, site_id: int, kind: str | None = None,
             active_only: bool = True) -> list[ReasonOption]:
-    stmt = sa.select(ReasonOption).order_by(ReasonOption.kind, ReasonOption.text)
+    """The reason list the site uses (its corporation's)."""
+    stmt = sa.select(ReasonOption).where(ReasonOwner.of(session, site_id).where()) \
+        .order_by(ReasonOption.kind, ReasonOption.text)
     if kind:
         stmt = stmt.where(ReasonOption.kind == kind)
     if active_only:
         stmt = stmt.where(ReasonOption.active.is_(True))
     return list(session.scalars(stmt))
+
+
+def reason_of(session: Session, site_id: int, reason_id: int) -> ReasonOption | None:
+    """An entry of the site's list; None for an unknown id or another owner's entry."""
+    reason = session.get(ReasonOption, reason_id)
+    return reason if ReasonOwner.of(session, site_id).owns(reason) else None
 
 
 DEFAULT_REASONS = {
@@ -282,12 +313,15 @@ DEFAULT_REASONS = {
 REASON_MAX_LENGTH = 200
 
 
-def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, text: str,
-                active: bool, actor_id: int | None) -> ReasonOption:
-    """Add an entry to the reason list, or rename or (de)activate one; entries are never
-    deleted, and an entry keeps its kind (it may already explain rejections). The list
-    is shared by all sites. On a fresh install the first save also puts the default
-    reasons in."""
+def save_reason(session: Session, site_id: int, reason: ReasonOption | None, *, kind: str,
+                text: str, active: bool, actor_id: int | None) -> ReasonOption:
+    """Add an entry to the site's reason list, or rename or (de)activate one; entries are
+    never deleted, and an entry keeps its kind (it may already explain rejections). The
+    list belongs to the site's corporation: its sites share it, other corporations have
+    their own. The first save also puts the default reasons in."""
+    owner = ReasonOwner.of(session, site_id)
+    if reason is not None and not owner.owns(reason):
+        raise RuleViolation(N_("Deze reden hoort bij de lijst van een andere corporatie."))
     text = (text or "").strip()
     if kind not in DEFAULT_REASONS:
         raise RuleViolation(N_("Kies afwijzen of terugtrekken."), field="kind")
@@ -298,30 +332,35 @@ def save_reason(session: Session, reason: ReasonOption | None, *, kind: str, tex
         raise RuleViolation(N_("Vul een reden in."), field="text")
     if len(text) > REASON_MAX_LENGTH:
         raise RuleViolation(N_("Een reden is hoogstens 200 tekens."), field="text")
-    ensure_default_reasons(session)
+    ensure_default_reasons(session, site_id)
     clash = session.scalar(sa.select(ReasonOption.id).where(
-        ReasonOption.kind == kind, same_name(ReasonOption.text, text),
+        owner.where(), ReasonOption.kind == kind, same_name(ReasonOption.text, text),
         ReasonOption.id != (reason.id if reason else 0)))
     if clash is not None:
         raise RuleViolation(N_("Deze reden staat al in de lijst."), field="text")
     if reason is None:
-        reason = ReasonOption(kind=kind, text=text, active=active)
+        reason = ReasonOption(corporation_id=owner.corporation_id, site_id=owner.site_id,
+                              kind=kind, text=text, active=active)
         session.add(reason)
     else:
         reason.text, reason.active = text, active
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="reason", entity_id=reason.id,
-                 action="save", changes={"kind": kind, "text": text, "active": active})
+                 action="save", site_id=site_id,
+                 changes={"kind": kind, "text": text, "active": active})
     return reason
 
 
-def ensure_default_reasons(session: Session) -> None:
-    """Fill the reason list the first time (idempotent). Called by the first writes that
-    lead to needing it (registering a candidate, planning an IMO, saving the list), never
-    while a page is only read."""
-    if session.scalar(sa.select(sa.func.count()).select_from(ReasonOption)):
+def ensure_default_reasons(session: Session, site_id: int) -> None:
+    """Fill the site's (its corporation's) reason list the first time (idempotent).
+    Called by the first writes that lead to needing it (registering a candidate, planning
+    an IMO, saving the list), never while a page is only read."""
+    owner = ReasonOwner.of(session, site_id)
+    if session.scalar(sa.select(sa.func.count()).select_from(ReasonOption)
+                      .where(owner.where())):
         return
     for kind, texts in DEFAULT_REASONS.items():
         for text in texts:
-            session.add(ReasonOption(kind=kind, text=text))
+            session.add(ReasonOption(corporation_id=owner.corporation_id,
+                                     site_id=owner.site_id, kind=kind, text=text))
     session.flush()

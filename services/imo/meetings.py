@@ -51,7 +51,7 @@ def create_meeting(session: Session, site: Site, *, held_on: date, location: str
                          location=(location or "").strip() or None, chair_id=chair_id,
                          deputy_chair=(deputy_chair or "").strip() or None)
     session.add(meeting)
-    ensure_default_reasons(session)
+    ensure_default_reasons(session, site.id)
     session.flush()
     for position, (topic, title) in enumerate(FIXED_POINTS, start=1):
         meeting.items.append(AgendaItem(position=position, topic=topic, title=title))

@@ -228,7 +228,7 @@ def _imo(session: Session, site: Site, orgs: dict, today: date) -> None:
     from services.imo import candidates as candidate_service
     from services.imo import meetings as meeting_service
 
-    candidate_service.ensure_default_reasons(session)
+    candidate_service.ensure_default_reasons(session, site.id)
     access = SiteAccess(site.id, frozenset({Role.SOCIAAL_BEHEERDER}))
     created = []
     for name, route, org_key, months, motivation, facts in CANDIDATES:

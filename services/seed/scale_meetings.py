@@ -174,19 +174,22 @@ def _agreement(w: Writer, world: World, site: SiteInfo, body_id: int) -> None:
 # --- the IMO -------------------------------------------------------------------------
 
 def imo(w: Writer, world: World) -> None:
-    reasons = _reasons(w)
+    reasons = _reasons(w, world)
     for site in world.sites:
         meetings = _imo_meetings(w, world, site)
         _placed(w, world, site, meetings)
         _others(w, world, site, meetings, reasons)
 
 
-def _reasons(w: Writer) -> dict[str, int]:
+def _reasons(w: Writer, world: World) -> dict[str, int]:
+    """The corporation's reason list (every site of the dataset belongs to it)."""
     found = dict(w.session.execute(sa.select(ReasonOption.kind, sa.func.min(ReasonOption.id))
+                                   .where(ReasonOption.corporation_id == world.corporation_id)
                                    .group_by(ReasonOption.kind)).all())
     for kind, texts in DEFAULT_REASONS.items():
         if kind not in found:
-            ids = [w.add("imo_reason_options", kind=kind, text=text, active=True)
+            ids = [w.add("imo_reason_options", corporation_id=world.corporation_id,
+                         site_id=None, kind=kind, text=text, active=True)
                    for text in texts]
             found[kind] = ids[0]
     return found

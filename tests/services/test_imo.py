@@ -27,7 +27,7 @@ NOW = datetime(2026, 6, 15, 20, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def w(session):
     world = build_world(session)
-    cs.ensure_default_reasons(session)
+    cs.ensure_default_reasons(session, world.site.id)
     return world
 
 
@@ -250,7 +250,8 @@ def test_anonymising_a_candidate_reaches_locked_minutes(session, w):
                      actor_id=None)
     ms.lock_minutes(session, meeting, actor_id=None, now=NOW)
     cs.set_status(session, kim, "teruggetrokken", on=TODAY,
-                  reason_id=cs.reasons(session, "teruggetrokken")[0].id, actor_id=None)
+                  reason_id=cs.reasons(session, w.site.id, "teruggetrokken")[0].id,
+                  actor_id=None)
     retention.anonymise_candidates(session, [(kim.id, w.site.id)], now=NOW)
     stored = json.dumps(session.get(ImoMeeting, meeting.id).snapshot)
     for personal in ("Kim Kandidaat", "Ik kook graag", "met haar zus", "Proefperiode",
@@ -423,8 +424,9 @@ def test_a_reason_is_refused_twice_ignoring_case(session, w, text):
     """Also for letters SQLite's lower() leaves alone (the unique constraint raised an
     IntegrityError before)."""
     first = text if text[0] in "ØÇ" else "Verhuisd naar elders"
-    cs.save_reason(session, None, kind="teruggetrokken", text=first, active=True, actor_id=None)
+    cs.save_reason(session, w.site.id, None, kind="teruggetrokken", text=first, active=True,
+                   actor_id=None)
     with pytest.raises(RuleViolation) as refused:
-        cs.save_reason(session, None, kind="teruggetrokken", text=text, active=True,
-                       actor_id=None)
+        cs.save_reason(session, w.site.id, None, kind="teruggetrokken", text=text,
+                       active=True, actor_id=None)
     assert refused.value.field == "text"

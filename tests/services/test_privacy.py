@@ -148,8 +148,8 @@ def test_anonymising_the_demo_keeps_the_mix_history(session):
     seed_demo(session, today=TODAY, password="demo-wachtwoord")
     # the demo's waiting list is all open: one candidate withdraws (a closed file)
     withdrawing = session.scalar(sa.select(Candidate).order_by(Candidate.id).limit(1))
-    candidate_service.ensure_default_reasons(session)
-    reason = candidate_service.reasons(session, "teruggetrokken")[0]
+    candidate_service.ensure_default_reasons(session, withdrawing.site_id)
+    reason = candidate_service.reasons(session, withdrawing.site_id, "teruggetrokken")[0]
     candidate_service.set_status(session, withdrawing, "teruggetrokken", on=TODAY,
                                  reason_id=reason.id, note=f"{withdrawing.name} belde af",
                                  actor_id=None)

@@ -90,7 +90,7 @@ def build_imo(session, world) -> dict[str, int]:
     """The IMO data described above; returns plain ids (keys used in URL templates)."""
     site = session.get(Site, world.site)
     other = session.get(Site, world.other_site)
-    cs.ensure_default_reasons(session)
+    cs.ensure_default_reasons(session, site.id)
     users = add_extra_accounts(session, site.id, world.orgs["anker"])
     sb = SiteAccess(site.id, frozenset({Role.SOCIAAL_BEHEERDER}))
     sb_id = world.users["sociaal_beheerder"]

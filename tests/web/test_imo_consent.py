@@ -191,7 +191,7 @@ def test_a_withdrawn_consent_and_a_closed_candidate_show_nothing(app, client, id
     def withdraw_and_close(session):
         consent_service.record(session, session.get(Candidate, ids["dirk"]), given=False,
                                on=TODAY, how=None, actor_id=None, today=TODAY)
-        reason = next(r for r in cs.reasons(session, "teruggetrokken"))
+        reason = cs.reasons(session, ids["site"], "teruggetrokken")[0]
         cs.set_status(session, session.get(Candidate, ids["anna"]), "teruggetrokken", on=TODAY,
                       reason_id=reason.id, actor_id=None)
         session.commit()

@@ -379,7 +379,7 @@ def test_bad_reason_input_is_refused(data, field, message, app, sb, world):
     from models import db
     if field == "text" and message.startswith("Deze"):
         with app.app_context():
-            cs.ensure_default_reasons(db.session)
+            cs.ensure_default_reasons(db.session, world.site)
             db.session.commit()
             db.session.remove()
     before = db_snapshot(app)

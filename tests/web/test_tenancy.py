@@ -119,3 +119,88 @@ def test_the_hour_form_offers_only_ones_own_care_organisation(login_as, world):
     assert "Stichting Het Anker" not in coach_page and "Zorggroep De Linde" not in coach_page
     assert "Woonstichting Test" in coach_page
     assert Site  # the world's sites are the ones named above
+
+
+def _reasons(app, site_id):
+    from services.imo import candidates as cs
+    with app.app_context():
+        cs.ensure_default_reasons(db.session, site_id)
+        db.session.commit()
+        found = [(r.id, r.kind, r.text, r.active) for r in cs.reasons(db.session, site_id,
+                                                                     active_only=False)]
+        db.session.remove()
+        return found
+
+
+def _set_corporation(app, site_ids, name):
+    from models import Organisation
+    with app.app_context():
+        corporation = Organisation(name=name, kind="woningcorporatie")
+        db.session.add(corporation)
+        db.session.flush()
+        for site_id in site_ids:
+            db.session.get(Site, site_id).corporation_id = corporation.id
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_reason_list_of_one_corporation_is_out_of_reach_of_another(app, login_as, world):
+    """The attack: a sociaal beheerder of another corporation's site switched a reason
+    off for every site. Each corporation has its own list: the other site's sociaal
+    beheerder, who also sits in this site's IMO, finds this list's entries unknown under
+    their own site and cannot change them under this one."""
+    _set_corporation(app, [world.site], "Woonstichting Hofje")
+    _set_corporation(app, [world.other_site], "Woonstichting Overkant")
+    with app.app_context():  # a role here too, but not one that manages the IMO
+        accounts.grant_role(db.session, db.session.get(User, world.users["other_site"]),
+                            site_id=world.site, role="bestuur", organisation_id=None,
+                            actor_id=None)
+        db.session.commit()
+    ours = _reasons(app, world.site)
+    theirs = _reasons(app, world.other_site)
+    assert {r[0] for r in ours}.isdisjoint(r[0] for r in theirs)
+    target = ours[0][0]
+    client = login_as("other_site")
+    assert client.get(f"/locaties/{world.other_site}/imo/redenen/{target}").status_code == 404
+    response = client.post(f"/locaties/{world.other_site}/imo/redenen/{target}",
+                           data={"text": "Uitgezet door een ander"})
+    assert response.status_code == 404
+    assert client.post(f"/locaties/{world.site}/imo/redenen/{target}",
+                       data={"text": "Uitgezet door een ander"}).status_code == 403
+    # their own list is theirs to change, and ours does not move
+    own = theirs[0][0]
+    assert client.post(f"/locaties/{world.other_site}/imo/redenen/{own}",
+                       data={"text": "Eigen tekst"}).status_code == 302
+    assert _reasons(app, world.site) == ours
+    assert ("Eigen tekst", False) in {(r[2], r[3]) for r in _reasons(app, world.other_site)}
+
+
+def test_sites_of_one_corporation_share_its_list(app, login_as, world):
+    _set_corporation(app, [world.site, world.other_site], "Woonstichting Samen")
+    ours = _reasons(app, world.site)
+    assert _reasons(app, world.other_site) == ours
+    client = login_as("sociaal_beheerder")
+    page = text(client.get(f"/locaties/{world.site}/imo/redenen"))
+    assert "De lijst is van Woonstichting Samen en geldt ook voor De Overkant." in page
+
+
+def test_a_step_cannot_use_another_corporations_reason(app, world):
+    import pytest
+    from datetime import date
+    from services.access import SiteAccess
+    from services.errors import RuleViolation
+    from services.imo import candidates as cs
+    from models.enums import Role
+    _set_corporation(app, [world.other_site], "Woonstichting Overkant")
+    foreign = next(r[0] for r in _reasons(app, world.other_site) if r[1] == "teruggetrokken")
+    with app.app_context():
+        access = SiteAccess(world.site, frozenset({Role.SOCIAAL_BEHEERDER}))
+        kim = cs.register_candidate(db.session, access, cs.CandidateData(
+            name="Kim", intake_route="selectie", support_status="onbegeleid",
+            registered_on=date(2026, 6, 1)), actor_id=None, today=date(2026, 6, 15))
+        with pytest.raises(RuleViolation) as refused:
+            cs.set_status(db.session, kim, "teruggetrokken", on=date(2026, 6, 15),
+                          reason_id=foreign, actor_id=None)
+        assert refused.value.field == "reason_id"
+        db.session.rollback()
+        db.session.remove()
