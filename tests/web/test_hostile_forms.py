@@ -34,7 +34,11 @@ HOSTILE = ["", " ", "0", "-1", "1.5", "1,5", "1e309", "NaN", "-0", "2147483648",
            "31-12-2026", "25:61", "23:59:60", "<script>alert(1)</script>", "' OR 1=1 --",
            "%s%s%n", "\u202eevil", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓", "A" * 3000, "on", "y", "ja", "true",
            "2026-W99", "../../etc/passwd", "{{ 7*7 }}", "-99999999", "1.234.567,89",
-           "€ 5", "0,001", "\r\n", "\ud7ff"]
+           "€ 5", "0,001", "\r\n", "\ud7ff",
+           # control characters: NUL (PostgreSQL refuses it in text), escape sequences,
+           # vertical tab, form feed, the line and paragraph separators, a byte-order mark
+           "\x00", "a\x00b", "\x1b[31mrood\x1b[0m", "\x07\x08", "\x0b\x0c",
+           "regel\u2028twee\u2029", "\ufeffbom", "\x7f\x85"]
 
 
 class _Drop:
