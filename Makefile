@@ -49,6 +49,9 @@ instance/secret_key:
 	@mkdir -p instance
 	@umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+# Outside debug the app wants BASE_URL and refuses the log mail backend unless allowed.
+run: export BASE_URL ?= http://$(HOST):$(PORT)
+run: export MAIL_LOG_ALLOWED ?= 1
 run: install instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
