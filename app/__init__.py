@@ -48,8 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 class SettingsError(click.ClickException):
     """Settings the app will not start with; the message has one line per problem, each
     starting with the setting's name. A ClickException, so the flask command prints the
-    lines and exits with status 1 instead of a traceback (gunicorn.conf.py does the same
-    for gunicorn's workers)."""
+    lines and exits with status 78 (EX_CONFIG) instead of a traceback; gunicorn.conf.py
+    does the same for gunicorn (status 4, its "App failed to load")."""
+
+    exit_code = 78
 
 
 MAIL_BACKENDS = ("smtp", "log")

@@ -182,7 +182,7 @@ def test_the_flask_command_prints_one_line_naming_the_setting(tmp_path, changes,
         else:
             env[name] = value
     done = _flask(env)
-    assert done.returncode == 1
+    assert done.returncode == 78  # EX_CONFIG
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert lines[0].startswith("Error: ")
