@@ -84,6 +84,7 @@ def _secret_key() -> str:
 
 
 def _env_bool(name: str, default: bool, problems: dict[str, str] = SETTING_PROBLEMS) -> bool:
+    """A yes/no; a value that is neither is noted as a problem."""
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
