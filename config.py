@@ -3,6 +3,12 @@
 The default database is a SQLite file in ``instance/`` so a newcomer needs no set-up;
 production sets ``DATABASE_URL`` to a PostgreSQL URL (``postgresql+psycopg://...``; a
 plain ``postgresql://`` URL is accepted and mapped to psycopg 3).
+
+Every setting is listed, with its meaning and default, in ``.env.example`` (and in
+docs/configure.md). A secret can also come from a file: ``NAME_FILE`` names the file
+(``secret_setting``). A value that cannot be used (a number that is none, a file that
+cannot be read) does not stop the import: it is noted in ``SETTING_PROBLEMS``, and
+``app.check_settings`` refuses to start with one line per problem.
 """
 from __future__ import annotations
 
@@ -24,18 +30,45 @@ def normalise_database_url(url: str) -> str:
 # anywhere else the app refuses to start with it (app.check_settings).
 DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
 MIN_SECRET_KEY_LENGTH = 32
+# Where links in e-mails point in debug and the tests; anywhere else BASE_URL must be set.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+# Setting name -> one line saying what is wrong with its value in the environment.
+SETTING_PROBLEMS: dict[str, str] = {}
 
 
-def secret_setting(name: str) -> str | None:
+def secret_setting(name: str, problems: dict[str, str] = SETTING_PROBLEMS) -> str | None:
     """A secret from the environment (``NAME``) or from the file named by ``NAME_FILE``
-    (the container-secrets convention); the file's content without its final newline."""
+    (the container-secrets convention); the file's content without its final newline.
+    ``NAME`` wins when both are set."""
     value = os.environ.get(name)
     if value:
         return value
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        try:
+            return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or error.__class__.__name__
+            problems[f"{name}_FILE"] = f"{name}_FILE: cannot read {path} ({reason})"
     return None
+
+
+def _env_int(name: str, default: int, minimum: int = 0,
+             problems: dict[str, str] = SETTING_PROBLEMS) -> int:
+    """A whole number of at least ``minimum``; an unusable value is noted as a problem
+    (and the default used until the app refuses to start)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        problems[name] = f"{name}: {raw!r} is not a whole number of at least {minimum}"
+        return default
+    return value
 
 
 def _secret_key() -> str:
@@ -50,11 +83,18 @@ def _secret_key() -> str:
     return DEVELOPMENT_SECRET_KEY
 
 
-def _env_bool(name: str, default: bool) -> bool:
+def _env_bool(name: str, default: bool, problems: dict[str, str] = SETTING_PROBLEMS) -> bool:
+    """A yes/no; a value that is neither is noted as a problem."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    problems[name] = f"{name}: {value!r} is neither true (1, true, yes, on) nor false " \
+                     "(0, false, no, off)"
+    return default
 
 
 class Config:
@@ -62,7 +102,7 @@ class Config:
 
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'noaber.db'}")
+        secret_setting("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'instance' / 'noaber.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -77,15 +117,15 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # A login lasts at most this long (seconds), and ends after SESSION_IDLE_MINUTES
     # without a request; both are checked on the server (app/sessions.py).
-    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_HOURS", "8")) * 3600
-    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME_HOURS", 8, minimum=1) * 3600
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     # Rate limits (Flask-Limiter notation). memory:// counts per worker process; with more
     # than one worker or host set redis://host:6379 so that all of them share the counts.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = secret_setting("RATELIMIT_STORAGE_URI") or "memory://"
     # Keys in the storage start with this (several installations on one Redis).
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "noaber")
     # A moving window: "10 per minute" is at most 10 in any 60 seconds (a fixed window
@@ -99,12 +139,12 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "100 per hour")
 
     # Number of reverse proxies in front of the app (X-Forwarded-For etc.); 0 = none.
-    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "noaber-demo")
 
     # Largest request body (uploads such as bank files, forms, API calls): 413 beyond it.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "5")) * 2**20
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 5, minimum=1) * 2**20
     # Calls per minute per API token (Flask-Limiter notation).
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
 
@@ -114,19 +154,23 @@ class Config:
     # Published mix figures for those who may not see care data per person
     # (services/registry/disclosure.py): the smallest cell shown, the rounding of the
     # begeleid count, the changes needed before a published figure moves.
-    DISCLOSURE_MIN_CELL = int(os.environ.get("DISCLOSURE_MIN_CELL", "10"))
-    DISCLOSURE_ROUNDING = int(os.environ.get("DISCLOSURE_ROUNDING", "5"))
-    DISCLOSURE_BATCH = int(os.environ.get("DISCLOSURE_BATCH", "3"))
+    DISCLOSURE_MIN_CELL = _env_int("DISCLOSURE_MIN_CELL", 10, minimum=1)
+    DISCLOSURE_ROUNDING = _env_int("DISCLOSURE_ROUNDING", 5, minimum=1)
+    DISCLOSURE_BATCH = _env_int("DISCLOSURE_BATCH", 3, minimum=1)
 
-    # Where links in e-mails point to.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-    # E-mail: "log" writes messages to the log (development), "smtp" sends them.
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+    # Where links in e-mails point to (https://noaber.example.nl); required outside debug
+    # and the tests, which use DEVELOPMENT_BASE_URL.
+    BASE_URL = os.environ.get("BASE_URL", "").strip()
+    # E-mail: "smtp" sends messages, "log" writes them to the log (development); outside
+    # debug and the tests "log" needs MAIL_LOG_ALLOWED, so no installation loses its mail
+    # by a forgotten setting.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log").strip()
+    MAIL_LOG_ALLOWED = _env_bool("MAIL_LOG_ALLOWED", False)
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_PORT = _env_int("MAIL_PORT", 25, minimum=1)
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_PASSWORD = secret_setting("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noaber@localhost")
 
 

@@ -8,10 +8,33 @@ Python's default thresholds every few hundred requests a full collection walks a
 them, and that request waits 100+ ms. After start-up the worker moves what exists to the
 permanent generation (``gc.freeze``) and collects the young generation less often; the
 collector still runs, so cycles are still freed.
+
+Settings: when the app refuses its settings (``app.SettingsError``), a worker logs the
+problems, one line each, and exits as gunicorn's "app failed to load", which stops
+gunicorn with exit status 4 instead of printing a traceback and booting worker after
+worker.
 """
 import gc
+import sys
 
 GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def post_fork(server, worker):
+    load_wsgi = worker.load_wsgi
+
+    def load_wsgi_or_refuse_the_settings():
+        try:
+            load_wsgi()
+        except Exception as error:
+            settings_error = getattr(sys.modules.get("app"), "SettingsError", None)
+            if settings_error is None or not isinstance(error, settings_error):
+                raise
+            for line in error.message.splitlines():
+                worker.log.error("%s", line)
+            sys.exit(server.APP_LOAD_ERROR)
+
+    worker.load_wsgi = load_wsgi_or_refuse_the_settings
 
 
 def post_worker_init(worker):

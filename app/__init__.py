@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import click
+import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,21 +13,25 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
+import config
+from config import DEVELOPMENT_BASE_URL, DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
 from app.extensions import babel, csrf, limiter, login_manager, migrate
 from models import db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = BASE_DIR / "instance"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. ``test_config`` overrides the settings of :class:`config.Config`."""
-    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    app = Flask(__name__, instance_path=str(INSTANCE_PATH))
     app.config.from_object("config.Config")
     if test_config:
         app.config.update(test_config)
     check_settings(app)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["BASE_URL"]:  # only debug and the tests get here without one
+        app.config["BASE_URL"] = DEVELOPMENT_BASE_URL
+    make_instance_folder(app)
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
@@ -38,21 +45,84 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-class SettingsError(RuntimeError):
-    """A setting that would make the installation unsafe; the message names it."""
+class SettingsError(click.ClickException):
+    """Settings the app will not start with; the message has one line per problem, each
+    starting with the setting's name. A ClickException, so the flask command prints the
+    lines and exits with status 78 (EX_CONFIG) instead of a traceback; gunicorn.conf.py
+    does the same for gunicorn (status 4, its "App failed to load")."""
+
+    exit_code = 78
 
 
-def check_settings(app: Flask) -> None:
-    """Refuse to start on settings that let anyone in. Debug and the tests may use the
-    development key; everything else needs its own."""
-    if app.debug or app.testing:
-        return
-    key = app.config.get("SECRET_KEY") or ""
+MAIL_BACKENDS = ("smtp", "log")
+
+
+def settings_problems(settings, production: bool) -> list[str]:
+    """What is wrong with ``settings`` (an app's config), one line per problem. Values
+    that cannot work are refused always; with ``production`` (not debug, not the tests)
+    also the development conveniences that would make an installation unsafe or lose
+    its mail."""
+    problems = list(config.SETTING_PROBLEMS.values())
+    proxies = settings.get("PROXY_COUNT")
+    if (not isinstance(proxies, int) or isinstance(proxies, bool) or proxies < 0) \
+            and "PROXY_COUNT" not in config.SETTING_PROBLEMS:
+        problems.append(f"PROXY_COUNT: {proxies!r} is not a whole number of at least 0 "
+                        "(the number of reverse proxies in front of the app)")
+    backend = settings.get("MAIL_BACKEND")
+    if backend not in MAIL_BACKENDS:
+        problems.append(f"MAIL_BACKEND: unknown backend {backend!r}; use smtp (send the "
+                        "e-mails) or log (write them to the log)")
+    base_url = settings.get("BASE_URL") or ""
+    if base_url and not _is_web_address(base_url):
+        problems.append(f"BASE_URL: {base_url!r} is not an http:// or https:// address "
+                        "with a host name, e.g. https://noaber.example.nl")
+    if not production:
+        return problems
+    key = settings.get("SECRET_KEY") or ""
     if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
-        raise SettingsError(
+        problems.append(
             f"SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE to a random value of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python3 -c 'import secrets; "
             f"print(secrets.token_urlsafe(48))'); the development key is public.")
+    if not base_url:
+        problems.append("BASE_URL: not set; set it to the address where the installation "
+                        "is reached, e.g. https://noaber.example.nl (links in e-mails "
+                        "point there)")
+    if backend == "log" and not settings.get("MAIL_LOG_ALLOWED"):
+        problems.append("MAIL_BACKEND: log writes the e-mails to the log and sends none; "
+                        "set MAIL_BACKEND=smtp and MAIL_SERVER, or MAIL_LOG_ALLOWED=1 if "
+                        "this installation must not send mail")
+    return problems
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError on a port that is no number)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) \
+        and not parts.query and not parts.fragment
+
+
+def check_settings(app: Flask) -> None:
+    """Refuse to start on settings that cannot work or that would make the installation
+    unsafe. Debug and the tests may use the development key, no BASE_URL and the log
+    mail backend; everything else needs its own."""
+    problems = settings_problems(app.config, production=not (app.debug or app.testing))
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
+def make_instance_folder(app: Flask) -> None:
+    """Create ``instance/`` only for a SQLite database file inside it (the default
+    database); with PostgreSQL the code folder may well be read-only."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    folder = Path(app.instance_path).resolve()
+    if folder in Path(url.database).resolve().parents:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def select_locale() -> str:

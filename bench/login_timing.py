@@ -36,7 +36,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
                           "WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "100000 per minute",
-                          "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per hour"})
+                          "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per hour",
+                          "BASE_URL": "http://127.0.0.1", "MAIL_LOG_ALLOWED": True})
         with app.app_context():
             upgrade()
             for email, active in (("actief@bench.example", True), ("uit@bench.example", False)):

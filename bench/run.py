@@ -122,8 +122,8 @@ def database_version(url: str) -> str:
 
 def env_for(url: str) -> dict:
     env = dict(os.environ, DATABASE_URL=url, DEMO_PASSWORD=PASSWORD, NOABER_BENCH="1",
-               LOGIN_RATE_LIMIT="1000 per minute", MAIL_BACKEND="log",
-               SECRET_KEY=BENCH_SECRET_KEY)
+               LOGIN_RATE_LIMIT="1000 per minute", MAIL_BACKEND="log", MAIL_LOG_ALLOWED="1",
+               BASE_URL="http://127.0.0.1", SECRET_KEY=BENCH_SECRET_KEY)
     env.pop("TEST_DATABASE_URL", None)
     return env
 
@@ -152,7 +152,8 @@ def make_app(url: str):
     from app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "BENCH_HEADERS": False,
-                       "SECRET_KEY": BENCH_SECRET_KEY})
+                       "SECRET_KEY": BENCH_SECRET_KEY, "BASE_URL": "http://127.0.0.1",
+                       "MAIL_LOG_ALLOWED": True})
 
 
 @dataclass

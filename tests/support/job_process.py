@@ -49,7 +49,8 @@ parser.add_argument("--smtp", type=int)
 args = parser.parse_args()
 
 config = {"SQLALCHEMY_DATABASE_URI": args.url, "SQLALCHEMY_ENGINE_OPTIONS": {},
-          "SECRET_KEY": "job-process-only-" + "x" * 32}
+          "SECRET_KEY": "job-process-only-" + "x" * 32, "BASE_URL": "http://127.0.0.1",
+          "MAIL_LOG_ALLOWED": True}
 if args.smtp:
     config |= {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": args.smtp}
 app = create_app(config)

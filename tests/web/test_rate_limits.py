@@ -130,7 +130,8 @@ def server(app, database_url, redis_client):
     server = Server({
         "SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
         "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
-        "PROXY_COUNT": 1, "WTF_CSRF_ENABLED": False, "TODAY": TODAY.isoformat()})
+        "PROXY_COUNT": 1, "WTF_CSRF_ENABLED": False, "TODAY": TODAY.isoformat(),
+        "BASE_URL": "http://127.0.0.1", "MAIL_LOG_ALLOWED": True})
     try:
         assert server.log and sum("Booting worker" in line for line in server.log) == 2
         yield server

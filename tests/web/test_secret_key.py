@@ -24,7 +24,8 @@ STRONG_KEY = "k" * 20 + "-a-long-random-production-key-0123456789"
 def _production(database_url: str, key: str):
     """The settings of a real installation: not testing, not debug."""
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": key,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {}})
+                       "SQLALCHEMY_ENGINE_OPTIONS": {}, "BASE_URL": "https://noaber.example.nl",
+                       "MAIL_BACKEND": "smtp"})
 
 
 @pytest.mark.parametrize("key", [DEVELOPMENT_SECRET_KEY, "", "short-key", "x" * 31])
