@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     check_settings(app)
+    register_logging(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
@@ -35,7 +36,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_template_helpers(app)
     register_bench_headers(app)
+    register_health(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Logs (app/logs.py) and, with SENTRY_DSN, scrubbed error reports."""
+    from app import error_reports, logs
+
+    logs.register(app)
+    error_reports.init(app)
+
+
+def register_health(app: Flask) -> None:
+    from app.health import register
+
+    register(app)
 
 
 class SettingsError(RuntimeError):
