@@ -66,7 +66,7 @@ class ContextFilter(logging.Filter):
             request_id = getattr(g, "request_id", None) or "-"
             user = g.get("_login_user")
             if user is not None and getattr(user, "is_authenticated", False):
-                user_id = str(user.get_id())
+                user_id = str(getattr(user, "id", "-"))
         if not hasattr(record, "request_id") or record.request_id in (None, "-"):
             record.request_id = request_id
         if not hasattr(record, "user_id") or record.user_id in (None, "-"):
