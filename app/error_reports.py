@@ -10,7 +10,8 @@ What is removed (:func:`scrub_event`, after sentry's own ``EventScrubber``):
 * every string anywhere in the event (messages, exception values, breadcrumbs, local
   variables) that equals or contains an e-mail address, or a name, e-mail address, phone
   number or care value of a resident, candidate, member or account that the failing
-  request had loaded (the database session's objects and the failing frames' locals).
+  request had loaded (the database session's objects and the failing frames' locals),
+  or a value the request sent (form fields, query values, a JSON body's strings).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ CARE_FIELDS = ("support_status", "care_organisation", "care_organisation_id",
                "indicated_hours", "motivation", "problem_severity", "accepts_support",
                "fallback_place", "special_conditions", "woonzorgovereenkomst", "support",
                "support_periods", "begeleid", "care", "care_hours", "contribution_notes",
-               "talents", "conditions", "reasoning", "advice")
+               "talents", "conditions", "reasoning", "advice", "note", "notes")
 #: headers that may stay in a report
 SAFE_HEADERS = {"accept", "accept-language", "content-length", "content-type", "host",
                 "user-agent", "x-request-id"}
@@ -77,11 +78,15 @@ def init(app: Flask) -> bool:
     return True
 
 
+#: per model, further columns that are care data (a support period is care data whole)
+CARE_COLUMNS = {"SupportPeriod": ("status", "valid_from")}
+
+
 def _values_of(obj: Any, found: set[str]) -> None:
     """The personal and care values an object holds (only what is already loaded)."""
     if type(obj).__name__ in PERSONAL_MODELS and hasattr(obj, "__table__"):
         loaded = vars(obj)
-        for key in (*PERSONAL_FIELDS, *CARE_FIELDS):
+        for key in (*PERSONAL_FIELDS, *CARE_FIELDS, *CARE_COLUMNS.get(type(obj).__name__, ())):
             _add(loaded.get(key), found)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
@@ -103,6 +108,30 @@ def _add(value: Any, found: set[str]) -> None:
         found.add(text)
 
 
+def _request_values() -> set[str]:
+    """What the failing request sent (form fields, query values, a JSON body's strings):
+    free text that can hold anything, so never in a report, wherever it turns up."""
+    from flask import has_request_context, request
+
+    found: set[str] = set()
+    if not has_request_context():
+        return found
+    for _key, value in [*request.args.items(multi=True), *request.form.items(multi=True)]:
+        _add(value, found)
+    document = request.get_json(silent=True) if request.is_json else None
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            if isinstance(item, str):
+                _add(item, found)
+    return found
+
+
 def personal_values(hint: dict | None = None) -> set[str]:
     """The personal and care values in play: the session's loaded objects and the locals
     of the failing frames."""
@@ -111,8 +140,19 @@ def personal_values(hint: dict | None = None) -> set[str]:
         from models import db
 
         session = db.session()
-        for obj in [*session.identity_map.values(), *session.new]:
+        loaded = [*session.identity_map.values(), *session.new]
+        care_organisations = set()
+        for obj in loaded:
             _values_of(obj, found)
+            if type(obj).__name__ in PERSONAL_MODELS:
+                care_organisations.add(vars(obj).get("care_organisation_id"))
+        # the name of a care organisation that a loaded person is linked to tells their
+        # care status
+        for obj in loaded:
+            if type(obj).__name__ == "Organisation" and vars(obj).get("id") in \
+                    care_organisations - {None}:
+                _add(vars(obj).get("name"), found)
+    found |= _request_values()
     exc_info = (hint or {}).get("exc_info")
     tb = exc_info[2] if exc_info else None
     while tb is not None:
@@ -153,6 +193,18 @@ def _clean_request(request: dict) -> dict:
     return kept
 
 
+def _account_id() -> str | None:
+    """The id of the account of the failing request, if it was logged in (loaded)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.id)
+
+
 def scrub_event(event: dict, hint: dict) -> dict:
     """``before_send``: the event without request data, user details and personal or
     care values (see the module docstring)."""
@@ -161,6 +213,9 @@ def scrub_event(event: dict, hint: dict) -> dict:
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if user.get("id") is not None else {}
+    account = _account_id()
+    if account is not None:
+        event["user"] = {"id": account}
     # longest first, so a full name goes before a part of it
     secrets = sorted(personal_values(hint), key=len, reverse=True)
     return _clean(event, secrets)
