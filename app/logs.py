@@ -135,13 +135,6 @@ def configure(settings: Mapping) -> None:
     logging.config.dictConfig(logging_config(settings))
 
 
-def settings_from_environment() -> dict:
-    """The logging settings as ``config.Config`` reads them (for gunicorn's master, which
-    logs before any app exists)."""
-    return {name: os.environ.get(name) for name in ("LOG_FORMAT", "LOG_LEVEL",
-                                                    "LOGGING_CONFIG_FILE")}
-
-
 def register(app: Flask) -> None:
     """Configure logging for the app (not in the tests unless asked: pytest captures the
     logs itself) and give every request its id."""
