@@ -169,6 +169,7 @@ def _claim_and_run(app: Flask, session, job, run_id: int, today: date,
         run = session.get(JobRun, run_id)
         run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
         session.commit()
+        log.info("job %s %s: ok %s", name, period, counts)
     except Exception as exc:  # noqa: BLE001 - a failing job is recorded, never fatal
         session.rollback()
         if _locked(exc):
@@ -232,6 +233,7 @@ def _send_outbox(app: Flask, session) -> int:
         mail.finish(session, mail_id, utcnow(), error)
         session.commit()
     if any(counts.values()):
+        log.info("outbox: %s", counts)
         _record_outbox(session, started, counts, last_error)
     return counts["sent"]
 

@@ -118,7 +118,10 @@ def logging_config(settings: Mapping) -> dict:
         "root": {"level": level, "handlers": ["console"]},
         # werkzeug's development server logs each request itself: through the root,
         # so it is redacted like the rest
-        "loggers": {"werkzeug": {"level": "INFO", "handlers": [], "propagate": True}},
+        "loggers": {"werkzeug": {"level": "INFO", "handlers": [], "propagate": True},
+                    # the scheduler's own "job executed" lines, every minute (heartbeat,
+                    # outbox): only its warnings and errors; noaber.jobs logs the runs
+                    "apscheduler": {"level": "WARNING", "handlers": [], "propagate": True}},
     }
 
 
