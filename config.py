@@ -138,7 +138,7 @@ class Config:
     LOGGING_CONFIG_FILE = os.environ.get("LOGGING_CONFIG_FILE")
     # Error reports to Sentry (or a compatible service) when set; personal and care data
     # are scrubbed before an event leaves (app/error_reports.py).
-    SENTRY_DSN = os.environ.get("SENTRY_DSN")
+    SENTRY_DSN = secret_setting("SENTRY_DSN")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
     # /readyz: the checks it makes; a load balancer that should keep serving while the
     # scheduler is down can leave out "scheduler" and "outbox".
