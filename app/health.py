@@ -77,7 +77,9 @@ def run_checks(names) -> dict[str, bool]:
         try:
             results[name] = bool(CHECKS[name]())
         except Exception:  # noqa: BLE001 - the answer names the check, the log the cause
-            log.exception("readiness check %s failed", name)
+            # a warning, not an error: a load balancer polls this every few seconds, and
+            # errors become error reports
+            log.warning("readiness check %s failed", name, exc_info=True)
             db.session.rollback()
             results[name] = False
         if name == "database" and not results[name]:
