@@ -105,7 +105,7 @@ def gap_evaluation(previous: datetime | None, now: datetime) -> Evaluation | Non
         period=period, title="De planner heeft een tijd niet gedraaid",
         explanation=(f"Van {_local(previous)} tot {_local(now)} gaf geen planner een "
                      "hartslag. Gemiste taken zijn bij de start ingehaald; e-mails uit die "
-                     "tijd zijn later verstuurd."),
+                     "tijd gaan nu alsnog weg."),
         link=JOBS_PAGE, figures={"from": previous.isoformat(), "to": now.isoformat()})
     return Evaluation("scheduler_gap", (period,), (finding,))
 
