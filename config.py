@@ -173,6 +173,33 @@ class Config:
     MAIL_PASSWORD = secret_setting("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noaber@localhost")
 
+    # --- Logs, error reports, health checks, the scheduler's heartbeat, mail transport
+    # (docs/monitoring.md, docs/mail.md).
+    # "text" (for people) or "json" (one object per line); LOGGING_CONFIG_FILE (a JSON
+    # dictConfig or an .ini fileConfig) replaces the whole logging configuration.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOGGING_CONFIG_FILE = os.environ.get("LOGGING_CONFIG_FILE")
+    # Error reports to Sentry (or a compatible service) when set; personal and care data
+    # are scrubbed before an event leaves (app/error_reports.py).
+    SENTRY_DSN = secret_setting("SENTRY_DSN")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+    # /readyz: the checks it makes; a load balancer that should keep serving while the
+    # scheduler is down can leave out "scheduler" and "outbox".
+    READYZ_CHECKS = tuple(c.strip() for c in os.environ.get(
+        "READYZ_CHECKS", "database,migrations,scheduler,outbox").split(",") if c.strip())
+    # The scheduler writes a heartbeat this often; /readyz fails when the newest is older
+    # than SCHEDULER_MAX_SILENCE_MINUTES, and admins get a signal after an hour without.
+    SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 60, minimum=1)
+    SCHEDULER_MAX_SILENCE_MINUTES = _env_int("SCHEDULER_MAX_SILENCE_MINUTES", 5, minimum=1)
+    # /readyz fails when a message has waited longer than this for its first attempt.
+    OUTBOX_STUCK_MINUTES = _env_int("OUTBOX_STUCK_MINUTES", 60, minimum=1)
+    # MAIL_USE_TLS: STARTTLS on a plain port (587); MAIL_USE_SSL: TLS from the first byte
+    # (port 465). MAIL_CA_FILE: a CA bundle instead of the system's (a private server).
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 20, minimum=1)
+
 
 class TestConfig(Config):
     """Used by the test-suite; the database URL comes from the fixture."""

@@ -13,9 +13,19 @@ Settings: when the app refuses its settings (``app.SettingsError``), a worker lo
 problems, one line each, and exits as gunicorn's "app failed to load", which stops
 gunicorn with exit status 4 instead of printing a traceback and booting worker after
 worker.
+
+Logging: ``app.logs.GunicornLogger`` redacts the calendar feed's and API tokens from the
+access log (request line, path, query, referer, headers) and writes JSON lines when
+``LOG_FORMAT=json``; each access line ends with the request id the app returned.
 """
 import gc
 import sys
+
+logger_class = "app.logs.GunicornLogger"
+# the combined log format, without the user (the API's tokens are not basic-auth users),
+# with the time taken and the request id (X-Request-ID, also on every app record)
+access_log_format = ('%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+                     'rid=%({x-request-id}o)s')
 
 GC_THRESHOLDS = (10_000, 20, 20)
 

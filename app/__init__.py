@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["BASE_URL"]:  # only debug and the tests get here without one
         app.config["BASE_URL"] = DEVELOPMENT_BASE_URL
     make_instance_folder(app)
+    register_logging(app)
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
@@ -42,7 +43,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     register_template_helpers(app)
     register_bench_headers(app)
+    register_health(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """Logs (app/logs.py) and, with SENTRY_DSN, scrubbed error reports."""
+    from app import error_reports, logs
+
+    logs.register(app)
+    error_reports.init(app)
+
+
+def register_health(app: Flask) -> None:
+    from app.health import register
+
+    register(app)
 
 
 class SettingsError(click.ClickException):

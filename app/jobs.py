@@ -23,7 +23,12 @@ row, does the work and commits once. So:
   digest contains.
 
 E-mail is written to an outbox inside the job and sent afterwards, each message claimed
-by one process, so a rerun or a second scheduler sends nothing twice.
+by one process, so a rerun or a second scheduler sends nothing twice; a failed attempt is
+retried later and later over about a day (services/monitoring/mail.py).
+
+Every minute each scheduler process writes its heartbeat and evaluates the installation's
+own signals for the administrators: no heartbeat for an hour, e-mails given up
+(services/monitoring/installation.py).
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ from app.clock import AMSTERDAM
 from app.clock import now as clock_now
 from app.clock import today as local_today
 from models import JobPeriod, JobRun, db, utcnow
+from services.monitoring import installation
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
 
@@ -89,7 +95,8 @@ def mail_settings(app: Flask) -> mail.MailSettings:
     return mail.MailSettings(backend=c["MAIL_BACKEND"], host=c["MAIL_SERVER"],
                              port=c["MAIL_PORT"], use_tls=c["MAIL_USE_TLS"],
                              username=c["MAIL_USERNAME"], password=c["MAIL_PASSWORD"],
-                             sender=c["MAIL_FROM"])
+                             sender=c["MAIL_FROM"], use_ssl=c.get("MAIL_USE_SSL", False),
+                             ca_file=c.get("MAIL_CA_FILE"), timeout=c.get("MAIL_TIMEOUT", 20))
 
 
 def _worker() -> str:
@@ -162,6 +169,7 @@ def _claim_and_run(app: Flask, session, job, run_id: int, today: date,
         run = session.get(JobRun, run_id)
         run.counts, run.outcome, run.finished_at = counts, "ok", utcnow()
         session.commit()
+        log.info("job %s %s: ok %s", name, period, counts)
     except Exception as exc:  # noqa: BLE001 - a failing job is recorded, never fatal
         session.rollback()
         if _locked(exc):
@@ -205,7 +213,7 @@ def _send_outbox(app: Flask, session) -> int:
     except OperationalError:      # SQLite: another process is writing; next round
         session.rollback()
         return 0
-    for mail_id in mail.pending_ids(session):
+    for mail_id in mail.pending_ids(session, utcnow()):
         try:
             claimed = mail.claim(session, mail_id, utcnow())
             session.commit()
@@ -225,6 +233,7 @@ def _send_outbox(app: Flask, session) -> int:
         mail.finish(session, mail_id, utcnow(), error)
         session.commit()
     if any(counts.values()):
+        log.info("outbox: %s", counts)
         _record_outbox(session, started, counts, last_error)
     return counts["sent"]
 
@@ -238,6 +247,28 @@ def _record_outbox(session, started: datetime, counts: dict, error: str | None) 
     except OperationalError:
         session.rollback()
         log.warning("outbox round not recorded: %s", counts)
+
+
+def heartbeat(app: Flask, worker: str | None = None, now: datetime | None = None,
+              starting: bool = False) -> bool:
+    """The scheduler's heartbeat (every minute, and at start, when a gap of an hour or
+    more since the last one is recorded as a signal), followed by the installation's
+    signals for the administrators. False when the database did not take it."""
+    with app.app_context():
+        session = db.session
+        now = now or utcnow()
+        try:
+            if starting:
+                installation.record_start(session, worker or _worker(), now)
+            else:
+                installation.beat(session, worker or _worker(), now)
+            installation.check(session, now)
+            session.commit()
+            return True
+        except OperationalError:
+            session.rollback()
+            log.warning("scheduler heartbeat not written (database busy or down)")
+            return False
 
 
 def run_scheduled(app: Flask, name: str, today: date | None = None) -> list[RunResult]:
@@ -327,16 +358,35 @@ def scheduler_run() -> None:
                           args=[app, job.name], id=job.name, name=job.description,
                           coalesce=True, max_instances=1, misfire_grace_time=3600,
                           replace_existing=True)
-    scheduler.add_job(send_outbox, "interval", minutes=5, args=[app], id="outbox",
+    # the outbox every minute: a first retry comes a minute after a failed attempt
+    scheduler.add_job(send_outbox, "interval", minutes=1, args=[app], id="outbox",
                       coalesce=True, max_instances=1, misfire_grace_time=300)
     scheduler.add_job(run_due, "interval", hours=1, args=[app], id="catch-up",
                       coalesce=True, max_instances=1, misfire_grace_time=600)
+    scheduler.add_job(heartbeat, "interval", seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"],
+                      args=[app], id="heartbeat", coalesce=True, max_instances=1,
+                      misfire_grace_time=60)
     click.echo("Planner gestart; taken: " + ", ".join(job_registry.JOBS))
+    log.info("scheduler started as %s; jobs: %s", _worker(), ", ".join(job_registry.JOBS))
+    heartbeat(app, starting=True)
     run_due(app)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+
+
+@scheduler_cli.command("check")
+def scheduler_check() -> None:
+    """Evaluate the installation's signals (no heartbeat for an hour, failed e-mails)
+    from outside the scheduler, e.g. from a timer; exits 1 while no scheduler runs."""
+    now = utcnow()
+    installation.check(db.session, now)
+    db.session.commit()
+    last = installation.latest_beat(db.session)
+    if installation.silence_finding(last, now) is not None:
+        raise click.ClickException("De planner draait niet (geen hartslag in het laatste uur).")
+    click.echo(f"Planner: laatste hartslag {last.isoformat()}")
 
 
 def register(app: Flask) -> None:

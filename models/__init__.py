@@ -22,7 +22,7 @@ from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateCo
                         CandidateEvent,
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
                         ParticipationFact, ReasonOption)
-from models.monitoring import JobPeriod, JobRun, OutgoingMail, Signal
+from models.monitoring import JobPeriod, JobRun, OutgoingMail, SchedulerHeartbeat, Signal
 from models.organisation import Organisation
 from models.privacy import ApiToken, RetentionSetting
 from models.resident import Resident, SupportPeriod
@@ -48,7 +48,7 @@ __all__ = [
     "BodyMember", "CollaborationAgreement", "Escalation", "Ingredient", "Invitation",
     "KeptRecordError", "Meeting", "MeetingAddendum", "MeetingItem", "MeetingStatus",
     "MemberRole", "Motion", "Progress", "WorkPlan", "WorkPlanAction", "WorkPlanGoal",
-    "JobPeriod", "JobRun", "OutgoingMail", "Signal",
+    "JobPeriod", "JobRun", "OutgoingMail", "SchedulerHeartbeat", "Signal",
     "Addendum", "AgendaItem", "Attendance", "Candidate", "CandidateEvent",
     "CorporationDecision", "HandoverTask", "ImoMeeting", "MeetingCandidate",
     "ParticipationFact", "ReasonOption", "CandidateConsent",

@@ -1,5 +1,5 @@
 """Monitoring: scheduled job runs, the per-period claim that makes a rerun a no-op,
-persisted signals and the e-mail outbox for digests."""
+persisted signals, the e-mail outbox and the scheduler's heartbeat."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,11 +48,15 @@ class JobPeriod(db.Model):
 
 class Signal(db.Model):
     """A persisted finding of a monitoring rule. The key (rule, site, subject, period)
-    makes reruns idempotent."""
+    makes reruns idempotent. A signal about the installation itself (the scheduler, the
+    outbox) has no site and the audience "admin"; its key is (rule, subject, period)."""
 
     __tablename__ = "signals"
     __table_args__ = (
         sa.UniqueConstraint("rule", "site_id", "subject", "period"),
+        sa.Index("uq_signals_installation", "rule", "subject", "period", unique=True,
+                 sqlite_where=sa.text("site_id IS NULL"),
+                 postgresql_where=sa.text("site_id IS NULL")),
         sa.CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity_valid"),
         sa.CheckConstraint("state IN ('open', 'acknowledged', 'resolved')", name="state_valid"),
         sa.Index("ix_signals_site_state", "site_id", "state"),
@@ -60,11 +64,13 @@ class Signal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(sa.String(40))
-    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"))
+    #: None: a signal about the installation (audience "admin")
+    site_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("sites.id"))
     subject: Mapped[str] = mapped_column(sa.String(60))
     period: Mapped[str] = mapped_column(sa.String(20))
     severity: Mapped[str] = mapped_column(sa.String(10))
-    #: who may see it: "site" (every role on the site), "management", or "care:<org id>"
+    #: who may see it: "site" (every role on the site), "management", "care:<org id>", ...
+    #: or "admin" (the administrators only)
     audience: Mapped[str] = mapped_column(sa.String(30), default="site")
     title: Mapped[str] = mapped_column(sa.String(200))
     explanation: Mapped[str] = mapped_column(sa.Text)
@@ -87,7 +93,8 @@ class Signal(db.Model):
 
 class OutgoingMail(db.Model):
     """The outbox: a digest is written here in the job's transaction and sent after it.
-    The unique key (recipient, kind, period) makes a second run write nothing."""
+    The unique key (recipient, kind, period) makes a second run write nothing. A failed
+    attempt is retried at ``next_attempt_at``, ever later (services.monitoring.mail)."""
 
     __tablename__ = "outgoing_mail"
     __table_args__ = (
@@ -110,3 +117,17 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[Optional[str]] = mapped_column(sa.Text)
+    #: while pending after a failed attempt: not before this moment (None: at once)
+    next_attempt_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class SchedulerHeartbeat(db.Model):
+    """One row per scheduler process (``host:pid``), rewritten every minute while it
+    runs: /readyz and the admins' signal read the newest beat."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,7 +3,7 @@ reminders (reviewed before they go out), and importing bank statements with the
 treasurer confirming the proposed matches. Pages of the association blueprint."""
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
@@ -14,7 +14,6 @@ from app.clock import today
 from app.forms import save_or_render
 from app.governance.routes import save_on_page
 from app.hardening import MAX_ID
-from app.jobs import send_outbox
 from models import BankImport, BankLine, ContributionScheme, EntryKind, db, utcnow
 from services.association import (bank, books, dues, grants, members as member_service,
                                   reminders)
@@ -128,24 +127,35 @@ def reminders_page(site, access, association):
 @bp.route("/herinneringen", methods=["POST"])
 @association_view
 def decide_reminders(site, access, association):
-    """Send (approve) or discard the ticked concepts; approved e-mails leave the outbox
-    right after the commit."""
+    """Send (approve) or discard the ticked concepts. Approved e-mails are queued in the
+    outbox, which the scheduler sends within a minute or two (and retries when the mail
+    server is away); nothing is sent inside this request."""
     form = PostForm()
     send = request.form.get("action") == "versturen"
     decide = reminders.approve if send else reminders.discard
-    response = save_on_page(
+    return save_on_page(
         form, lambda: decide(db.session, association.id, _ids("herinnering"), now=utcnow(),
                              actor_id=current_user.id),
-        lambda done: (ngettext("%(num)d herinnering is verstuurd of als brief afgedrukt.",
-                               "%(num)d herinneringen zijn verstuurd of als brief afgedrukt.",
-                               len(done)) if send else
+        lambda done: (_sent_message(done) if send else
                       ngettext("%(num)d herinnering is vervallen.",
                                "%(num)d herinneringen zijn vervallen.", len(done))),
         url_for("association.reminders_page", site_id=site.id), "association/reminders.html",
         _reminders_context(site, association))
-    if send and not isinstance(response, tuple):
-        send_outbox(current_app._get_current_object())
-    return response
+
+
+def _sent_message(done) -> str:
+    mails = sum(r.channel == "email" for r in done)
+    letters = len(done) - mails
+    parts = []
+    if mails:
+        parts.append(ngettext(
+            "%(num)d e-mail staat in de wachtrij en wordt binnen enkele minuten verstuurd.",
+            "%(num)d e-mails staan in de wachtrij en worden binnen enkele minuten verstuurd.",
+            mails))
+    if letters:
+        parts.append(ngettext("%(num)d brief is als afgedrukt vastgelegd.",
+                              "%(num)d brieven zijn als afgedrukt vastgelegd.", letters))
+    return " ".join(parts)
 
 
 @bp.route("/herinneringen/brieven.pdf")

@@ -14,6 +14,7 @@ from app.access import ANY_ROLE, admin_required, site_view
 from app.forms import blank_to_none
 from models import JobRun, Signal, db, utcnow
 from services.errors import RuleViolation
+from services.monitoring import installation
 from services.monitoring import mail as mail_service
 from services.monitoring import signals as signal_service
 
@@ -87,7 +88,31 @@ def job_runs():
                        error_out=False)
     failed_total, failed_mails = mail_service.failed(db.session)
     return render_template("monitoring/job_runs.html", page=page, failed_total=failed_total,
-                           failed_mails=failed_mails, max_attempts=mail_service.MAX_ATTEMPTS)
+                           failed_mails=failed_mails, max_attempts=mail_service.MAX_ATTEMPTS,
+                           last_beat=installation.latest_beat(db.session),
+                           installation_signals=installation.open_signals(db.session))
+
+
+@bp.route("/beheer/taken/signalen/<int:signal_id>/oplossen", methods=["POST"])
+@admin_required
+def resolve_installation_signal(signal_id: int):
+    """Resolve a signal about the installation (the scheduler, the outbox) by hand."""
+    signal = db.session.get(Signal, signal_id)
+    if signal is None or signal.site_id is not None:
+        abort(404)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            signal_service.resolve(db.session, signal, note=form.note.data,
+                                   actor_id=current_user.id, now=utcnow())
+            db.session.commit()
+            flash(_("Het signaal is opgelost."), "success")
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "error")
+    else:
+        flash(_("De notitie is te lang (maximaal 500 tekens)."), "error")
+    return redirect(url_for("monitoring.job_runs") + "#h-installatie")
 
 
 @bp.route("/beheer/taken/e-mails/opnieuw", methods=["POST"], defaults={"mail_id": None})

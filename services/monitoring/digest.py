@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,6 +13,8 @@ from services.accounts import site_access, visible_sites
 from services.monitoring.signals import SEVERITY_ORDER, visible
 
 SEVERITY_NL = {"critical": "Urgent", "warning": "Let op", "info": "Ter info"}
+#: the heading of the installation's own signals in an administrator's digest
+INSTALLATION = SimpleNamespace(id=None, name="Noaber zelf (planner en e-mail)")
 
 
 def week_period(today: date) -> str:
@@ -20,8 +23,15 @@ def week_period(today: date) -> str:
 
 
 def digest_for(session: Session, user: User, since: datetime) -> list[tuple[Site, list[Signal]]]:
-    """Per site, the open signals ``user`` may see, new ones (since ``since``) first."""
+    """Per site, the open signals ``user`` may see, new ones (since ``since``) first; for
+    an administrator first the installation's own (the scheduler, the outbox)."""
     found = []
+    if user.is_admin:
+        own = list(session.scalars(sa.select(Signal).where(
+            Signal.site_id.is_(None), Signal.state == "open")))
+        if own:
+            own.sort(key=lambda s: (s.created_at < since, SEVERITY_ORDER[s.severity], s.title))
+            found.append((INSTALLATION, own))
     for site in visible_sites(session, user):
         access = site_access(user, site.id)
         signals = [s for s in session.scalars(sa.select(Signal).where(

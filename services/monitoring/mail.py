@@ -1,11 +1,18 @@
-"""Sending the outbox over SMTP (or to the log in development)."""
+"""Sending the outbox over SMTP (or to the log in development).
+
+A message that cannot be sent is tried again later, each time after a longer wait
+(:data:`RETRY_DELAYS`: 1, 5 and 15 minutes, 1, 3, 8 and 12 hours, so about a day in all);
+after the last attempt it is "failed", shown to the administrators, who can send it again.
+"""
 from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,7 +21,10 @@ from models import OutgoingMail
 from services import audit
 
 log = logging.getLogger("noaber.mail")
-MAX_ATTEMPTS = 5
+#: the wait after the first, second, ... failed attempt
+RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 480, 720))
+#: the first attempt and one after each delay
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 #: a message still "sending" after this long was claimed by a process that died
 SENDING_TIMEOUT = timedelta(minutes=10)
 INTERRUPTED = "Onderbroken tijdens het verzenden (het proces stopte)."
@@ -25,23 +35,46 @@ class MailSettings:
     backend: str = "log"          # "smtp" or "log"
     host: str = "127.0.0.1"
     port: int = 25
-    use_tls: bool = False
+    use_tls: bool = False         # STARTTLS after connecting (port 587)
     username: str | None = None
     password: str | None = None
     sender: str = "noaber@localhost"
+    use_ssl: bool = False         # TLS from the first byte (port 465)
+    ca_file: str | None = None    # a CA bundle instead of the system's
+    timeout: int = 20
+
+
+def build_message(settings: MailSettings, to: str, subject: str, body: str,
+                  now: datetime | None = None) -> EmailMessage:
+    """The message with From, To, Subject, Date and a Message-ID in the sender's domain."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message["Date"] = formatdate(now.timestamp() if now else None, usegmt=True)
+    domain = settings.sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    message.set_content(body)
+    return message
+
+
+def tls_context(settings: MailSettings) -> ssl.SSLContext:
+    """Certificate and host name checked, against ``ca_file`` or the system's CAs."""
+    return ssl.create_default_context(cafile=settings.ca_file)
 
 
 def deliver(settings: MailSettings, to: str, subject: str, body: str) -> None:
     """Hand one message to the SMTP server (or write it to the log)."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
-    message.set_content(body)
+    message = build_message(settings, to, subject, body)
     if settings.backend == "log":
-        log.info("mail to %s: %s\n%s", to, subject, body)
+        log.info("mail to %s: %s (%s)\n%s", to, subject, message["Message-ID"], body)
         return
-    with smtplib.SMTP(settings.host, settings.port, timeout=20) as smtp:
-        if settings.use_tls:
-            smtp.starttls()
+    if settings.use_ssl:
+        smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+                                context=tls_context(settings))
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with smtp:
+        if settings.use_tls and not settings.use_ssl:
+            smtp.starttls(context=tls_context(settings))
         if settings.username:
             smtp.login(settings.username, settings.password or "")
         smtp.send_message(message)
@@ -59,9 +92,19 @@ def release_stale(session: Session, now: datetime) -> int:
     return result.rowcount
 
 
-def pending_ids(session: Session, limit: int = 200) -> list[int]:
-    return list(session.scalars(sa.select(OutgoingMail.id).where(
-        OutgoingMail.status == "pending").order_by(OutgoingMail.id).limit(limit)))
+def pending_ids(session: Session, now: datetime | None = None, limit: int = 200) -> list[int]:
+    """The messages due for an attempt at ``now`` (all pending ones without ``now``)."""
+    where = OutgoingMail.status == "pending"
+    if now is not None:
+        where = sa.and_(where, sa.or_(OutgoingMail.next_attempt_at.is_(None),
+                                      OutgoingMail.next_attempt_at <= now))
+    return list(session.scalars(sa.select(OutgoingMail.id).where(where)
+                                .order_by(OutgoingMail.id).limit(limit)))
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """The wait after ``attempts`` failed attempts; None when that was the last one."""
+    return RETRY_DELAYS[attempts - 1] if 0 < attempts <= len(RETRY_DELAYS) else None
 
 
 def claim(session: Session, mail_id: int, now: datetime) -> bool:
@@ -74,12 +117,16 @@ def claim(session: Session, mail_id: int, now: datetime) -> bool:
 
 
 def finish(session: Session, mail_id: int, now: datetime, error: str | None) -> None:
-    """Mark a claimed message sent, or give it back (failed after MAX_ATTEMPTS)."""
+    """Mark a claimed message sent, or give it back for a later attempt (after
+    :data:`RETRY_DELAYS`), failed after ``MAX_ATTEMPTS``."""
     mail = session.get(OutgoingMail, mail_id)
     if error is None:
         mail.status, mail.sent_at, mail.error = "sent", now, None
+        mail.next_attempt_at = None
     else:
-        mail.status = "failed" if mail.attempts >= MAX_ATTEMPTS else "pending"
+        delay = retry_delay(mail.attempts) if mail.attempts < MAX_ATTEMPTS else None
+        mail.status = "pending" if delay is not None else "failed"
+        mail.next_attempt_at = now + delay if delay is not None else None
         mail.sent_at, mail.error = None, error[:2000]
     session.flush()
 
@@ -106,5 +153,6 @@ def retry(session: Session, mail_id: int | None, *, actor_id: int | None) -> int
                      entity_id=mail.id, action="retry",
                      changes={"status": ["failed", "pending"], "attempts": [mail.attempts, 0]})
         mail.status, mail.attempts, mail.error = "pending", 0, None
+        mail.next_attempt_at = None
     session.flush()
     return len(mails)

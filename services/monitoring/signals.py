@@ -132,6 +132,8 @@ def visible(access: SiteAccess, audience: str) -> bool:
         return access.sees_all_care_data
     if audience.startswith("care_data:"):  # a small group's 10% (services/hours/monitoring)
         return access.sees_care_of(int(audience.split(":", 1)[1]))
+    # "admin": the installation itself (services/monitoring/installation.py); and any
+    # audience not known here
     return access.is_admin
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from models import (AssociationMember, BankImport, BankLine, DuesReminder, OutgoingMail,
                     Payment)
+from app.jobs import send_outbox
 from tests.association_fixtures import make_web_association
 from tests.web.support import (count, db_snapshot, field_error, form_alert,  # noqa: F401
                                fresh_rate_limits, main_of, pdf_titles, query, strip_tags,
@@ -266,11 +267,16 @@ def test_reminders_go_out_only_after_review(app, ids, bestuur):
     chosen = query(app, lambda s: s.scalar(sa.select(DuesReminder.id).join(
         AssociationMember).where(AssociationMember.number == 3)))
     response = bestuur.post(url(ids, "/herinneringen"),
-                            data={"herinnering": [str(chosen)], "action": "versturen"})
-    assert response.status_code == 302
+                            data={"herinnering": [str(chosen)], "action": "versturen"},
+                            follow_redirects=True)
+    # queued in the outbox, not sent inside the request: the scheduler's outbox sends it
+    assert "1 e-mail staat in de wachtrij en wordt binnen enkele minuten verstuurd." \
+        in text(response)
     mail = query(app, lambda s: s.scalar(sa.select(OutgoingMail)))
     assert (mail.kind, mail.to_address, mail.status) == ("dues_reminder",
-                                                         "vera@bewoner.example", "sent")
+                                                         "vera@bewoner.example", "pending")
+    assert send_outbox(app) == 1          # MAIL_BACKEND=log in the tests
+    assert query(app, lambda s: s.scalar(sa.select(OutgoingMail.status))) == "sent"
     assert count(app, DuesReminder, DuesReminder.status == "concept") == 1   # Arie's waits
     none = bestuur.post(url(ids, "/herinneringen"), data={"action": "versturen"})
     assert form_alert(text(none)) == "Vink minstens één herinnering aan."

@@ -21,7 +21,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.I)
 INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
-NOT_HTML = re.compile(r"(pdf|ics|csv|xlsx|export|feed|afdruk)", re.I)
+# (/healthz and /readyz answer JSON; /readyz's 503 is its answer when a check fails)
+NOT_HTML = re.compile(r"(pdf|ics|csv|xlsx|export|feed|afdruk|^/healthz$|^/readyz$)", re.I)
 
 
 def _csp_problems(html: str) -> list[str]:
