@@ -24,7 +24,7 @@ STRONG_KEY = "settings-test-" + "k" * 40
 GOOD = {"SECRET_KEY": STRONG_KEY, "BASE_URL": "https://noaber.example.nl",
         "MAIL_BACKEND": "smtp", "MAIL_LOG_ALLOWED": False, "PROXY_COUNT": 0,
         "SQLALCHEMY_DATABASE_URI": "sqlite://", "SQLALCHEMY_ENGINE_OPTIONS": {}}
-SECRETS = ("SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "RATELIMIT_STORAGE_URI")
+SECRETS = ("SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "RATELIMIT_STORAGE_URI", "SENTRY_DSN")
 
 
 def _production(**changes):
