@@ -129,6 +129,22 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noaber@localhost")
 
+    # Accounts: invitations, forgotten passwords, e-mail changes and the second factor.
+    # An invitation link lives this many days, a password-reset link this many minutes,
+    # an e-mail confirmation link this many hours (every link works once).
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    EMAIL_CHANGE_HOURS = int(os.environ.get("EMAIL_CHANGE_HOURS", "24"))
+    # "Wachtwoord vergeten?" requests per address and per e-mail address.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # Who must set up two-factor authentication (TOTP) before doing anything else: a
+    # comma-separated list of roles ("admin" for the global administrators).
+    TOTP_REQUIRED_ROLES = tuple(r.strip() for r in os.environ.get(
+        "TOTP_REQUIRED_ROLES", "admin,sociaal_beheerder,begeleider").split(",") if r.strip())
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Noaber")
+    # Minutes between the password and the code of a two-step login.
+    LOGIN_CODE_MINUTES = int(os.environ.get("LOGIN_CODE_MINUTES", "5"))
+
 
 class TestConfig(Config):
     """Used by the test-suite; the database URL comes from the fixture."""
@@ -138,4 +154,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; a few lower them
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per hour"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    TOTP_REQUIRED_ROLES: tuple = ()  # the two-factor tests switch it on
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
