@@ -31,11 +31,15 @@ class MailSettings:
     sender: str = "noaber@localhost"
 
 
-def deliver(settings: MailSettings, to: str, subject: str, body: str) -> None:
-    """Hand one message to the SMTP server (or write it to the log)."""
+def deliver(settings: MailSettings, to: str, subject: str, body: str,
+            html: str | None = None) -> None:
+    """Hand one message to the SMTP server (or write it to the log); with ``html`` the
+    message has an HTML alternative of the plain text."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = settings.sender, to, subject
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
     if settings.backend == "log":
         log.info("mail to %s: %s\n%s", to, subject, body)
         return
