@@ -122,9 +122,10 @@ def accept_invitation(token: str):
             db.session.rollback()
             show_violation(form, error)
         else:
+            response = complete_login(user, None)  # a fresh session: flash after it
             flash(_("Welkom bij Noaber, %(name)s. Uw account is klaar.", name=user.name),
                   "success")
-            return complete_login(user, None)
+            return response
     return render_template("auth/accept_invitation.html", form=form,
                            invitation=invitation), 422 if form.errors else 200
 
@@ -204,10 +205,11 @@ def login_code():
         used = totp.verify(db.session, user, form.code.data, clock())
         if used is not None:
             db.session.commit()
+            response = complete_login(user, pending.get("next"))
             if used == "recovery":
                 flash(_("U bent ingelogd met een herstelcode; die werkt nu niet meer. Nog "
                         "%(n)s over.", n=totp.unused_recovery_codes(db.session, user)), "info")
-            return complete_login(user, pending.get("next"))
+            return response
         db.session.rollback()
         form.code.errors = [*form.code.errors, _("Deze code klopt niet of is al gebruikt.")]
     return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
