@@ -59,8 +59,13 @@ def forgot_password():
             mails.password_reset(user, mails.link("account.reset_password", token=token))
             db.session.commit()
         # the same answer for every address: it tells nobody which ones have an account
-        return render_template("auth/forgot_password_sent.html")
+        return redirect(url_for("account.reset_link_sent"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/wachtwoord-vergeten/verstuurd")
+def reset_link_sent():
+    return render_template("auth/forgot_password_sent.html")
 
 
 def _link_problem(reason: str, template: str = "auth/link_problem.html", **context):

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +19,8 @@ class LanguageForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[
-        DataRequired(message=_l("Vul uw e-mailadres in.")), Length(max=254)],
+        DataRequired(message=_l("Vul uw e-mailadres in.")),
+        Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=254)],
         render_kw={"autocomplete": "username"})
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -173,8 +173,12 @@ def second_factor():
     """Set-up: a QR code and the secret as text, confirmed with a first code; the ten
     recovery codes are shown in this one answer."""
     user = current_user._get_current_object()
+    if request.method == "GET":
+        return _second_factor_page()
+    if user.has_second_factor:  # confirmed meanwhile (another tab)
+        return redirect(url_for("profile.second_factor"))
     form = LoginCodeForm()
-    if not user.has_second_factor and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             codes = totp.confirm(db.session, user, form.code.data, clock())
             db.session.commit()
@@ -182,8 +186,7 @@ def second_factor():
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)
-            return _second_factor_page(code_form=form, status=422)
-    return _second_factor_page()
+    return _second_factor_page(code_form=form, status=422)
 
 
 @bp.route("/profiel/tweestapsverificatie/herstelcodes", methods=["POST"])

@@ -53,6 +53,7 @@ PAGES = [
     Page("second factor", "/profiel/tweestapsverificatie", expect(EVERY_ACCOUNT)),
     Page("profile", "/profiel", expect(EVERY_ACCOUNT)),
     Page("forgot password", "/wachtwoord-vergeten", tuple(OK for _ in COLUMNS)),
+    Page("reset link sent", "/wachtwoord-vergeten/verstuurd", tuple(OK for _ in COLUMNS)),
     Page("login code without a password", "/login/code",
          tuple(Go("/") if role != ANONYMOUS else LOGIN for role in COLUMNS)),
 ]

@@ -39,7 +39,8 @@ def _later(monkeypatch, **delta):
 
 
 def _request_reset(client, email):
-    return client.post("/wachtwoord-vergeten", data={"email": email})
+    """Ask for a reset link; the answer after the redirect (the same for every address)."""
+    return client.post("/wachtwoord-vergeten", data={"email": email}, follow_redirects=True)
 
 
 # --- forgotten password ------------------------------------------------------------
@@ -79,6 +80,11 @@ def test_a_reset_link_sets_a_new_password_and_ends_every_session(app, client, wo
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "reset_password", AuditEvent.entity_id == after["id"])) == 1
+
+
+def test_an_address_that_is_no_address_is_refused_with_a_message(app, client, world):
+    answer = client.post("/wachtwoord-vergeten", data={"email": "geen adres"})
+    assert answer.status_code == 422 and "Vul een geldig e-mailadres in." in text(answer)
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(app, client, world):
