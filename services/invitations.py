@@ -160,8 +160,9 @@ def withdraw(session: Session, invitation: AccountInvitation, *, actor_id: int,
 def invitation_for(session: Session, secret: str, token: str, *,
                    now: datetime) -> AccountInvitation:
     """The pending invitation a link stands for, or :class:`TokenError` with reason
-    "invalid", "expired", "used" or "withdrawn" (the latter three with ``payload``
-    holding the invitation, so the page can say whom to ask)."""
+    "invalid", "expired", "used", "superseded" or "withdrawn" (all but the first with
+    ``payload`` holding the invitation, so the page can say whom to ask). An invitation
+    counts as withdrawn too when its inviter has since lost the rights it passes on."""
     try:
         payload = tokens.read(secret, tokens.INVITATION, token, max_age=timedelta(days=3650),
                               now=now)
@@ -179,6 +180,10 @@ def invitation_for(session: Session, secret: str, token: str, *,
     state = invitation.state(now)
     if state != "pending":
         raise TokenError({"accepted": "used"}.get(state, state), {"invitation": invitation})
+    inviter = invitation.invited_by
+    if not inviter.active or not may_manage(session, inviter, invitation):
+        # the inviter no longer holds the rights the invitation passes on
+        raise TokenError("withdrawn", {"invitation": invitation})
     return invitation
 
 

@@ -321,6 +321,21 @@ def test_a_withdrawn_invitation_opens_no_account(app, client, world, login_as):
     assert len(mails(app)) == 1
 
 
+def test_an_invitation_dies_with_the_inviters_rights(app, client, world, login_as):
+    login_as("sociaal_beheerder")
+    _invite(client, site=world.site)
+    path = link_path(mails(app)[0])
+    assert app.test_client().get(path).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.delete(Membership).where(
+            Membership.user_id == world.users["sociaal_beheerder"]))
+        db.session.commit()
+    answer = app.test_client().post(path, data={"name": "N", "password": NEW_PASSWORD,
+                                                "confirm": NEW_PASSWORD})
+    assert answer.status_code == 410 and "ingetrokken" in text(answer)
+    assert _count_users(app, "nieuwe.coach@hofje.example") == 0
+
+
 def test_an_invitation_link_is_bound_to_its_invitation(app, client, world, login_as):
     from itsdangerous import URLSafeSerializer
 
