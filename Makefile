@@ -52,6 +52,9 @@ instance/secret_key:
 # Outside debug the app wants BASE_URL and refuses the log mail backend unless allowed.
 run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: export MAIL_LOG_ALLOWED ?= 1
+# the demo's accounts log in without a second factor; an installation requires it
+# (TOTP_REQUIRED_ROLES, docs/configure.md)
+run: export TOTP_REQUIRED_ROLES ?=
 run: install instance/secret_key
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty

@@ -200,6 +200,22 @@ class Config:
     MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 20, minimum=1)
 
+    # Accounts: invitations, forgotten passwords, e-mail changes and the second factor.
+    # An invitation link lives this many days, a password-reset link this many minutes,
+    # an e-mail confirmation link this many hours (every link works once).
+    INVITATION_DAYS = _env_int("INVITATION_DAYS", 7, minimum=1)
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60, minimum=1)
+    EMAIL_CHANGE_HOURS = _env_int("EMAIL_CHANGE_HOURS", 24, minimum=1)
+    # "Wachtwoord vergeten?" requests per address and per e-mail address.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # Who must set up two-factor authentication (TOTP) before doing anything else: a
+    # comma-separated list of roles ("admin" for the global administrators).
+    TOTP_REQUIRED_ROLES = tuple(r.strip() for r in os.environ.get(
+        "TOTP_REQUIRED_ROLES", "admin,sociaal_beheerder,begeleider").split(",") if r.strip())
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Noaber")
+    # Minutes between the password and the code of a two-step login.
+    LOGIN_CODE_MINUTES = _env_int("LOGIN_CODE_MINUTES", 5, minimum=1)
+
 
 class TestConfig(Config):
     """Used by the test-suite; the database URL comes from the fixture."""
@@ -209,4 +225,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     LOGIN_RATE_LIMIT = "1000 per minute"  # tests log in often; a few lower them
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per hour"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    TOTP_REQUIRED_ROLES: tuple = ()  # the two-factor tests switch it on
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

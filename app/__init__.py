@@ -168,7 +168,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.accounts import bp as accounts_bp
     from app.admin.routes import bp as admin_bp
+    from app.auth.account import bp as account_bp
     from app.association import books_routes, money_routes  # noqa: F401  (add to association_bp)
     from app.association.routes import bp as association_bp
     from app.auth.routes import bp as auth_bp
@@ -190,7 +192,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (profile_bp, privacy_bp):
+    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
     from app.hardening import init_hardening

@@ -225,7 +225,8 @@ def _send_outbox(app: Flask, session) -> int:
         message = session.get(mail.OutgoingMail, mail_id)
         error = None
         try:
-            mail.deliver(settings, message.to_address, message.subject, message.body)
+            mail.deliver(settings, message.to_address, message.subject, message.body,
+                         message.html_body)
             counts["sent"] += 1
         except Exception as exc:  # noqa: BLE001 - retried on the next run
             error = last_error = f"{type(exc).__name__}: {exc}"

@@ -32,7 +32,8 @@ from models.rooms import (ActivityAttendance, BlockReason, Booking, BookingRecor
                           RoomOpening, RoomRequest, RoomSettings, RoomTariff, RoomTypology,
                           TariffUnit)
 from models.site import Site, SitePart, Unit
-from models.user import Membership, User
+from models.user import (AccountInvitation, InvitationRole, Membership, RecoveryCode,
+                         User)
 from models.workplan import (AgreementKind, AgreementParty, CollaborationAgreement,
                              Ingredient, Progress, WorkPlan, WorkPlanAction, WorkPlanGoal)
 
@@ -54,7 +55,8 @@ __all__ = [
     "ParticipationFact", "ReasonOption", "CandidateConsent",
     "ActivityType", "ClosedMonthError", "CoachNormOverride", "HourCategory", "HourEntry",
     "MonthClosure", "NormOverrideKind", "SiteHourSettings",
-    "AppendOnlyError", "AuditEvent", "Membership", "OrgKind", "Organisation", "Resident",
+    "AccountInvitation", "AppendOnlyError", "AuditEvent", "InvitationRole", "Membership",
+    "RecoveryCode", "OrgKind", "Organisation", "Resident",
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",
     "ApiToken", "RetentionSetting",

@@ -110,6 +110,8 @@ class OutgoingMail(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    #: an HTML alternative of ``body`` (account mails); None: plain text only
+    html_body: Mapped[Optional[str]] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when sent; while ``status`` is "sending": when it was claimed (a stale claim is

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, EmailField, IntegerField,
-                     PasswordField, SelectField, StringField)
+                     PasswordField, SelectField, SelectMultipleField, StringField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.forms import blank_to_none
@@ -64,3 +65,21 @@ class MembershipForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=ROLES)
     organisation_id = SelectField(_l("Organisatie (verplicht voor een begeleider)"),
                                   coerce=optional_int, validators=[Optional()])
+
+
+class InvitationForm(FlaskForm):
+    """An invitation: who, and the roles they will hold on one site (more roles or sites
+    can be given later under Beheer, Gebruikers)."""
+
+    name = StringField(_l("Naam"), filters=[blank_to_none], validators=[
+        DataRequired(message=_l("Vul een naam in.")), Length(max=200)])
+    email = EmailField(_l("E-mailadres"), filters=[blank_to_none], validators=[
+        DataRequired(message=_l("Vul een e-mailadres in.")),
+        Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=254)])
+    site_id = SelectField(_l("Locatie"), coerce=optional_int, validators=[Optional()])
+    roles = SelectMultipleField(_l("Rollen op deze locatie"), choices=ROLES,
+                                widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput(), validate_choice=False)
+    organisation_id = SelectField(_l("Zorgaanbieder (verplicht voor een begeleider)"),
+                                  coerce=optional_int, validators=[Optional()])
+    is_admin = BooleanField(_l("Beheerder (alle locaties en het beheer)"))

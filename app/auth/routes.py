@@ -29,8 +29,24 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def complete_login(user, next_url: str | None):
+    """Log ``user`` in with a fresh session (the language chosen before stays) and go on
+    to ``next_url`` or the start page."""
+    lang = session.get("lang")
+    session.clear()  # a fresh session on login; the language chosen before stays
+    if lang:
+        session["lang"] = lang
+        if not user.locale:
+            user.locale = lang
+            db.session.commit()
+    login_user(user)
+    start_session()
+    return redirect(next_url or url_for("sites.index"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """The password; with a second factor on, the code follows (account.login_code)."""
     if current_user.is_authenticated:
         return redirect(url_for("sites.index"))
     form = LoginForm()
@@ -42,16 +58,11 @@ def login():
                 "Retry-After": str(refusal.retry_after)}
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on login; the language chosen before stays
-            if lang:
-                session["lang"] = lang
-                if not user.locale:
-                    user.locale = lang
-                    db.session.commit()
-            login_user(user)
-            start_session()
-            return redirect(safe_next(request.args.get("next")) or url_for("sites.index"))
+            next_url = safe_next(request.args.get("next"))
+            if user.has_second_factor:
+                from app.auth.account import begin_second_step
+                return begin_second_step(user, next_url)
+            return complete_login(user, next_url)
         form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))
     return render_template("auth/login.html", form=form)
 

@@ -1,17 +1,25 @@
-"""The user's profile page: who they are, their roles, and their personal API tokens."""
+"""The user's profile page: who they are, their roles, their name, e-mail address and
+password, two-factor authentication, "overal uitloggen" and their personal API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from datetime import timedelta
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
 
+from app.auth import mails
+from app.auth.account import clock, relogin
+from app.auth.forms import LoginCodeForm, NewPasswordForm
 from app.forms import blank_to_none, show_violation
 from models import ApiToken, db, utcnow
-from services import accounts, api_tokens
+from services import accounts, api_tokens, audit, invitations, tokens, totp
 from services.errors import RuleViolation
+from services.passwords import check_new_password
 
 bp = Blueprint("profile", __name__)
 
@@ -26,17 +34,201 @@ class RevokeForm(FlaskForm):
     pass
 
 
-def _page(form: TokenForm, secret: str | None = None, status: int = 200):
-    return render_template("profile/show.html", form=form, revoke_form=RevokeForm(),
-                           end_sessions_form=RevokeForm(formdata=None),
-                           tokens=api_tokens.tokens_of(db.session, current_user.id),
-                           secret=secret), status
+class NameForm(FlaskForm):
+    name = StringField(_l("Naam"), filters=[blank_to_none], validators=[
+        DataRequired(message=_l("Vul een naam in.")), Length(max=200)],
+        render_kw={"autocomplete": "name"})
+
+
+def _current_password():
+    return PasswordField(_l("Huidig wachtwoord"), validators=[
+        DataRequired(message=_l("Vul uw huidige wachtwoord in.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current = _current_password()
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("Nieuw e-mailadres"), filters=[blank_to_none], validators=[
+        DataRequired(message=_l("Vul een e-mailadres in.")),
+        Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=254)])
+    password = _current_password()
+
+
+class PasswordOnlyForm(FlaskForm):
+    password = _current_password()
+
+
+def _page(form: TokenForm | None = None, secret: str | None = None, status: int = 200,
+          **forms):
+    user = current_user._get_current_object()
+    context = {
+        "name_form": NameForm(formdata=None, obj=user, prefix="nm"),
+        "password_form": PasswordChangeForm(formdata=None, prefix="pw"),
+        "email_form": EmailChangeForm(formdata=None, prefix="em"),
+        **forms}
+    return render_template(
+        "profile/show.html", form=form or TokenForm(formdata=None), revoke_form=RevokeForm(),
+        end_sessions_form=RevokeForm(formdata=None),
+        tokens=api_tokens.tokens_of(db.session, current_user.id), secret=secret,
+        may_invite=invitations.may_invite(db.session, user),
+        second_factor_required=totp.is_required(
+            user, current_app.config.get("TOTP_REQUIRED_ROLES") or ()), **context), status
+
+
+@bp.route("/profiel/naam", methods=["POST"])
+@login_required
+def change_name():
+    form = NameForm(prefix="nm")
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        changes = audit.changes_between(user, {"name": form.name.data})
+        if changes:
+            user.name = form.name.data
+            audit.record(db.session, actor_id=user.id, entity_type="user", entity_id=user.id,
+                         action="update", changes=changes)
+            db.session.commit()
+        flash(_("Uw naam is opgeslagen."), "success")
+        return redirect(url_for("profile.show"))
+    return _page(status=422, name_form=form)
+
+
+@bp.route("/profiel/wachtwoord", methods=["POST"])
+@login_required
+def change_password():
+    """A new password (the current one is asked): every other session ends, this one
+    stays."""
+    form = PasswordChangeForm(prefix="pw")
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            if not user.check_password(form.current.data or ""):
+                raise RuleViolation("Het huidige wachtwoord klopt niet.", field="current")
+            check_new_password(form.password.data, email=user.email)
+            user.set_password(form.password.data)
+            audit.record(db.session, actor_id=user.id, entity_type="user", entity_id=user.id,
+                         action="change_password", changes={"password": ["***", "***"]})
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            relogin(user)
+            flash(_("Uw nieuwe wachtwoord is ingesteld. Op uw andere apparaten bent u "
+                    "uitgelogd."), "success")
+            return redirect(url_for("profile.show"))
+    return _page(status=422, password_form=form)
+
+
+@bp.route("/profiel/e-mailadres", methods=["POST"])
+@login_required
+def change_email():
+    """The new address is only used once confirmed through a link sent to it; the old
+    address is told when that happens."""
+    form = EmailChangeForm(prefix="em")
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            email, token = tokens.request_email_change(
+                db.session, current_app.config["SECRET_KEY"], user, form.email.data,
+                form.password.data, clock())
+            mails.email_change(user, email, mails.link("account.confirm_email", token=token))
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            flash(_("We hebben een e-mail gestuurd naar %(email)s. Klik op de link daarin om "
+                    "het nieuwe adres te bevestigen; tot dan blijft %(old)s uw adres.",
+                    email=email, old=user.email), "info")
+            return redirect(url_for("profile.show"))
+    return _page(status=422, email_form=form)
+
+
+# --- two-factor authentication ---------------------------------------------------
+
+def _second_factor_page(code_form=None, password_form=None, off_form=None, codes=None,
+                        status=200):
+    user = current_user._get_current_object()
+    context = {"codes": codes, "code_form": code_form or LoginCodeForm(formdata=None),
+               "password_form": password_form or PasswordOnlyForm(formdata=None),
+               "off_form": off_form or PasswordOnlyForm(formdata=None, prefix="off"),
+               "required": totp.is_required(
+                   user, current_app.config.get("TOTP_REQUIRED_ROLES") or ())}
+    if not user.has_second_factor:
+        totp.start_setup(db.session, user)
+        db.session.commit()
+        uri = totp.provisioning_uri(user, current_app.config["TOTP_ISSUER"])
+        context.update(qr=totp.qr_data_uri(uri), secret=totp.grouped_secret(user.totp_secret))
+    else:
+        context["unused"] = totp.unused_recovery_codes(db.session, user)
+    return render_template("profile/second_factor.html", **context), status
+
+
+@bp.route("/profiel/tweestapsverificatie", methods=["GET", "POST"])
+@login_required
+def second_factor():
+    """Set-up: a QR code and the secret as text, confirmed with a first code; the ten
+    recovery codes are shown in this one answer."""
+    user = current_user._get_current_object()
+    if request.method == "GET":
+        return _second_factor_page()
+    if user.has_second_factor:  # confirmed meanwhile (another tab)
+        return redirect(url_for("profile.second_factor"))
+    form = LoginCodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = totp.confirm(db.session, user, form.code.data, clock())
+            db.session.commit()
+            return _second_factor_page(codes=codes, status=201)
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+    return _second_factor_page(code_form=form, status=422)
+
+
+@bp.route("/profiel/tweestapsverificatie/herstelcodes", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    form = PasswordOnlyForm()
+    if form.validate_on_submit():
+        try:
+            codes = totp.regenerate_recovery_codes(
+                db.session, current_user._get_current_object(), form.password.data, clock())
+            db.session.commit()
+            return _second_factor_page(codes=codes, status=201)
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+    return _second_factor_page(password_form=form, status=422)
+
+
+@bp.route("/profiel/tweestapsverificatie/uitzetten", methods=["POST"])
+@login_required
+def second_factor_off():
+    form = PasswordOnlyForm(prefix="off")
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            totp.switch_off(db.session, user, form.password.data,
+                            current_app.config.get("TOTP_REQUIRED_ROLES") or (), clock())
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            relogin(user)
+            flash(_("Tweestapsverificatie staat uit."), "success")
+            return redirect(url_for("profile.show"))
+    return _second_factor_page(off_form=form, status=422)
 
 
 @bp.route("/profiel")
 @login_required
 def show():
-    return _page(TokenForm(formdata=None))
+    return _page()
 
 
 @bp.route("/profiel/tokens", methods=["POST"])

@@ -61,9 +61,13 @@ def tls_context(settings: MailSettings) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.ca_file)
 
 
-def deliver(settings: MailSettings, to: str, subject: str, body: str) -> None:
-    """Hand one message to the SMTP server (or write it to the log)."""
+def deliver(settings: MailSettings, to: str, subject: str, body: str,
+            html: str | None = None) -> None:
+    """Hand one message to the SMTP server (or write it to the log); with ``html`` the
+    message has an HTML alternative of the plain text."""
     message = build_message(settings, to, subject, body)
+    if html:
+        message.add_alternative(html, subtype="html")
     if settings.backend == "log":
         log.info("mail to %s: %s (%s)\n%s", to, subject, message["Message-ID"], body)
         return
