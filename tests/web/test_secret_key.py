@@ -22,10 +22,11 @@ STRONG_KEY = "k" * 20 + "-a-long-random-production-key-0123456789"
 
 
 def _production(database_url: str, key: str):
-    """The settings of a real installation: not testing, not debug."""
+    """The settings of a real installation: not testing, not debug (without the second
+    factor, which would hold the genuine admin on its set-up page: the key is the point)."""
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": key,
                        "SQLALCHEMY_ENGINE_OPTIONS": {}, "BASE_URL": "https://noaber.example.nl",
-                       "MAIL_BACKEND": "smtp"})
+                       "MAIL_BACKEND": "smtp", "TOTP_REQUIRED_ROLES": ()})
 
 
 @pytest.mark.parametrize("key", [DEVELOPMENT_SECRET_KEY, "", "short-key", "x" * 31])
