@@ -65,10 +65,10 @@ def script_env(database_url: str, **settings: str) -> dict:
     return {**env, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **settings}
 
 
-def run_script(name: str, *args: str, env: dict, timeout: float = 120
-               ) -> subprocess.CompletedProcess:
-    """Run a script of deploy/ to its end."""
-    return subprocess.run([str(DEPLOY / name), *args], cwd="/", env=env, text=True,
+def run_script(name: str, *args: str, env: dict, cwd: Path | str = "/",
+               timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a script of deploy/ to its end (from another folder than the repository's)."""
+    return subprocess.run([str(DEPLOY / name), *args], cwd=cwd, env=env, text=True,
                           capture_output=True, timeout=timeout)
 
 
@@ -183,3 +183,55 @@ def set_revision(url: str, value: str) -> None:
             conn.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": value})
     finally:
         engine.dispose()
+
+
+CSRF_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+class Browser:
+    """Plain HTTP with a cookie jar, as a browser: GET a form, POST it with its CSRF token
+    (the app runs with CSRF protection on, as in production). Follows redirects."""
+
+    def __init__(self, port: int):
+        import http.cookiejar
+        import urllib.request
+
+        self.port = port
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> tuple[int, str]:
+        import urllib.error
+
+        try:
+            with self.opener.open(self.url(path), timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post_form(self, path: str, data: dict, form_page: str | None = None
+                  ) -> tuple[int, str]:
+        """POST ``data`` to ``path`` with the CSRF token of ``form_page`` (default: the
+        same path)."""
+        import urllib.error
+        import urllib.request
+
+        _status, page = self.get(form_page or path)
+        token = CSRF_TOKEN.search(page)
+        assert token, f"no CSRF token on {form_page or path}"
+        body = urlencode({**data, "csrf_token": token.group(1)}).encode()
+        try:
+            with self.opener.open(urllib.request.Request(self.url(path), data=body),
+                                  timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def login(self, email: str, password: str) -> tuple[int, str]:
+        return self.post_form("/login", {"email": email, "password": password})
+
+    def session_cookie(self) -> str | None:
+        return next((c.value for c in self.jar if c.name == "session"), None)
