@@ -9,6 +9,8 @@ else
     PY=python3
 fi
 export FLASK_APP=app
+# log lines reach journald / docker logs as they are written
+export PYTHONUNBUFFERED=1
 
 flask() {
     "$PY" -m flask "$@"
