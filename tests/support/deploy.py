@@ -189,49 +189,52 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 class Browser:
-    """Plain HTTP with a cookie jar, as a browser: GET a form, POST it with its CSRF token
-    (the app runs with CSRF protection on, as in production). Follows redirects."""
+    """Plain HTTP with a cookie jar, as one browser on one client address: it GETs a form
+    for its CSRF token and POSTs it (the app runs with CSRF protection on, as in
+    production). Redirects are reported, not followed. Cookies for 127.0.0.1 go to every
+    port, so one browser can talk to two hosts; ``address`` is sent as X-Forwarded-For,
+    as the proxy in front would (PROXY_COUNT=1)."""
 
-    def __init__(self, port: int):
+    def __init__(self, address: str | None = None):
         import http.cookiejar
         import urllib.request
 
-        self.port = port
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req, fp, code, msg, headers, newurl):
+                return None
+
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
+        self.opener.addheaders = [("User-Agent", "noaber-deploy-test")] + (
+            [("X-Forwarded-For", address)] if address else [])
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def get(self, path: str) -> tuple[int, str]:
+    def _open(self, port: int, path: str, body: bytes | None = None
+              ) -> tuple[int, str, dict]:
         import urllib.error
 
+        url = f"http://127.0.0.1:{port}{path}"
         try:
-            with self.opener.open(self.url(path), timeout=30) as response:
-                return response.status, response.read().decode()
+            with self.opener.open(url, data=body, timeout=60) as response:
+                return response.status, response.read().decode(), dict(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+            return error.code, error.read().decode(), dict(error.headers)
 
-    def post_form(self, path: str, data: dict, form_page: str | None = None
-                  ) -> tuple[int, str]:
-        """POST ``data`` to ``path`` with the CSRF token of ``form_page`` (default: the
-        same path)."""
-        import urllib.error
-        import urllib.request
+    def get(self, port: int, path: str) -> tuple[int, str, dict]:
+        return self._open(port, path)
 
-        _status, page = self.get(form_page or path)
-        token = CSRF_TOKEN.search(page)
-        assert token, f"no CSRF token on {form_page or path}"
-        body = urlencode({**data, "csrf_token": token.group(1)}).encode()
-        try:
-            with self.opener.open(urllib.request.Request(self.url(path), data=body),
-                                  timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+    def token(self, port: int, path: str) -> str:
+        status, page, _ = self.get(port, path)
+        match = CSRF_TOKEN.search(page)
+        assert match, f"no CSRF token on {path} ({status}): {page[:300]}"
+        return match.group(1)
 
-    def login(self, email: str, password: str) -> tuple[int, str]:
-        return self.post_form("/login", {"email": email, "password": password})
+    def post(self, port: int, path: str, data: dict, token: str) -> tuple[int, str, dict]:
+        return self._open(port, path, urlencode({**data, "csrf_token": token}).encode())
+
+    def login(self, port: int, email: str, password: str) -> tuple[int, str, dict]:
+        return self.post(port, "/login", {"email": email, "password": password},
+                         self.token(port, "/login"))
 
     def session_cookie(self) -> str | None:
         return next((c.value for c in self.jar if c.name == "session"), None)

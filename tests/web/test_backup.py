@@ -89,10 +89,12 @@ def test_backup_and_restore_keep_every_row_and_the_app_serves_the_copy(databases
     web = Started("start-web", script_env(dst, NOABER_BIND="127.0.0.1:0", NOABER_MIGRATE="0"))
     try:
         port = web.serving()
-        browser = Browser(port)
-        status, page = browser.login(ADMIN, DEMO_PASSWORD)
-        assert status == 200 and "Het Hofje" in page, page[:500]
-        status, page = browser.get("/beheer/gebruikers")
+        browser = Browser()
+        status, page, headers = browser.login(port, ADMIN, DEMO_PASSWORD)
+        assert status == 302, page[:500]
+        status, page, _ = browser.get(port, "/")
+        assert status == 200 and "Het Hofje" in page
+        status, page, _ = browser.get(port, "/beheer/gebruikers")
         assert status == 200 and "sociaalbeheerder@hofje.example" in page
         assert "Noaber 1.0.0" in page
     finally:
