@@ -223,6 +223,19 @@ class Browser:
     def get(self, port: int, path: str) -> tuple[int, str, dict]:
         return self._open(port, path)
 
+    def follow(self, port: int, path: str) -> tuple[int, str, str]:
+        """GET ``path`` and the redirects after it (at most five); status, page and the
+        path it ended on."""
+        from urllib.parse import urlsplit
+
+        for _ in range(5):
+            status, page, headers = self.get(port, path)
+            if status not in (301, 302, 303, 307, 308):
+                return status, page, path
+            location = urlsplit(headers["Location"])
+            path = location.path + (f"?{location.query}" if location.query else "")
+        raise AssertionError(f"too many redirects from {path}")
+
     def token(self, port: int, path: str) -> str:
         status, page, _ = self.get(port, path)
         match = CSRF_TOKEN.search(page)

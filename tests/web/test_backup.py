@@ -92,7 +92,7 @@ def test_backup_and_restore_keep_every_row_and_the_app_serves_the_copy(databases
         browser = Browser()
         status, page, headers = browser.login(port, ADMIN, DEMO_PASSWORD)
         assert status == 302, page[:500]
-        status, page, _ = browser.get(port, "/")
+        status, page, _ = browser.follow(port, "/")
         assert status == 200 and "Het Hofje" in page
         status, page, _ = browser.get(port, "/beheer/gebruikers")
         assert status == 200 and "sociaalbeheerder@hofje.example" in page
