@@ -79,7 +79,7 @@ test: install
 		$(PYTEST) $(PYTEST_ARGS); \
 	fi
 
-# Pages, sweep and booking against the scale dataset (bench/run.py; README "Performance").
+# Pages, sweep and booking against the scale dataset (bench/run.py; docs/performance.md).
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -1,6 +1,9 @@
 """The Flask application factory."""
 from __future__ import annotations
 
+#: the release (pyproject.toml's version; CHANGELOG.md lists what each one changed)
+__version__ = "1.0.0"
+
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -253,9 +256,11 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app import release
     from app.cli import register
 
     register(app)
+    release.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
