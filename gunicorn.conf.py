@@ -1,5 +1,5 @@
 """Gunicorn settings, read from the working directory by every gunicorn started in the
-repository (``make run``, ``make bench``, production as the README shows it).
+repository (``make run``, ``make bench``, production through deploy/start-web, docs/deploy.md).
 
 Garbage collection: a worker holds a few hundred thousand long-lived objects once the
 app is loaded (SQLAlchemy's mappers, the templates, the translation catalogues), and a
