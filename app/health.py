@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, jsonify
@@ -26,33 +25,15 @@ from services.monitoring import installation
 
 log = logging.getLogger("noaber.health")
 bp = Blueprint("health", __name__)
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 CHECK_ORDER = ("database", "migrations", "scheduler", "outbox")
-_heads: frozenset[str] | None = None
-
-
-def code_heads() -> frozenset[str]:
-    """The head revision(s) of the migrations shipped with the code (read once)."""
-    global _heads
-    if _heads is None:
-        from alembic.config import Config
-        from alembic.script import ScriptDirectory
-
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        _heads = frozenset(ScriptDirectory.from_config(config).get_heads())
-    return _heads
-
-
 def _database() -> bool:
     return db.session.execute(sa.text("SELECT 1")).scalar() == 1
 
 
 def _migrations() -> bool:
-    # the table Alembic keeps its revision(s) in (read directly: alembic's migration
-    # context logs a line at INFO each time it is opened)
-    current = frozenset(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
-    return current == code_heads()
+    from app.release import CURRENT, database_state
+
+    return database_state().status == CURRENT
 
 
 def _scheduler() -> bool:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 import click
-from alembic.migration import MigrationContext
+import sqlalchemy as sa
+from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.exc import OperationalError
@@ -55,8 +57,25 @@ class DatabaseState:
         return f"Database is bij (revisie {code}, Noaber {__version__})."
 
 
+@lru_cache(maxsize=4)
+def _script_directory(location: str) -> ScriptDirectory:
+    config = AlembicConfig()
+    config.set_main_option("script_location", location)
+    return ScriptDirectory.from_config(config)
+
+
 def script_directory() -> ScriptDirectory:
-    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    """This code's migrations (read once per process: they do not change under it)."""
+    return _script_directory(current_app.extensions["migrate"].directory)
+
+
+def database_revisions(connection) -> tuple[str, ...]:
+    """The revision(s) in Alembic's version table, read directly (Alembic's migration
+    context logs a line each time it is opened, which /readyz would repeat per call)."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return ()
+    return tuple(sorted(connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+                        .scalars()))
 
 
 def database_state() -> DatabaseState:
@@ -64,7 +83,7 @@ def database_state() -> DatabaseState:
     script = script_directory()
     code = tuple(sorted(script.get_heads()))
     with db.engine.connect() as connection:
-        database = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+        database = database_revisions(connection)
     unknown = []
     for revision in database:
         try:

@@ -62,7 +62,9 @@ def script_env(database_url: str, **settings: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("FLASK_", "NOABER_", "TEST_", "PYTEST_"))
            and k not in {"DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE"}}
-    return {**env, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **settings}
+    return {**env, "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+            "BASE_URL": "http://127.0.0.1", "MAIL_BACKEND": "log", "MAIL_LOG_ALLOWED": "1",
+            "TOTP_REQUIRED_ROLES": "", **settings}
 
 
 def run_script(name: str, *args: str, env: dict, cwd: Path | str = "/",

@@ -14,19 +14,14 @@ import yaml
 from app import create_app
 from config import TestConfig
 from tests.support.deploy import DEPLOY, REPO
+from tests.support.settings import names_config_reads
 
 START_SCRIPTS = {"deploy/start-web", "deploy/start-scheduler"}
 
 
 def settings_config_reads() -> set[str]:
-    """The environment names config.py reads: os.environ.get("X"), _env_bool("X", ...),
-    and secret_setting("X"), which reads X and X_FILE."""
-    source = (REPO / "config.py").read_text()
-    names = set(re.findall(r'os\.environ\.get\(\s*"([A-Z0-9_]+)"', source))
-    names |= set(re.findall(r'_env_bool\(\s*"([A-Z0-9_]+)"', source))
-    for name in re.findall(r'secret_setting\(\s*"([A-Z0-9_]+)"', source):
-        names |= {name, f"{name}_FILE"}
-    return names
+    """The environment names config.py reads, and NAME_FILE for its secrets."""
+    return names_config_reads()
 
 
 def settings_start_scripts_read() -> set[str]:

@@ -4,7 +4,6 @@ flask command and in gunicorn (no traceback); every secret can come from a file;
 setting config.py reads is listed in .env.example; instance/ is only made for SQLite."""
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import app as app_module
+from tests.support.settings import config_settings
 import config
 from app import SettingsError, create_app
 from config import DEVELOPMENT_BASE_URL
@@ -40,23 +40,7 @@ def _refusal(**changes) -> str:
 
 # --- the settings config.py reads -----------------------------------------------------
 
-_READERS = {"os.environ.get", "os.getenv", "_env_int", "_env_bool", "secret_setting"}
-
-
-def _config_settings() -> dict[str, bool]:
-    """Every environment variable config.py reads by name -> whether it is a secret
-    (read with secret_setting, so NAME_FILE works too)."""
-    tree = ast.parse((ROOT / "config.py").read_text(encoding="utf-8"))
-    found: dict[str, bool] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ" \
-                and isinstance(node.slice, ast.Constant):
-            found.setdefault(node.slice.value, False)
-        elif isinstance(node, ast.Call) and ast.unparse(node.func) in _READERS \
-                and node.args and isinstance(node.args[0], ast.Constant):
-            secret = ast.unparse(node.func) == "secret_setting"
-            found[node.args[0].value] = found.get(node.args[0].value, False) or secret
-    return found
+_config_settings = config_settings
 
 
 def _clean_environment(tmp_path) -> dict[str, str]:
