@@ -31,6 +31,9 @@ bp = Blueprint("imports", __name__, url_prefix="/locaties/<int:site_id>/import")
 
 KIND_LABELS = {ImportKind.REGISTRY: _l("Wooneenheden en bewoners"),
                ImportKind.MEMBERS: _l("Leden van de vereniging")}
+OUTCOME_LABELS = {"nieuw": _l("nieuw"), "gewijzigd": _l("gewijzigd"),
+                  "ongewijzigd": _l("ongewijzigd"), "geweigerd": _l("geweigerd"),
+                  "overgeslagen": _l("overgeslagen")}
 HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -114,7 +117,8 @@ def _dry_run_page(site, access, imported, status: int = 200, error: str | None =
     mapping = run.mapping if run else {h: (chosen or {}).get(h, "") for h in table.headers}
     fields = [(f.key, _(f.label)) for f in fields_of(imported.kind)]
     rows = [] if run is None else [
-        {"line": r.line, "outcome": r.outcome, "values": r.values,
+        {"line": r.line, "outcome": r.outcome, "outcome_label": OUTCOME_LABELS[r.outcome],
+         "values": r.values,
          "messages": [_(m.msgid, **m.params) for m in r.messages]} for r in run.plan.rows]
     return render_template("imports/dry_run.html", site=site, imported=imported,
                            label=KIND_LABELS[imported.kind], table=table, mapping=mapping,

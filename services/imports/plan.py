@@ -521,11 +521,15 @@ def plan_members(session: Session, site: Site, table: Table, index: dict[str, in
         living = [r for r in stays[unit.id] if r.is_current(since)]
         if v.get("name"):
             living = [r for r in living if normalise_name(r.name) == normalise_name(v["name"])]
+        if not living and v.get("name"):
+            row.refuse(N_("Op %(date)s woont in eenheid %(number)s niemand met de naam "
+                          "%(name)s; het huishouden kan dan geen lid worden."),
+                       date=since.strftime("%d-%m-%Y"), number=unit.number, name=v["name"])
+            continue
         if not living:
-            row.refuse(N_("Op %(date)s woont in eenheid %(number)s niemand%(who)s; het "
-                          "huishouden kan dan geen lid worden."),
-                       date=since.strftime("%d-%m-%Y"), number=unit.number,
-                       who=f" met de naam {v['name']}" if v.get("name") else "")
+            row.refuse(N_("Op %(date)s woont in eenheid %(number)s niemand; het huishouden "
+                          "kan dan geen lid worden."),
+                       date=since.strftime("%d-%m-%Y"), number=unit.number)
             continue
         if member_number is None:
             while next_number in by_number:
