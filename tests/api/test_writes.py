@@ -147,3 +147,21 @@ def test_the_openapi_document_describes_the_writes(client):
     assert "Idempotency-Key" in [p["name"] for p in operation["parameters"]]
     assert "422" in operation["responses"]
     assert spec["paths"]["/api/v1/sites/{site_id}/residents/{resident_id}/support-periods"]
+
+
+def test_hour_entries_and_bookings_take_an_idempotency_key_too(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/sites/{site_id}/hours/entries", "/api/v1/sites/{site_id}/bookings"):
+        names = [p["name"] for p in spec["paths"][path]["post"].get("parameters", [])]
+        assert "Idempotency-Key" in names, path
+
+
+def test_a_retried_hour_entry_is_logged_once(app, world, api):
+    from models import HourEntry
+    body = {"work_date": "2026-06-10", "quarters": 4, "category": "communitycoach",
+            "activity_type": "overleg"}
+    first = post(api, "communitycoach", f"/sites/{world.site}/hours/entries", body, "uur-1")
+    assert first.status_code == 201, first.get_json()
+    retry = post(api, "communitycoach", f"/sites/{world.site}/hours/entries", body, "uur-1")
+    assert retry.headers.get("Idempotent-Replayed") == "true"
+    assert count(app, HourEntry) == 1
