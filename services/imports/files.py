@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -36,9 +36,22 @@ def file_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+#: an upload nobody confirmed is removed after this long (it holds personal data)
+PENDING_KEPT = timedelta(days=1)
+
+
+def purge_stale(session: Session, now: datetime) -> int:
+    """Remove the uploads left unconfirmed for longer than :data:`PENDING_KEPT` (never
+    imported, so no history); returns how many."""
+    result = session.execute(sa.delete(ImportFile).where(
+        ImportFile.confirmed_at.is_(None), ImportFile.uploaded_at < now - PENDING_KEPT))
+    return result.rowcount or 0
+
+
 def upload(session: Session, site: Site, kind: str, *, file_name: str, content: bytes,
            actor_id: int | None) -> ImportFile:
-    """Keep an uploaded file for its dry run; the same pending file is stored once."""
+    """Keep an uploaded file for its dry run; the same pending file is stored once.
+    Uploads left unconfirmed for a day are removed first."""
     if kind not in set(ImportKind):
         raise RuleViolation(N_("Kies wat u wilt inlezen."), field="kind")
     if kind == ImportKind.MEMBERS and site.association_id is None:
@@ -47,6 +60,7 @@ def upload(session: Session, site: Site, kind: str, *, file_name: str, content: 
     if len(content) > MAX_BYTES:
         raise RuleViolation(TOO_BIG, field="file", mb=MAX_BYTES // 2**20)
     read_table(file_name, content)  # refuses an unreadable or empty file now
+    purge_stale(session, utcnow())
     digest = file_hash(content)
     pending = session.scalar(sa.select(ImportFile).where(
         ImportFile.site_id == site.id, ImportFile.kind == kind, ImportFile.file_hash == digest,

@@ -232,3 +232,17 @@ def test_a_failure_while_applying_saves_nothing(bongerd, session, monkeypatch):
                           .where(Unit.site_id == site.id)) == 0
     assert session.get(ImportFile, imported.id).confirmed_at is None
     assert session.get(Site, site.id).parts == []
+
+
+def test_an_unconfirmed_upload_is_removed_after_a_day(bongerd, session):
+    from datetime import datetime, timedelta, timezone
+
+    _world, site = bongerd
+    old = files.upload(session, site, "registry", file_name="oud.csv",
+                       content=b"VHE;Huurder\r\nA;B\r\n", actor_id=None)
+    old.uploaded_at = datetime.now(timezone.utc) - timedelta(days=2)
+    session.flush()
+    files.upload(session, site, "registry", file_name="nieuw.csv",
+                 content=b"VHE;Huurder\r\nC;D\r\n", actor_id=None)
+    names = session.scalars(sa.select(ImportFile.file_name)).all()
+    assert names == ["nieuw.csv"]
