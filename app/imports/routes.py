@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -175,8 +176,21 @@ def confirm(site, access, digest: str):
         db.session.commit()
     except RuleViolation as violation:
         db.session.rollback()
+        if violation.message == "Dit bestand is al ingelezen.":
+            flash(_("Dit bestand is al ingelezen."), "info")
+            return redirect(url_for("imports.index", site_id=site.id))
         return _dry_run_page(site, access, _pending(site, digest), 422,
                              _(violation.message, **violation.params))
+    except sa.exc.IntegrityError:
+        # another request changed the site meanwhile (on SQLite: a second click that read
+        # before the first committed); nothing of this one is saved
+        db.session.rollback()
+        if any(i.file_hash == digest for i in files.imports_of(db.session, site.id)):
+            flash(_("Dit bestand is al ingelezen."), "info")
+            return redirect(url_for("imports.index", site_id=site.id))
+        return _dry_run_page(site, access, _pending(site, digest), 409,
+                             _("Er veranderde tegelijk iets op deze locatie; er is niets "
+                               "opgeslagen. Bekijk de proefrun opnieuw."))
     except Exception:
         db.session.rollback()
         raise

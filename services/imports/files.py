@@ -105,7 +105,9 @@ def dry_run(session: Session, site: Site, imported: ImportFile, *, today: date,
 def confirm(session: Session, site: Site, imported: ImportFile, *, today: date,
             may_write_care: bool, chosen: dict[str, str] | None,
             actor_id: int | None) -> ImportFile:
-    """Apply the file as its dry run shows it now; the caller commits."""
+    """Apply the file as its dry run shows it now; the caller commits. The upload's row
+    is locked first, so a second click waits and then finds it confirmed."""
+    session.refresh(imported, with_for_update=True)
     if imported.confirmed_at is not None:
         raise RuleViolation(N_("Dit bestand is al ingelezen."))
     run = dry_run(session, site, imported, today=today, may_write_care=may_write_care,

@@ -166,3 +166,28 @@ def test_template_is_readable_by_the_import(app, world, login_as):
     content = client.get(f"/locaties/{world.site}/import/sjabloon/registry.xlsx").data
     table = files.read_table("t.xlsx", content)
     assert table.headers[:2] == ["Eenheidnummer", "Deel"]
+
+
+def test_two_confirmations_at_once_import_once(app, world):
+    """A double click: two requests confirm the same upload side by side; the row lock
+    makes the second wait and then find it confirmed (on SQLite the writers queue)."""
+    import threading
+
+    digest = pending(app, world.site)
+    statuses = []
+
+    def confirm():
+        client = app.test_client()
+        client.post("/login", data={"email": "sb@hofje.example",
+                                    "password": "correct horse battery"})
+        statuses.append(client.post(
+            f"/locaties/{world.site}/import/{digest}/bevestigen").status_code)
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    assert count(app, Resident, Resident.name == "Nieuwe Bewoner") == 1
+    assert count(app, ImportFile, ImportFile.confirmed_at.is_not(None)) == 1
