@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import (ApiToken, Membership, Organisation, OrgKind, Role, ServiceAccount,
+from models import (ApiToken, Organisation, OrgKind, Role, ServiceAccount,
                     ServiceAccountSite, Site, User)
 from services import api_tokens, audit
 from services.access import SiteAccess

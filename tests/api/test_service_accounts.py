@@ -3,12 +3,12 @@ read-write), expiring and revocable; the API treats them with their organisation
 role on the sites in scope and nowhere else."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
-from models import ApiToken, AuditEvent, ServiceAccount, Unit, User, db, utcnow
+from models import ApiToken, AuditEvent, ServiceAccount, Unit, User, db
 from services import accounts, service_accounts
 from services.errors import RuleViolation
 from tests.api.support import assert_error
