@@ -183,6 +183,8 @@ def register_blueprints(app: Flask) -> None:
     from app.hours.routes import bp as hours_bp
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
+    from app.imports.routes import bp as imports_bp
+    from app.service_accounts.routes import bp as service_accounts_bp
     from app.monitoring.routes import bp as monitoring_bp
     from app.privacy.routes import bp as privacy_bp
     from app.profile.routes import bp as profile_bp
@@ -195,7 +197,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp):
+    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp, imports_bp,
+                      service_accounts_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
     from app.hardening import init_hardening

@@ -18,6 +18,7 @@ from models.governance import (ActionItem, ActionNote, ActionStatus, Body, BodyD
                                MemberRole)
 from models.hours import (ActivityType, ClosedMonthError, CoachNormOverride, HourCategory,
                           HourEntry, MonthClosure, NormOverrideKind, SiteHourSettings)
+from models.imports import ImportFile, ImportKind, ImportMapping
 from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateConsent,
                         CandidateEvent,
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
@@ -31,6 +32,7 @@ from models.rooms import (ActivityAttendance, BlockReason, Booking, BookingRecor
                           RequesterKind, RequestStatus, Room, RoomBlock, RoomFeedToken,
                           RoomOpening, RoomRequest, RoomSettings, RoomTariff, RoomTypology,
                           TariffUnit)
+from models.service_account import IdempotencyKey, ServiceAccount, ServiceAccountSite
 from models.site import Site, SitePart, Unit
 from models.user import (AccountInvitation, InvitationRole, Membership, RecoveryCode,
                          User)
@@ -60,6 +62,8 @@ __all__ = [
     "Role", "Site", "SitePart", "SupportPeriod", "SupportStatus", "Unit", "User",
     "UTCDateTime", "db", "utcnow",
     "ApiToken", "RetentionSetting",
+    "ImportFile", "ImportKind", "ImportMapping", "IdempotencyKey", "ServiceAccount",
+    "ServiceAccountSite",
     "ActivityAttendance", "BlockReason", "Booking", "BookingRecordError", "BookingSeries",
     "BookingStatus", "KeyHolder", "OrganiserKind", "Recurrence", "RequesterKind",
     "RequestStatus", "Room", "RoomBlock", "RoomFeedToken", "RoomOpening", "RoomRequest",

@@ -48,6 +48,17 @@ class SiteAccess:
             Role.BEGELEIDER in self.roles
             and care_organisation_id in self.care_organisation_ids)
 
+    def may_write_care_of(self, current_organisation_id: int | None,
+                          new_organisation_id: int | None) -> bool:
+        """May record a resident's support status: the sociaal_beheerder (and admins) for
+        every resident; a begeleider for their own organisation's clients, keeping them
+        with that organisation or ending the support (onbegeleid)."""
+        if self.sees_all_care_data:
+            return True
+        own = self.care_organisation_ids if Role.BEGELEIDER in self.roles else frozenset()
+        return current_organisation_id in own and (
+            new_organisation_id is None or new_organisation_id in own)
+
     @property
     def can_list_residents(self) -> bool:
         return self.has(*RESIDENT_LIST_ROLES)

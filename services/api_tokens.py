@@ -44,8 +44,11 @@ def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
                                 .order_by(ApiToken.id.desc())))
 
 
-def create_token(session: Session, user: User, name: str, *, now: datetime) -> NewToken:
-    """A new token for ``user``; the secret in the result is the only copy."""
+def create_token(session: Session, user: User, name: str, *, now: datetime,
+                 expires_at: datetime | None = None, actor_id: int | None = None) -> NewToken:
+    """A new token for ``user``; the secret in the result is the only copy. A service
+    account's tokens expire at ``expires_at``; ``actor_id`` is who made it (the owner
+    unless given)."""
     name = (name or "").strip()
     if not name:
         raise RuleViolation(N_("Geef het token een naam, bijvoorbeeld het systeem dat het "
@@ -57,11 +60,12 @@ def create_token(session: Session, user: User, name: str, *, now: datetime) -> N
                             field="name", n=MAX_ACTIVE_TOKENS)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret),
-                     prefix=secret[:10], created_at=now)
+                     prefix=secret[:10], created_at=now, expires_at=expires_at)
     session.add(token)
     session.flush()
-    audit.record(session, actor_id=user.id, entity_type="api_token", entity_id=token.id,
-                 action="create", changes={"name": name})
+    audit.record(session, actor_id=actor_id or user.id, entity_type="api_token",
+                 entity_id=token.id, action="create",
+                 changes={"name": name, "expires_at": expires_at})
     return NewToken(token, secret)
 
 
@@ -74,13 +78,18 @@ def revoke_token(session: Session, token: ApiToken, *, actor_id: int, now: datet
     session.flush()
 
 
-def user_for_secret(session: Session, secret: str, *, now: datetime) -> User | None:
-    """The active owner of an unrevoked token, noting when it was used; else None."""
+def user_for_secret(session: Session, secret: str, *, now: datetime,
+                    clock: datetime | None = None) -> User | None:
+    """The active owner of an unrevoked, unexpired token, noting when it was used; else
+    None. ``clock`` is the application's "now" for the expiry (a fixed day in tests and
+    demos), ``now`` by default."""
     if not secret or len(secret) > 200:
         return None
     token = session.scalar(sa.select(ApiToken).where(
         ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None)))
     if token is None or not token.user.active:
+        return None
+    if token.expires_at is not None and token.expires_at <= (clock or now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now

@@ -37,7 +37,7 @@ class NoaberApi(Api):
 
 def init_api(app: Flask) -> NoaberApi:
     """One Api (and OpenAPI document) per app; the blueprints are set up at import."""
-    from app.api import docs, governance, hours, imo, monitoring, registry, rooms
+    from app.api import docs, governance, hours, imo, monitoring, registry, rooms, writes
 
     app.config.setdefault("API_TITLE", "Noaber API")
     app.config.setdefault("API_VERSION", "v1")
@@ -52,7 +52,7 @@ def init_api(app: Flask) -> NoaberApi:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "Een persoonlijk API-token van uw profielpagina."})
-    for module in (registry, imo, hours, governance, monitoring, rooms):
+    for module in (registry, writes, imo, hours, governance, monitoring, rooms):
         api.register_blueprint(module.blp)
     app.extensions["noaber_api"] = api
     app.register_blueprint(docs.bp)

@@ -16,9 +16,10 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint, abort
 
 from app.api.errors import CODES, from_rule_violation
+from app.clock import now as clock_now
 from app.extensions import csrf, limiter
 from models import Site, User, db, utcnow
-from services import api_tokens
+from services import api_tokens, service_accounts
 from services.access import SiteAccess
 from services.accounts import site_access
 from services.errors import RuleViolation
@@ -30,12 +31,22 @@ def authenticate() -> None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(401, code="token_missing", message=CODES[401][1])
-    user = api_tokens.user_for_secret(db.session, secret.strip(), now=utcnow())
+    user = api_tokens.user_for_secret(db.session, secret.strip(), now=utcnow(),
+                                      clock=clock_now())
     if user is None:
         abort(401, code="token_invalid",
               message="Dit API-token is onbekend of ingetrokken, of het account is niet actief.")
+    account = service_accounts.account_of(db.session, user)
+    if account is not None and account.revoked_at is not None:
+        abort(401, code="token_invalid",
+              message="Dit API-token is onbekend of ingetrokken, of het account is niet actief.")
     db.session.commit()  # the token's last-used time
-    g.api_user = user
+    g.api_user, g.service_account = user, account
+
+
+def service_account():
+    """The service account making the call, or None for a person's token."""
+    return g.get("service_account")
 
 
 def current_user() -> User:
@@ -48,9 +59,16 @@ def site_for(site_id: int, permission: Callable[[SiteAccess], bool]) -> tuple[Si
     site = db.session.get(Site, site_id)
     if site is None:
         abort(404)
-    access = site_access(current_user(), site_id)
+    account = service_account()
+    access = service_accounts.site_access(account, site_id) if account is not None \
+        else site_access(current_user(), site_id)
     if not permission(access):
         abort(403)
+    if account is not None and request.method not in service_accounts.SAFE_METHODS:
+        scope = service_accounts.scope_on(account, site_id)
+        if scope is None or not scope.can_write:
+            abort(403, code="read_only",
+                  message="Dit token mag op deze locatie alleen lezen.")
     return site, access
 
 

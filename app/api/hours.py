@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.api.auth import api_blueprint, current_user, site_for
+from app.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER, write
 from app.api.common import DateRangeArgs, DecimalText, page_of, paginate
 from app.clock import today
 from models import ActivityType, HourCategory, db
@@ -127,15 +128,17 @@ def entries(args, site_id: int):
 
 
 @blp.route("/sites/<int:site_id>/hours/entries", methods=["POST"])
+@write
 @blp.arguments(NewHourEntrySchema)
 @blp.response(201, HourEntrySchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
 def log_hours(data, site_id: int):
     """Log your own hours, with the same rules as the hours page (your role's
     categories, no future dates, closed months refused, at most 24 hours a day)."""
     site, access = site_for(site_id, LOG_HOURS)
     entry = entry_service.log_entry(db.session, site, access, person_id=current_user().id,
                                     data=EntryData(**data), today=today())
-    db.session.commit()
+    db.session.flush()  # committed by @write, with the answer to an Idempotency-Key
     rows = entry_service.visible_entries(db.session, access, current_user().id,
                                          entry.work_date, entry.work_date + timedelta(days=1),
                                          only_own=True)

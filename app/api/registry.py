@@ -9,11 +9,11 @@ from flask_smorest import abort
 from marshmallow import validate
 
 from app.access import ANY_ROLE, LIST_RESIDENTS, mix_rules_for
-from app.api.auth import api_blueprint, current_user, site_for
+from app.api.auth import api_blueprint, current_user, service_account, site_for
 from app.api.common import DecimalText, PageArgs, in_range, page_of, paginate
 from app.clock import today
 from models import Unit, db
-from services import audit
+from services import audit, service_accounts
 from services.accounts import visible_sites
 from services.errors import NotFound
 from services.registry import residents as resident_service
@@ -139,7 +139,10 @@ def _site(site) -> dict:
 @blp.response(200, page_of(SiteSchema))
 def sites(args):
     """The sites you hold a role on (admins: all)."""
-    return paginate([_site(s) for s in visible_sites(db.session, current_user())], args)
+    account = service_account()
+    found = service_accounts.visible_sites(db.session, account) if account is not None \
+        else visible_sites(db.session, current_user())
+    return paginate([_site(s) for s in found], args)
 
 
 @blp.route("/sites/<int:site_id>")

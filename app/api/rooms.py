@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask_smorest import abort
 from marshmallow import validate
 
+from app.api.idempotency import PARAMETER as IDEMPOTENCY_PARAMETER, write
 from app.api.auth import api_blueprint, current_user, site_for
 from app.api.common import DateRangeArgs, DecimalText, page_of, paginate
 from app.api.errors import ErrorSchema
@@ -155,6 +156,8 @@ def activities(args, site_id: int):
 
 
 @blp.route("/sites/<int:site_id>/bookings", methods=["POST"])
+@write
+@blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
 @blp.arguments(NewBookingSchema)
 @blp.response(201, BookingSchema(many=True))
 @blp.alt_response(409, schema=ErrorSchema,
@@ -181,6 +184,6 @@ def book(data, site_id: int):
         db.session.rollback()
         abort(409, code="booking_conflict", message=str(clash),
               errors={"dates": sorted(d.isoformat() for d in clash.dates)})
-    db.session.commit()
+    db.session.flush()  # committed by @write, with the answer to an Idempotency-Key
     return [_booking(b) for b in series.occurrences if b.status in ACTIVE]
 

@@ -1,0 +1,1 @@
+"""Service accounts of organisations and their tokens."""
