@@ -174,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     from app.association import books_routes, money_routes  # noqa: F401  (add to association_bp)
     from app.association.routes import bp as association_bp
     from app.auth.routes import bp as auth_bp
+    from app.auth.sso import bp as sso_bp
     from app.governance import (alv_routes, meeting_routes as governance_meetings,  # noqa: F401
                                 plan_routes)  # (add their pages to governance_bp)
     from app.governance.routes import bp as governance_bp
@@ -192,7 +193,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp):
+    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp, sso_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
     from app.hardening import init_hardening
