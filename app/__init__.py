@@ -244,9 +244,16 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 
 def register_security_headers(app: Flask) -> None:
+    from app.auth.sso import provider_origins
+
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = CONTENT_SECURITY_POLICY
+        origins = provider_origins()
+        if origins:  # the logout form goes on to a single sign-on provider's logout
+            policy = policy.replace("form-action 'self'",
+                                    "form-action 'self' " + " ".join(origins))
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

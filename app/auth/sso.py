@@ -10,6 +10,7 @@ provider is configured as enforcing one (``SSO_<KEY>_MFA``).
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.urls import add_params_to_uri
@@ -125,6 +126,26 @@ def callback(key: str):
     response = complete_login(user, next_url, method=provider.method)
     session[SSO_SESSION] = opened
     return response
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def provider_origins() -> list[str]:
+    """The origins the logout form may be redirected to (the CSP's form-action): each
+    provider's issuer and, once its discovery document was read, its logout endpoint."""
+    origins: set[str] = set()
+    clients = current_app.extensions.get("noaber_sso", {})
+    for provider in configured().values():
+        origins.add(_origin(provider.issuer))
+        client = clients.get(provider)
+        metadata = getattr(client, "server_metadata", None) or {}
+        origins.add(_origin(metadata.get("end_session_endpoint", "")))
+    return sorted(o for o in origins if o)
 
 
 def logout_redirect(opened) -> str | None:

@@ -242,3 +242,8 @@ def test_the_local_login_stays(client, auth, provider):
     assert auth.login(COACH, PASSWORD).status_code == 302
     assert client.get("/profiel").status_code == 200
     assert client.post("/logout").headers["Location"] == "/login"
+
+
+def test_the_csp_lets_the_logout_form_reach_the_provider_only(client, provider):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.base_url};" in policy
