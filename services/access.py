@@ -53,6 +53,11 @@ class SiteAccess:
         return self.has(*RESIDENT_LIST_ROLES)
 
     @property
+    def can_review_access(self) -> bool:
+        """Sees who has access to the site ("Wie heeft toegang", the access review)."""
+        return self.has(Role.SOCIAAL_BEHEERDER)
+
+    @property
     def can_manage_registry(self) -> bool:
         """Add, edit, move out residents; manage units and parts."""
         return self.has(Role.SOCIAAL_BEHEERDER)

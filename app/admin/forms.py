@@ -65,6 +65,7 @@ class MembershipForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=ROLES)
     organisation_id = SelectField(_l("Organisatie (verplicht voor een begeleider)"),
                                   coerce=optional_int, validators=[Optional()])
+    ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), validators=[Optional()])
 
 
 class InvitationForm(FlaskForm):

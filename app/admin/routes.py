@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import admin_required
+from app.clock import today
 from app.admin.forms import MembershipForm, OrganisationForm, SiteForm, UserForm
 from app.forms import save_or_render
 from models import AuditEvent, Membership, Organisation, OrgKind, Site, User, db
@@ -129,7 +130,8 @@ def user_roles(user_id: int):
     return save_or_render(
         form, lambda: accounts.grant_role(
             db.session, user, site_id=form.site_id.data, role=form.role.data,
-            organisation_id=form.organisation_id.data, actor_id=current_user.id),
+            organisation_id=form.organisation_id.data, actor_id=current_user.id,
+            ends_on=form.ends_on.data, today=today()),
         success=lambda m: _("De rol is toegekend."),
         next_url=lambda m: url_for("admin.user_roles", user_id=user.id),
         template="admin/user_roles.html", user=user)
