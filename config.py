@@ -100,27 +100,40 @@ def _env_bool(name: str, default: bool, problems: dict[str, str] = SETTING_PROBL
 SSO_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def sso_providers(environ=os.environ, problems: dict[str, str] = SETTING_PROBLEMS) -> tuple:
+def sso_providers(listed: str, environ=os.environ,
+                  problems: dict[str, str] = SETTING_PROBLEMS) -> tuple:
     """The OpenID Connect providers people may sign in with (docs/accounts.md).
 
-    ``SSO_PROVIDERS`` lists short keys (``woonstad,keycloak``); per key ``SSO_<KEY>_ISSUER``
+    ``SSO_PROVIDERS`` (``listed``) lists short keys (``woonstad,keycloak``); per key ``SSO_<KEY>_ISSUER``
     (the issuer URL; its discovery document is ``<issuer>/.well-known/openid-configuration``
     unless ``SSO_<KEY>_METADATA_URL`` names another), ``SSO_<KEY>_CLIENT_ID``,
     ``SSO_<KEY>_CLIENT_SECRET`` (or ``SSO_<KEY>_CLIENT_SECRET_FILE``), ``SSO_<KEY>_LABEL``
     (the organisation's name on the button), ``SSO_<KEY>_DOMAINS`` (the e-mail domains
-    it may vouch for) and ``SSO_<KEY>_MFA`` (the provider enforces a second factor, so
-    Noaber does not ask for its own; default no). One dict per provider."""
+    it may vouch for), ``SSO_<KEY>_MFA`` (the provider enforces a second factor, so
+    Noaber does not ask for its own; default no) and ``SSO_<KEY>_VERIFIED_CLAIM`` (the
+    claim that must be true for a verified address; default ``email_verified``). One dict
+    per provider."""
     providers = []
-    keys = [k.strip().lower() for k in environ.get("SSO_PROVIDERS", "").split(",") if k.strip()]
+    keys = [k.strip().lower() for k in (listed or "").split(",") if k.strip()]
     for key in keys:
         if not set(key) <= SSO_KEY_CHARS or key in [p["key"] for p in providers]:
             problems["SSO_PROVIDERS"] = f"SSO_PROVIDERS: {key!r} is not a key of lower-case " \
                                         "letters and digits, or it is listed twice"
             continue
         prefix = f"SSO_{key.upper()}_"
-        secrets_seen: dict[str, str] = {}
-        secret = secret_setting(prefix + "CLIENT_SECRET", secrets_seen)
-        problems.update(secrets_seen)
+        secret = environ.get(prefix + "CLIENT_SECRET")
+        secret_file = environ.get(prefix + "CLIENT_SECRET_FILE")
+        if not secret and secret_file:
+            try:
+                secret = Path(secret_file).read_text(encoding="utf-8").rstrip("\r\n")
+            except (OSError, UnicodeError) as error:
+                reason = getattr(error, "strerror", None) or error.__class__.__name__
+                problems[prefix + "CLIENT_SECRET_FILE"] = \
+                    f"{prefix}CLIENT_SECRET_FILE: cannot read {secret_file} ({reason})"
+        mfa = environ.get(prefix + "MFA", "").strip().lower()
+        if mfa not in ("", "1", "true", "yes", "on", "0", "false", "no", "off"):
+            problems[prefix + "MFA"] = f"{prefix}MFA: {mfa!r} is neither true (1, true, yes, " \
+                                       "on) nor false (0, false, no, off)"
         issuer = environ.get(prefix + "ISSUER", "").strip().rstrip("/")
         provider = {
             "key": key,
@@ -132,8 +145,10 @@ def sso_providers(environ=os.environ, problems: dict[str, str] = SETTING_PROBLEM
             "label": environ.get(prefix + "LABEL", "").strip(),
             "domains": tuple(d.strip().lower().lstrip("@") for d in environ.get(
                 prefix + "DOMAINS", "").split(",") if d.strip()),
-            "mfa": _env_bool(prefix + "MFA", False, problems),
+            "mfa": mfa in ("1", "true", "yes", "on"),
             "scope": environ.get(prefix + "SCOPE", "openid email profile").strip(),
+            "verified_claim": environ.get(prefix + "VERIFIED_CLAIM", "").strip()
+            or "email_verified",
         }
         for name, setting in (("issuer", "ISSUER"), ("client_id", "CLIENT_ID"),
                               ("client_secret", "CLIENT_SECRET"), ("label", "LABEL"),
@@ -268,7 +283,7 @@ class Config:
     LOGIN_CODE_MINUTES = _env_int("LOGIN_CODE_MINUTES", 5, minimum=1)
     # Single sign-on with OpenID Connect providers (sso_providers above); a local login
     # with password stays for everyone.
-    SSO_PROVIDERS = sso_providers()
+    SSO_PROVIDERS = sso_providers(os.environ.get("SSO_PROVIDERS", ""))
 
 
 class TestConfig(Config):

@@ -2,7 +2,8 @@
 
 Signing in never creates an account and never gives a role: the person must already
 have an active account with that e-mail address (roles are given in Noaber), the
-provider must say the address is verified (``email_verified`` true) and the address's
+provider must say the address is verified (``email_verified`` true, or the claim
+``SSO_<KEY>_VERIFIED_CLAIM`` names) and the address's
 domain must be one the provider may vouch for (``SSO_<KEY>_DOMAINS``). The signature,
 issuer, audience, expiry and nonce of the ID token are checked before this (app/auth/sso.py,
 by Authlib).
@@ -36,6 +37,8 @@ class Provider:
     domains: tuple[str, ...]
     mfa: bool = False
     scope: str = "openid email profile"
+    #: the claim that must be true for a verified address (Entra ID: xms_edov)
+    verified_claim: str = "email_verified"
 
     @property
     def method(self) -> str:
@@ -59,7 +62,7 @@ def match_account(session: Session, provider: Provider, claims: Mapping[str, Any
     if not email or "@" not in email:
         raise RuleViolation(N_("%(org)s gaf geen e-mailadres door. Log in met uw wachtwoord "
                                "of vraag uw ICT-afdeling om hulp."), org=provider.label)
-    if claims.get("email_verified") is not True:
+    if claims.get(provider.verified_claim) is not True:
         raise RuleViolation(N_("Uw e-mailadres is bij %(org)s niet bevestigd; daarmee kunt u "
                                "niet inloggen. Log in met uw wachtwoord of vraag uw "
                                "ICT-afdeling om hulp."), org=provider.label)

@@ -55,7 +55,8 @@ class Provider:
         return {"key": key, "issuer": self.issuer,
                 "metadata_url": self.issuer + "/.well-known/openid-configuration",
                 "client_id": CLIENT_ID, "client_secret": client_secret, "label": label,
-                "domains": tuple(domains), "mfa": mfa, "scope": "openid email profile"}
+                "domains": tuple(domains), "mfa": mfa, "scope": "openid email profile",
+                "verified_claim": "email_verified"}
 
 
 def _app(provider: Provider) -> Flask:
