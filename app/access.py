@@ -52,6 +52,7 @@ def admin_required(view):
 ANY_ROLE = lambda access: access.any_role  # noqa: E731
 LIST_RESIDENTS = lambda access: access.can_list_residents  # noqa: E731
 MANAGE_REGISTRY = lambda access: access.can_manage_registry  # noqa: E731
+MANAGE_UNITS = lambda access: access.can_manage_units  # noqa: E731
 
 
 def disclosure_rules() -> DisclosureRules:

@@ -41,6 +41,10 @@ class User(UserMixin, db.Model):
     # review per site shows both).
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     last_login_method: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    # An administrator of one woningcorporatie: manages that corporation's sites (units,
+    # parts, who has access, invitations to roles there) and nothing of other ones.
+    admin_of_corporation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisations.id"))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan")

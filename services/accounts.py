@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from models import Membership, Organisation, OrgKind, Role, Site, User
 from models import user as user_model
@@ -59,7 +59,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def save_user(session: Session, user: User | None, *, email: str, name: str,
               password: str | None, is_admin: bool, active: bool,
-              actor_id: int | None, enforce_policy: bool = True) -> User:
+              actor_id: int | None, enforce_policy: bool = True,
+              admin_of_corporation_id: int | None | bool = False) -> User:
     """Create an account (a password is required) or change one (password optional).
     A new password must pass :func:`services.passwords.check_new_password`, unless
     ``enforce_policy`` is false (the demo accounts' documented password)."""
@@ -73,6 +74,13 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
     if (user is None or password) and enforce_policy:
         check_new_password(password or "", email=email)
     values = {"email": email, "name": name, "is_admin": is_admin, "active": active}
+    if admin_of_corporation_id is not False:  # False: leave as it is
+        if admin_of_corporation_id is not None:
+            corporation = session.get(Organisation, admin_of_corporation_id)
+            if corporation is None or corporation.kind != OrgKind.WONINGCORPORATIE:
+                raise RuleViolation(N_("Kies een woningcorporatie."),
+                                    field="admin_of_corporation_id")
+        values["admin_of_corporation_id"] = admin_of_corporation_id
     if user is None:
         user = User(**values)
         user.set_password(password or "")
@@ -164,10 +172,16 @@ def site_access(user: User, site_id: int, today: date | None = None) -> SiteAcce
     counts (``today``: the app's date, default the date in Amsterdam)."""
     today = today or _today()
     memberships = [m for m in user.memberships if m.site_id == site_id and m.current(today)]
+    corporation_admin = False
+    if user.admin_of_corporation_id is not None:
+        site = object_session(user).get(Site, site_id)
+        corporation_admin = site is not None and \
+            site.corporation_id == user.admin_of_corporation_id
     return SiteAccess(
         site_id=site_id,
         roles=frozenset(m.role for m in memberships),
         is_admin=user.is_admin,
+        is_corporation_admin=corporation_admin,
         care_organisation_ids=frozenset(m.organisation_id for m in memberships
                                         if m.role == Role.BEGELEIDER and m.organisation_id))
 
@@ -177,7 +191,10 @@ def visible_sites(session: Session, user: User, today: date | None = None) -> li
     today = today or _today()
     stmt = sa.select(Site).order_by(Site.name)
     if not user.is_admin:
-        stmt = stmt.where(Site.id.in_(sa.select(Membership.site_id).where(
+        held = Site.id.in_(sa.select(Membership.site_id).where(
             Membership.user_id == user.id,
-            sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today))))
+            sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today)))
+        if user.admin_of_corporation_id is not None:
+            held = sa.or_(held, Site.corporation_id == user.admin_of_corporation_id)
+        stmt = stmt.where(held)
     return list(session.scalars(stmt))

@@ -101,13 +101,15 @@ def users():
 def user_form(user_id: int | None):
     user = _get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
+    form.admin_of_corporation_id.choices = _org_choices(OrgKind.WONINGCORPORATIE)
     if user is not None:
         form.password.data = form.password.data or None
     return save_or_render(
         form, lambda: accounts.save_user(
             db.session, user, email=form.email.data, name=form.name.data,
             password=form.password.data, is_admin=form.is_admin.data,
-            active=form.active.data, actor_id=current_user.id),
+            active=form.active.data, actor_id=current_user.id,
+            admin_of_corporation_id=form.admin_of_corporation_id.data),
         success=lambda u: _("Account van %(name)s is opgeslagen.", name=u.name),
         next_url=lambda u: url_for("admin.user_roles", user_id=u.id),
         template="admin/user_form.html", user=user)

@@ -1,11 +1,12 @@
 """The site overview (mix dashboard) and the management of units and parts."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
+                   url_for)
 from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
-from app.access import ANY_ROLE, MANAGE_REGISTRY, mix_rules_for, site_view
+from app.access import ANY_ROLE, MANAGE_UNITS, mix_rules_for, site_view
 from app.clock import today
 from app.filters import percent
 from app.forms import save_or_render
@@ -51,14 +52,14 @@ def _part_choices(site) -> list[tuple[str, str]]:
 
 
 @bp.route("/locaties/<int:site_id>/eenheden", methods=["GET", "POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def units(site, access):
     return _units_page(site, UnitForm(prefix="unit"), PartForm(prefix="part", formdata=None),
                        unit_form_posted=True)
 
 
 @bp.route("/locaties/<int:site_id>/delen", methods=["POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def add_part(site, access):
     return _units_page(site, UnitForm(prefix="unit", formdata=None), PartForm(prefix="part"),
                        unit_form_posted=False)
@@ -68,7 +69,8 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
     """The units page holds two forms (new unit, new part); one of them was posted."""
     form.part_id.choices = _part_choices(site)
     back = lambda _result: url_for("sites.units", site_id=site.id)  # noqa: E731
-    context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()))
+    context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()),
+                   access=g.access)
     if unit_form_posted:
         return save_or_render(
             form, lambda: site_service.save_unit(db.session, site, None, _unit_data(form),
@@ -90,7 +92,7 @@ def _unit_data(form: UnitForm) -> site_service.UnitData:
 
 
 @bp.route("/locaties/<int:site_id>/eenheden/<int:unit_id>", methods=["GET", "POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def edit_unit(site, access, unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.site_id != site.id:

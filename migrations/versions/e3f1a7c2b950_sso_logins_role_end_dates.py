@@ -1,7 +1,8 @@
-"""accounts: the last login and its method, when a role was given and its end date
+"""accounts: last login and its method, corporation administrators, role end dates
 
-Per user the last completed login and how (password or a single sign-on provider); per
-role membership when it was given (unknown for older ones) and the last day it counts.
+Per user the last completed login and how (password or a single sign-on provider) and the
+woningcorporatie they administer, if any; per role membership when it was given (unknown
+for older ones) and the last day it counts.
 
 Revision ID: e3f1a7c2b950
 Revises: c7e2a9d41f06
@@ -24,6 +25,10 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_login_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('last_login_method', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('admin_of_corporation_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_users_admin_of_corporation_id_organisations'), 'organisations',
+            ['admin_of_corporation_id'], ['id'])
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.add_column(sa.Column('created_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('ends_on', sa.Date(), nullable=True))
@@ -34,5 +39,8 @@ def downgrade():
         batch_op.drop_column('ends_on')
         batch_op.drop_column('created_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_users_admin_of_corporation_id_organisations'), type_='foreignkey')
+        batch_op.drop_column('admin_of_corporation_id')
         batch_op.drop_column('last_login_method')
         batch_op.drop_column('last_login_at')
