@@ -61,9 +61,13 @@ def site_accounts(session: Session, site: Site, today: date) -> list[AccountRow]
     return sorted(rows, key=lambda r: (r.name.lower(), r.user_id))
 
 
-def administrators(session: Session) -> list[AccountRow]:
-    """The installation's administrators (every site, whatever their roles)."""
-    users = session.scalars(sa.select(User).where(User.is_admin.is_(True))
+def administrators(session: Session, site: Site) -> list[AccountRow]:
+    """The installation's administrators (every site, whatever their roles) and the
+    administrators of the site's woningcorporatie."""
+    admin = User.is_admin.is_(True)
+    if site.corporation_id is not None:
+        admin = sa.or_(admin, User.admin_of_corporation_id == site.corporation_id)
+    users = session.scalars(sa.select(User).where(admin)
                             .order_by(User.name, User.id)).all()
     return [_row(user, []) for user in users]
 

@@ -125,7 +125,7 @@ def access_review(site, access):
     return render_template(
         "sites/access_review.html", site=site, today=today(),
         accounts=access_review_service.site_accounts(db.session, site, today()),
-        admins=access_review_service.administrators(db.session),
+        admins=access_review_service.administrators(db.session, site),
         method_label=lambda m: access_review_service.method_label(m, _provider_labels(), _),
         role_label=lambda r: _(access_review_service.ROLE_LABELS.get(r, r)))
 
@@ -137,7 +137,7 @@ def access_review_export(site, access, fmt: str):
         abort(404)
     tables = access_review_service.review_tables(
         site, access_review_service.site_accounts(db.session, site, today()),
-        access_review_service.administrators(db.session), _provider_labels(), _)
+        access_review_service.administrators(db.session, site), _provider_labels(), _)
     write, mimetype = REVIEW_EXPORTS[fmt]
     name = f"noaber-toegang-{slug(site.name)}-{today().isoformat()}.{fmt}"
     return Response(write(tables), mimetype=mimetype,

@@ -59,6 +59,18 @@ def test_pages_of_the_own_corporation(app, client, auth, world):
         assert db.session.scalar(sa.select(Unit).where(Unit.number == "C1")).site_id == site
         db.session.remove()
     assert client.get("/").headers["Location"] == f"/locaties/{site}"  # their one site
+    review = text(client.get(f"/locaties/{site}/toegang"))
+    admins = review[review.index('id="access-review-admins"'):]
+    assert "Beheer A" in admins and "Test admin" in admins
+
+
+def test_the_second_factor_policy_knows_the_role(app, client, auth, world, monkeypatch):
+    _setup(app, world)
+    monkeypatch.setitem(app.config, "TOTP_REQUIRED_ROLES", ("corporation_admin",))
+    _login(client, auth)
+    response = client.get(f"/locaties/{world.site}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/profiel/tweestapsverificatie"
 
 
 def test_no_residents_no_care_data_no_global_admin(app, client, auth, world):
