@@ -97,6 +97,72 @@ def _env_bool(name: str, default: bool, problems: dict[str, str] = SETTING_PROBL
     return default
 
 
+SSO_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def sso_providers(listed: str, environ=os.environ,
+                  problems: dict[str, str] = SETTING_PROBLEMS) -> tuple:
+    """The OpenID Connect providers people may sign in with (docs/accounts.md).
+
+    ``SSO_PROVIDERS`` (``listed``) lists short keys (``woonstad,keycloak``); per key ``SSO_<KEY>_ISSUER``
+    (the issuer URL; its discovery document is ``<issuer>/.well-known/openid-configuration``
+    unless ``SSO_<KEY>_METADATA_URL`` names another), ``SSO_<KEY>_CLIENT_ID``,
+    ``SSO_<KEY>_CLIENT_SECRET`` (or ``SSO_<KEY>_CLIENT_SECRET_FILE``), ``SSO_<KEY>_LABEL``
+    (the organisation's name on the button), ``SSO_<KEY>_DOMAINS`` (the e-mail domains
+    it may vouch for), ``SSO_<KEY>_MFA`` (the provider enforces a second factor, so
+    Noaber does not ask for its own; default no) and ``SSO_<KEY>_VERIFIED_CLAIM`` (the
+    claim that must be true for a verified address; default ``email_verified``). One dict
+    per provider."""
+    providers = []
+    keys = [k.strip().lower() for k in (listed or "").split(",") if k.strip()]
+    for key in keys:
+        if not set(key) <= SSO_KEY_CHARS or key in [p["key"] for p in providers]:
+            problems["SSO_PROVIDERS"] = f"SSO_PROVIDERS: {key!r} is not a key of lower-case " \
+                                        "letters and digits, or it is listed twice"
+            continue
+        prefix = f"SSO_{key.upper()}_"
+        secret = environ.get(prefix + "CLIENT_SECRET")
+        secret_file = environ.get(prefix + "CLIENT_SECRET_FILE")
+        if not secret and secret_file:
+            try:
+                secret = Path(secret_file).read_text(encoding="utf-8").rstrip("\r\n")
+            except (OSError, UnicodeError) as error:
+                reason = getattr(error, "strerror", None) or error.__class__.__name__
+                problems[prefix + "CLIENT_SECRET_FILE"] = \
+                    f"{prefix}CLIENT_SECRET_FILE: cannot read {secret_file} ({reason})"
+        mfa = environ.get(prefix + "MFA", "").strip().lower()
+        if mfa not in ("", "1", "true", "yes", "on", "0", "false", "no", "off"):
+            problems[prefix + "MFA"] = f"{prefix}MFA: {mfa!r} is neither true (1, true, yes, " \
+                                       "on) nor false (0, false, no, off)"
+        issuer = environ.get(prefix + "ISSUER", "").strip().rstrip("/")
+        provider = {
+            "key": key,
+            "issuer": issuer,
+            "metadata_url": environ.get(prefix + "METADATA_URL", "").strip()
+            or (issuer + "/.well-known/openid-configuration" if issuer else ""),
+            "client_id": environ.get(prefix + "CLIENT_ID", "").strip(),
+            "client_secret": secret or "",
+            "label": environ.get(prefix + "LABEL", "").strip(),
+            "domains": tuple(d.strip().lower().lstrip("@") for d in environ.get(
+                prefix + "DOMAINS", "").split(",") if d.strip()),
+            "mfa": mfa in ("1", "true", "yes", "on"),
+            "scope": environ.get(prefix + "SCOPE", "openid email profile").strip(),
+            "verified_claim": environ.get(prefix + "VERIFIED_CLAIM", "").strip()
+            or "email_verified",
+        }
+        for name, setting in (("issuer", "ISSUER"), ("client_id", "CLIENT_ID"),
+                              ("client_secret", "CLIENT_SECRET"), ("label", "LABEL"),
+                              ("domains", "DOMAINS")):
+            if not provider[name] and prefix + setting + "_FILE" not in problems:
+                problems[prefix + setting] = f"{prefix}{setting}: not set (provider {key!r} " \
+                                             "in SSO_PROVIDERS needs it)"
+        if issuer and not issuer.startswith(("https://", "http://")):
+            problems[prefix + "ISSUER"] = f"{prefix}ISSUER: {issuer!r} is not an https:// " \
+                                          "address"
+        providers.append(provider)
+    return tuple(providers)
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -215,6 +281,9 @@ class Config:
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Noaber")
     # Minutes between the password and the code of a two-step login.
     LOGIN_CODE_MINUTES = _env_int("LOGIN_CODE_MINUTES", 5, minimum=1)
+    # Single sign-on with OpenID Connect providers (sso_providers above); a local login
+    # with password stays for everyone.
+    SSO_PROVIDERS = sso_providers(os.environ.get("SSO_PROVIDERS", ""))
 
 
 class TestConfig(Config):
@@ -227,4 +296,5 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per hour"
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
     TOTP_REQUIRED_ROLES: tuple = ()  # the two-factor tests switch it on
+    SSO_PROVIDERS: tuple = ()  # the single sign-on tests add their own provider
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

@@ -177,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     from app.association import books_routes, money_routes  # noqa: F401  (add to association_bp)
     from app.association.routes import bp as association_bp
     from app.auth.routes import bp as auth_bp
+    from app.auth.sso import bp as sso_bp
     from app.governance import (alv_routes, meeting_routes as governance_meetings,  # noqa: F401
                                 plan_routes)  # (add their pages to governance_bp)
     from app.governance.routes import bp as governance_bp
@@ -197,7 +198,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp, imports_bp,
+    for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp, sso_bp, imports_bp,
                       service_accounts_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
@@ -249,9 +250,16 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 
 def register_security_headers(app: Flask) -> None:
+    from app.auth.sso import provider_origins
+
     @app.after_request
     def set_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = CONTENT_SECURITY_POLICY
+        origins = provider_origins()
+        if origins:  # the logout form goes on to a single sign-on provider's logout
+            policy = policy.replace("form-action 'self'",
+                                    "form-action 'self' " + " ".join(origins))
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

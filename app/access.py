@@ -7,6 +7,7 @@ from typing import Callable
 from flask import abort, current_app, g
 from flask_login import current_user, login_required
 
+from app.clock import today
 from models import Site, db
 from services.access import SiteAccess
 from services.accounts import site_access
@@ -24,7 +25,7 @@ def site_view(permission: Callable[[SiteAccess], bool]):
             site = db.session.get(Site, site_id)
             if site is None:
                 abort(404)
-            access = site_access(current_user, site_id)
+            access = site_access(current_user, site_id, today())
             if not permission(access):
                 abort(403)
             g.site, g.access = site, access  # for the site navigation in base.html
@@ -51,6 +52,7 @@ def admin_required(view):
 ANY_ROLE = lambda access: access.any_role  # noqa: E731
 LIST_RESIDENTS = lambda access: access.can_list_residents  # noqa: E731
 MANAGE_REGISTRY = lambda access: access.can_manage_registry  # noqa: E731
+MANAGE_UNITS = lambda access: access.can_manage_units  # noqa: E731
 
 
 def disclosure_rules() -> DisclosureRules:

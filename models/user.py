@@ -1,7 +1,7 @@
 """User accounts (e-mail login) and their role memberships per site."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -37,6 +37,14 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
     totp_confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
+    # The last completed login and how: "password" or "sso:<provider key>" (the access
+    # review per site shows both).
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_method: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    # An administrator of one woningcorporatie: manages that corporation's sites (units,
+    # parts, who has access, invitations to roles there) and nothing of other ones.
+    admin_of_corporation_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("organisations.id"))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan")
@@ -87,8 +95,16 @@ class Membership(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(32))
     organisation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisations.id"))
+    # When the role was given (unknown for roles from before this was kept) and the last
+    # day it counts (a coach's contract); from the day after it gives no access.
+    created_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow)
+    ends_on: Mapped[Optional[date]] = mapped_column(sa.Date)
 
     user: Mapped[User] = relationship(back_populates="memberships")
+
+    def current(self, today: date) -> bool:
+        """Whether the role still counts on ``today``."""
+        return self.ends_on is None or today <= self.ends_on
     site: Mapped[Site] = relationship()
     organisation: Mapped[Optional[Organisation]] = relationship()
 

@@ -26,12 +26,14 @@ class SiteAccess:
     site_id: int
     roles: frozenset[str] = frozenset()
     is_admin: bool = False
+    #: an administrator of the site's woningcorporatie (no care data, no residents)
+    is_corporation_admin: bool = False
     care_organisation_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def any_role(self) -> bool:
         """May see the site at all (its dashboard of aggregates)."""
-        return self.is_admin or bool(self.roles)
+        return self.is_admin or self.is_corporation_admin or bool(self.roles)
 
     def has(self, *roles: str) -> bool:
         return self.is_admin or any(role in self.roles for role in roles)
@@ -62,6 +64,16 @@ class SiteAccess:
     @property
     def can_list_residents(self) -> bool:
         return self.has(*RESIDENT_LIST_ROLES)
+
+    @property
+    def can_review_access(self) -> bool:
+        """Sees who has access to the site ("Wie heeft toegang", the access review)."""
+        return self.has(Role.SOCIAAL_BEHEERDER) or self.is_corporation_admin
+
+    @property
+    def can_manage_units(self) -> bool:
+        """Add and change units and parts (no residents)."""
+        return self.has(Role.SOCIAAL_BEHEERDER) or self.is_corporation_admin
 
     @property
     def can_manage_registry(self) -> bool:

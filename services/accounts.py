@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from models import Membership, Organisation, OrgKind, Role, Site, User
 from models import user as user_model
@@ -57,7 +59,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def save_user(session: Session, user: User | None, *, email: str, name: str,
               password: str | None, is_admin: bool, active: bool,
-              actor_id: int | None, enforce_policy: bool = True) -> User:
+              actor_id: int | None, enforce_policy: bool = True,
+              admin_of_corporation_id: int | None | bool = False) -> User:
     """Create an account (a password is required) or change one (password optional).
     A new password must pass :func:`services.passwords.check_new_password`, unless
     ``enforce_policy`` is false (the demo accounts' documented password)."""
@@ -71,6 +74,13 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
     if (user is None or password) and enforce_policy:
         check_new_password(password or "", email=email)
     values = {"email": email, "name": name, "is_admin": is_admin, "active": active}
+    if admin_of_corporation_id is not False:  # False: leave as it is
+        if admin_of_corporation_id is not None:
+            corporation = session.get(Organisation, admin_of_corporation_id)
+            if corporation is None or corporation.kind != OrgKind.WONINGCORPORATIE:
+                raise RuleViolation(N_("Kies een woningcorporatie."),
+                                    field="admin_of_corporation_id")
+        values["admin_of_corporation_id"] = admin_of_corporation_id
     if user is None:
         user = User(**values)
         user.set_password(password or "")
@@ -98,8 +108,12 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
 
 
 def grant_role(session: Session, user: User, *, site_id: int, role: str,
-               organisation_id: int | None, actor_id: int | None) -> Membership:
-    """Give ``user`` a role on a site; a begeleider names their zorgaanbieder."""
+               organisation_id: int | None, actor_id: int | None,
+               ends_on: date | None = None, today: date | None = None) -> Membership:
+    """Give ``user`` a role on a site; a begeleider names their zorgaanbieder. With
+    ``ends_on`` the role counts up to and including that day (a contract's end)."""
+    if ends_on is not None and ends_on < (today or _today()):
+        raise RuleViolation(N_("De einddatum ligt in het verleden."), field="ends_on")
     if role not in set(Role):
         raise RuleViolation(N_("Kies een rol."), field="role")
     if session.get(Site, site_id) is None:
@@ -117,12 +131,13 @@ def grant_role(session: Session, user: User, *, site_id: int, role: str,
         raise RuleViolation(N_("Deze gebruiker heeft deze rol op deze locatie al."),
                             field="role")
     membership = Membership(user_id=user.id, site_id=site_id, role=role,
-                            organisation_id=organisation_id)
+                            organisation_id=organisation_id, ends_on=ends_on)
     session.add(membership)
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
                  action="grant_role", site_id=site_id,
-                 changes={"role": role, "organisation_id": organisation_id})
+                 changes={"role": role, "organisation_id": organisation_id,
+                          **({"ends_on": ends_on} if ends_on else {})})
     return membership
 
 
@@ -148,21 +163,38 @@ def end_all_sessions(session: Session, user: User, *, actor_id: int | None) -> N
     session.flush()
 
 
-def site_access(user: User, site_id: int) -> SiteAccess:
-    """The policy object for ``user`` on one site."""
-    memberships = [m for m in user.memberships if m.site_id == site_id]
+def _today() -> date:
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def site_access(user: User, site_id: int, today: date | None = None) -> SiteAccess:
+    """The policy object for ``user`` on one site; a role past its end date no longer
+    counts (``today``: the app's date, default the date in Amsterdam)."""
+    today = today or _today()
+    memberships = [m for m in user.memberships if m.site_id == site_id and m.current(today)]
+    corporation_admin = False
+    if user.admin_of_corporation_id is not None:
+        site = object_session(user).get(Site, site_id)
+        corporation_admin = site is not None and \
+            site.corporation_id == user.admin_of_corporation_id
     return SiteAccess(
         site_id=site_id,
         roles=frozenset(m.role for m in memberships),
         is_admin=user.is_admin,
+        is_corporation_admin=corporation_admin,
         care_organisation_ids=frozenset(m.organisation_id for m in memberships
                                         if m.role == Role.BEGELEIDER and m.organisation_id))
 
 
-def visible_sites(session: Session, user: User) -> list[Site]:
-    """The sites the user holds a role on (admins: all sites)."""
+def visible_sites(session: Session, user: User, today: date | None = None) -> list[Site]:
+    """The sites the user holds a current role on (admins: all sites)."""
+    today = today or _today()
     stmt = sa.select(Site).order_by(Site.name)
     if not user.is_admin:
-        stmt = stmt.where(Site.id.in_(sa.select(Membership.site_id)
-                                      .where(Membership.user_id == user.id)))
+        held = Site.id.in_(sa.select(Membership.site_id).where(
+            Membership.user_id == user.id,
+            sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today)))
+        if user.admin_of_corporation_id is not None:
+            held = sa.or_(held, Site.corporation_id == user.admin_of_corporation_id)
+        stmt = stmt.where(held)
     return list(session.scalars(stmt))

@@ -25,11 +25,16 @@ from services.tokens import TokenError
 
 def managed_site_ids(session: Session, user: User) -> set[int] | None:
     """The sites on which ``user`` may invite people: None for an admin (every site),
-    else the sites where they are sociaal beheerder."""
+    else the sites where they are sociaal beheerder and, for a corporation's
+    administrator, the sites of that corporation."""
     if user.is_admin:
         return None
-    return set(session.scalars(sa.select(Membership.site_id).where(
+    sites = set(session.scalars(sa.select(Membership.site_id).where(
         Membership.user_id == user.id, Membership.role == Role.SOCIAAL_BEHEERDER)))
+    if user.admin_of_corporation_id is not None:
+        sites |= set(session.scalars(sa.select(Site.id).where(
+            Site.corporation_id == user.admin_of_corporation_id)))
+    return sites
 
 
 def may_invite(session: Session, user: User) -> bool:

@@ -30,8 +30,10 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
 def roles_of(user: User) -> set[str]:
-    """The roles that count for the second-factor policy ("admin" for an admin)."""
-    return {m.role for m in user.memberships} | ({"admin"} if user.is_admin else set())
+    """The roles that count for the second-factor policy ("admin" for an admin,
+    "corporation_admin" for an administrator of a woningcorporatie)."""
+    return {m.role for m in user.memberships} | ({"admin"} if user.is_admin else set()) \
+        | ({"corporation_admin"} if user.admin_of_corporation_id is not None else set())
 
 
 def is_required(user: User, required_roles) -> bool:

@@ -56,6 +56,9 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Wachtwoord (minstens 12 tekens)"),
                              validators=[Optional(), Length(max=200)])
     is_admin = BooleanField(_l("Beheerder (alle locaties en het beheer)"))
+    admin_of_corporation_id = SelectField(
+        _l("Beheerder van woningcorporatie (haar locaties, wooneenheden en toegang)"),
+        coerce=optional_int, validators=[Optional()])
     active = BooleanField(_l("Account actief"), default=True)
 
 
@@ -65,6 +68,7 @@ class MembershipForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=ROLES)
     organisation_id = SelectField(_l("Organisatie (verplicht voor een begeleider)"),
                                   coerce=optional_int, validators=[Optional()])
+    ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), validators=[Optional()])
 
 
 class InvitationForm(FlaskForm):

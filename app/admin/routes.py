@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import admin_required
+from app.clock import today
 from app.admin.forms import MembershipForm, OrganisationForm, SiteForm, UserForm
 from app.forms import save_or_render
 from models import AuditEvent, Membership, Organisation, OrgKind, Site, User, db
@@ -100,13 +101,15 @@ def users():
 def user_form(user_id: int | None):
     user = _get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
+    form.admin_of_corporation_id.choices = _org_choices(OrgKind.WONINGCORPORATIE)
     if user is not None:
         form.password.data = form.password.data or None
     return save_or_render(
         form, lambda: accounts.save_user(
             db.session, user, email=form.email.data, name=form.name.data,
             password=form.password.data, is_admin=form.is_admin.data,
-            active=form.active.data, actor_id=current_user.id),
+            active=form.active.data, actor_id=current_user.id,
+            admin_of_corporation_id=form.admin_of_corporation_id.data),
         success=lambda u: _("Account van %(name)s is opgeslagen.", name=u.name),
         next_url=lambda u: url_for("admin.user_roles", user_id=u.id),
         template="admin/user_form.html", user=user)
@@ -129,7 +132,8 @@ def user_roles(user_id: int):
     return save_or_render(
         form, lambda: accounts.grant_role(
             db.session, user, site_id=form.site_id.data, role=form.role.data,
-            organisation_id=form.organisation_id.data, actor_id=current_user.id),
+            organisation_id=form.organisation_id.data, actor_id=current_user.id,
+            ends_on=form.ends_on.data, today=today()),
         success=lambda m: _("De rol is toegekend."),
         next_url=lambda m: url_for("admin.user_roles", user_id=user.id),
         template="admin/user_roles.html", user=user)

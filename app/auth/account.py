@@ -167,14 +167,16 @@ def confirm_email(token: str):
 
 # --- the login's second step -----------------------------------------------------
 
-def begin_second_step(user, next_url: str | None):
-    """The password was right and the account has a second factor: remember who is
-    halfway (no login yet) and ask for the code."""
+def begin_second_step(user, next_url: str | None, sso_session: dict | None = None):
+    """The password (or a provider that does not enforce a second factor) was right and
+    the account has a second factor: remember who is halfway (no login yet) and ask for
+    the code."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    session[PENDING] = {"id": user.get_id(), "at": int(wall_clock()), "next": next_url}
+    session[PENDING] = {"id": user.get_id(), "at": int(wall_clock()), "next": next_url,
+                        "sso": sso_session}
     return redirect(url_for("account.login_code"))
 
 
@@ -210,7 +212,11 @@ def login_code():
         used = totp.verify(db.session, user, form.code.data, clock())
         if used is not None:
             db.session.commit()
-            response = complete_login(user, pending.get("next"))
+            opened = pending.get("sso")
+            method = f"sso:{opened['key']}" if isinstance(opened, dict) else "password"
+            response = complete_login(user, pending.get("next"), method=method)
+            if isinstance(opened, dict):
+                session["_sso"] = opened
             if used == "recovery":
                 flash(_("U bent ingelogd met een herstelcode; die werkt nu niet meer. Nog "
                         "%(n)s over.", n=totp.unused_recovery_codes(db.session, user)), "info")
@@ -229,6 +235,9 @@ def require_second_factor_setup():
     if not current_user.is_authenticated:
         return None
     required = current_app.config.get("TOTP_REQUIRED_ROLES") or ()
+    opened = session.get("_sso")
+    if isinstance(opened, dict) and opened.get("mfa"):
+        return None  # signed in through a provider that enforces its own second factor
     if required and totp.must_set_up(current_user, required):
         if request.method == "GET":
             flash(_("Stel eerst tweestapsverificatie in; dat is verplicht voor uw rol."), "info")

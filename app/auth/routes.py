@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, flash, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -11,7 +11,8 @@ from flask_login import current_user, login_user
 from app.auth.forms import LanguageForm, LoginForm
 from app.auth.limits import count_attempt
 from app.sessions import end_session_everywhere, start_session
-from models import db
+from models import db, utcnow
+from services import sso as sso_service
 from services.accounts import authenticate
 
 bp = Blueprint("auth", __name__)
@@ -29,9 +30,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def complete_login(user, next_url: str | None):
+def complete_login(user, next_url: str | None, method: str = sso_service.PASSWORD):
     """Log ``user`` in with a fresh session (the language chosen before stays) and go on
-    to ``next_url`` or the start page."""
+    to ``next_url`` or the start page; ``method`` is how they proved who they are
+    ("password" or "sso:<provider>")."""
+    sso_service.record_login(db.session, user, method, utcnow())
+    db.session.commit()
     lang = session.get("lang")
     session.clear()  # a fresh session on login; the language chosen before stays
     if lang:
@@ -54,7 +58,7 @@ def login():
         refusal = count_attempt(form.email.data)
         if refusal is not None:
             form.form_errors.append(refusal.message)
-            return render_template("auth/login.html", form=form), 429, {
+            return render_template("auth/login.html", form=form, sso_providers=[]), 429, {
                 "Retry-After": str(refusal.retry_after)}
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
@@ -64,18 +68,25 @@ def login():
                 return begin_second_step(user, next_url)
             return complete_login(user, next_url)
         form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form,
+                           sso_providers=list(sso_service.providers(current_app.config)
+                                              .values()),
+                           next_url=safe_next(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Ends this session and every other one of the account (a copied cookie dies too)."""
+    """Ends this session and every other one of the account (a copied cookie dies too);
+    a session opened by single sign-on goes on to the provider's logout, if it has one."""
+    from app.auth.sso import SSO_SESSION, logout_redirect
+
+    opened = session.get(SSO_SESSION)
     if current_user.is_authenticated:
         end_session_everywhere(current_user._get_current_object())
         db.session.commit()
     session.clear()
     flash(_("U bent uitgelogd."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(logout_redirect(opened) or url_for("auth.login"))
 
 
 @bp.route("/taal", methods=["POST"])

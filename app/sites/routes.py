@@ -1,18 +1,21 @@
 """The site overview (mix dashboard) and the management of units and parts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
+                   url_for)
 from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
-from app.access import ANY_ROLE, MANAGE_REGISTRY, mix_rules_for, site_view
+from app.access import ANY_ROLE, MANAGE_UNITS, mix_rules_for, site_view
 from app.clock import today
 from app.filters import percent
 from app.forms import save_or_render
 from app.sites.charts import history_chart, parts_chart
 from app.sites.forms import PartForm, UnitForm
 from models import Unit, db
+from services import access_review as access_review_service, sso
 from services.accounts import visible_sites
+from services.hours.export import slug, to_csv, to_xlsx
 from services.monitoring.signals import site_signals
 from services.registry import sites as site_service
 from services.registry.mix import band_of, site_mix
@@ -23,7 +26,7 @@ bp = Blueprint("sites", __name__)
 @bp.route("/")
 @login_required
 def index():
-    sites = visible_sites(db.session, current_user)
+    sites = visible_sites(db.session, current_user, today())
     if len(sites) == 1:
         return redirect(url_for("sites.dashboard", site_id=sites[0].id))
     return render_template("sites/index.html", sites=sites)
@@ -49,14 +52,14 @@ def _part_choices(site) -> list[tuple[str, str]]:
 
 
 @bp.route("/locaties/<int:site_id>/eenheden", methods=["GET", "POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def units(site, access):
     return _units_page(site, UnitForm(prefix="unit"), PartForm(prefix="part", formdata=None),
                        unit_form_posted=True)
 
 
 @bp.route("/locaties/<int:site_id>/delen", methods=["POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def add_part(site, access):
     return _units_page(site, UnitForm(prefix="unit", formdata=None), PartForm(prefix="part"),
                        unit_form_posted=False)
@@ -66,7 +69,8 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
     """The units page holds two forms (new unit, new part); one of them was posted."""
     form.part_id.choices = _part_choices(site)
     back = lambda _result: url_for("sites.units", site_id=site.id)  # noqa: E731
-    context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()))
+    context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()),
+                   access=g.access)
     if unit_form_posted:
         return save_or_render(
             form, lambda: site_service.save_unit(db.session, site, None, _unit_data(form),
@@ -88,7 +92,7 @@ def _unit_data(form: UnitForm) -> site_service.UnitData:
 
 
 @bp.route("/locaties/<int:site_id>/eenheden/<int:unit_id>", methods=["GET", "POST"])
-@site_view(MANAGE_REGISTRY)
+@site_view(MANAGE_UNITS)
 def edit_unit(site, access, unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.site_id != site.id:
@@ -101,3 +105,40 @@ def edit_unit(site, access, unit_id: int):
         success=lambda u: _("Wooneenheid %(number)s is opgeslagen.", number=u.number),
         next_url=lambda u: url_for("sites.units", site_id=site.id),
         template="sites/unit_form.html", site=site, unit=unit)
+
+
+# --- who has access (the access review) ------------------------------------------
+
+REVIEW_ACCESS = lambda access: access.can_review_access  # noqa: E731
+REVIEW_EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."
+                                    "spreadsheetml.sheet"),
+                  "csv": (to_csv, "text/csv")}
+
+
+def _provider_labels() -> dict[str, str]:
+    return {key: p.label for key, p in sso.providers(current_app.config).items()}
+
+
+@bp.route("/locaties/<int:site_id>/toegang")
+@site_view(REVIEW_ACCESS)
+def access_review(site, access):
+    return render_template(
+        "sites/access_review.html", site=site, today=today(),
+        accounts=access_review_service.site_accounts(db.session, site, today()),
+        admins=access_review_service.administrators(db.session, site),
+        method_label=lambda m: access_review_service.method_label(m, _provider_labels(), _),
+        role_label=lambda r: _(access_review_service.ROLE_LABELS.get(r, r)))
+
+
+@bp.route("/locaties/<int:site_id>/toegang.<fmt>")
+@site_view(REVIEW_ACCESS)
+def access_review_export(site, access, fmt: str):
+    if fmt not in REVIEW_EXPORTS:
+        abort(404)
+    tables = access_review_service.review_tables(
+        site, access_review_service.site_accounts(db.session, site, today()),
+        access_review_service.administrators(db.session, site), _provider_labels(), _)
+    write, mimetype = REVIEW_EXPORTS[fmt]
+    name = f"noaber-toegang-{slug(site.name)}-{today().isoformat()}.{fmt}"
+    return Response(write(tables), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

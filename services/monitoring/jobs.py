@@ -22,6 +22,7 @@ from models import JobPeriod
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
 from services.privacy.retention import apply_retention
+from services.privacy.roleless import deactivate_roleless
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -75,7 +76,9 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     # depends on nothing and nothing on it: anonymising keeps every row, date and figure
     # the rules read, and no signal or digest holds a resident's personal data
     Job("privacy", "Persoonsgegevens anonimiseren na de bewaartermijn (AVG)",
-        lambda session, today, now, **_: apply_retention(session, today, now),
+        lambda session, today, now, **_: {
+            **apply_retention(session, today, now),
+            "accounts_deactivated": deactivate_roleless(session, today, now)},
         cron={"hour": 3, "minute": 30}),
 )}
 # E-mail (the digest's, the association's reminders) is sent by the outbox, which is no

@@ -109,6 +109,14 @@ MATRIX = [
             "/locaties/{site}/eenheden",
             "/locaties/{site}/eenheden/{unit_A1}"],
                   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    get("who has access (the access review)", [
+            "/locaties/{site}/toegang",
+            "/locaties/{site}/toegang.csv"],
+                  OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    get("who has access on the other site", [
+            O + "/toegang",
+            O + "/toegang.csv"],
+                  OK,   NO,   NO,   NO,   NO,   NO,   NO,   OK,   NO,   LOGIN),
     get("pages of the other site", [
             O,
             O + "/bewoners/",
