@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.notify import after
+from services.notify import events
 from app.access import mix_rules_for, site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
@@ -76,10 +78,11 @@ def new_meeting(site, access):
         form.chair_id.data = current_user.id if any(i == current_user.id for i, _n in chairs) \
             else None
     return save_or_render(
-        form, lambda: meeting_service.create_meeting(
+        form, lambda: after(meeting_service.create_meeting(
             db.session, site, held_on=form.held_on.data, location=form.location.data,
             chair_id=form.chair_id.data, deputy_chair=form.deputy_chair.data,
             actor_id=current_user.id),
+            lambda m, ctx: events.imo_planned(db.session, m, ctx)),
         success=lambda m: _("Het IMO is aangemaakt; de agenda is gevuld."),
         next_url=lambda m: _to_meeting(site, m), template="imo/meeting_form.html", site=site)
 
