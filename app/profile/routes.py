@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length
 from app.auth import mails
 from app.auth.account import clock, relogin
 from app.auth.forms import LoginCodeForm, NewPasswordForm
+from app.clock import now as clock_now
 from app.extensions import limiter
 from app.forms import blank_to_none, show_violation
 from models import ApiToken, db, utcnow
@@ -347,7 +348,7 @@ def revoke_feed():
 @limiter.limit(FEED_RATE_LIMIT)
 def personal_feed(token: str):
     user = personal_feed_user(token)
-    data = feed_service.feed_of(db.session, user, utcnow(),
+    data = feed_service.feed_of(db.session, user, clock_now(),
                                         current_app.config["BASE_URL"])
     response = make_response(data)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
