@@ -66,20 +66,20 @@ def find_user(session: Session, token: str) -> User | None:
 def events_of(session: Session, user: User, now: datetime, base_url: str) -> list[cal.Event]:
     start, end = now - timedelta(days=DAYS_BACK), now + timedelta(days=DAYS_AHEAD)
     found: list[cal.Event] = []
-    meetings = session.scalars(
-        sa.select(Meeting).join(Invitation, Invitation.meeting_id == Meeting.id)
-        .join(BodyMember, BodyMember.id == Invitation.member_id)
-        .where(BodyMember.user_id == user.id, Meeting.status != MeetingStatus.AFGELAST,
-               Meeting.starts_at >= start, Meeting.starts_at <= end)
-        .distinct().order_by(Meeting.starts_at))
+    invited = (sa.select(Invitation.meeting_id)
+               .join(BodyMember, BodyMember.id == Invitation.member_id)
+               .where(BodyMember.user_id == user.id))
+    meetings = session.scalars(sa.select(Meeting).where(
+        Meeting.id.in_(invited), Meeting.status != MeetingStatus.AFGELAST,
+        Meeting.starts_at >= start, Meeting.starts_at <= end).order_by(Meeting.starts_at))
     for meeting in meetings:
         event = meeting_event(meeting, base_url)
         found.append(cal.Event(**{**event.__dict__,
                                   "description": f"Agenda: {event.url}"}))
-    imos = session.scalars(
-        sa.select(ImoMeeting).join(Attendance, Attendance.meeting_id == ImoMeeting.id)
-        .where(Attendance.user_id == user.id, ImoMeeting.held_on >= local_day(start),
-               ImoMeeting.held_on <= local_day(end)).distinct().order_by(ImoMeeting.held_on))
+    attending = sa.select(Attendance.meeting_id).where(Attendance.user_id == user.id)
+    imos = session.scalars(sa.select(ImoMeeting).where(
+        ImoMeeting.id.in_(attending), ImoMeeting.held_on >= local_day(start),
+        ImoMeeting.held_on <= local_day(end)).order_by(ImoMeeting.held_on))
     for meeting in imos:
         event = imo_event(meeting, base_url)
         found.append(cal.Event(**{**event.__dict__, "description": f"Agenda: {event.url}"}))
