@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from flask import abort, current_app, make_response, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
-from app.notify import after
+from app.notify import after, context
 from services.notify import events
 from app.clock import today
 from app.forms import save_or_render
@@ -263,6 +263,19 @@ def outcome(site, access, body, rights, meeting_id: int, item_id: int):
                                                    today=today(), actor_id=current_user.id),
                  _("De uitkomst is vastgelegd en gaat terug naar het lagere overleg."),
                  ("outcome", item.id))
+
+
+@bp.route(M + "/<int:meeting_id>/verslag-rondsturen", methods=["POST"])
+@body_view("runs")
+def minutes_ready(site, access, body, rights, meeting_id: int):
+    """Tell the members that the minutes are ready to be approved (once per meeting)."""
+    meeting = meeting_or_404(body, meeting_id)
+    return _save(site, access, body, rights, meeting, PostForm(),
+                 lambda: events.minutes_ready(db.session, meeting, context()),
+                 lambda told: ngettext("%(num)d lid krijgt bericht dat het verslag klaar is.",
+                                       "%(num)d leden krijgen bericht dat het verslag klaar "
+                                       "is.", told),
+                 "post_form")
 
 
 @bp.route(M + "/<int:meeting_id>/vaststellen", methods=["POST"])

@@ -454,3 +454,41 @@ def test_the_personal_feed_is_shown_once_parses_and_can_be_revoked(app, world, l
 def preferences_hash_column():
     from models import PersonalFeedToken
     return PersonalFeedToken.token_hash
+
+
+def test_the_pages_queue_the_mail_with_the_action(app, world, login_as, smtp):
+    """Cancelling on the booking page and sending the minutes round on the meeting page
+    queue their mails in the page's transaction; a second click sends nothing."""
+    from tests.rooms_fixtures import rooms_world
+
+    inbox = smtp
+    ids = rooms_world(app, world)
+    client = login_as("bestuur")
+    path = f"/locaties/{world.site}/ruimte/boekingen/{ids.coffee}"
+    page = client.get(path).get_data(as_text=True)
+    assert client.post(path + "/annuleren", data={**csrf_of(page), "scope": "one"}
+                       ).status_code == 302
+    send_outbox(app)
+    [cancel] = to(inbox, ROLE_EMAILS["bestuur"])
+    parsed = calendar_of(cancel)
+    assert str(parsed["METHOD"]) == "CANCEL"
+    assert [int(e["SEQUENCE"]) for e in vevents(parsed)] == [1]
+    gov = make_governance(app, world)
+    with app.app_context():
+        meeting = db.session.scalar(sa.select(Meeting).join(Body).where(
+            Body.name == "Communityteam Het Hofje"))
+        url = f"/locaties/{world.site}/overleg/{meeting.body_id}/vergaderingen/{meeting.id}"
+    client = login_as("sociaal_beheerder")
+    for _click in range(2):
+        page = client.get(url).get_data(as_text=True)
+        assert client.post(url + "/verslag-rondsturen", data=csrf_of(page)).status_code == 302
+    send_outbox(app)
+    ready = [m for m in inbox.messages if m["Subject"].strip().startswith(
+        "Verslag ter vaststelling: Communityteam")]
+    # minutes go at once to the bestuur's seat; the others chose nothing: their digest
+    assert [m["To"] for m in ready] == [ROLE_EMAILS["bestuur"]]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.kind == "minutes")) == 4
+    assert gov
+    scan_for_care(inbox)
