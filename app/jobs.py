@@ -226,7 +226,7 @@ def _send_outbox(app: Flask, session) -> int:
         error = None
         try:
             mail.deliver(settings, message.to_address, message.subject, message.body,
-                         message.html_body)
+                         message.html_body, message.ics)
             counts["sent"] += 1
         except Exception as exc:  # noqa: BLE001 - retried on the next run
             error = last_error = f"{type(exc).__name__}: {exc}"

@@ -242,6 +242,68 @@ def book_52(app, t: Targets) -> dict:
             "max_ms": round(max(times), 2), "runs": len(times)}
 
 
+def notify_bench(app, t: Targets) -> dict:
+    """Queueing the notification mails in the action's one transaction: the mail (with
+    52 calendar events) of a weekly booking of 52 dates, and the invitations (with their
+    .ics) of a meeting of 40 invitees; each rolled back after its run."""
+    from datetime import time as clock_time
+
+    import sqlalchemy as sa
+
+    from app.clock import today
+    from models import Body, BodyMember, Room, User, db, utcnow
+    from services.governance import meetings
+    from services.governance.localtime import local_instant
+    from services.notify import events
+    from services.rooms import bookings
+    from services.rooms.recurrence import Rule
+
+    ctx = events.Context(base_url="http://127.0.0.1", now=utcnow(), sender="noaber@bench")
+    series_ms, meeting_ms, told = [], [], 0
+    with app.app_context():
+        on = today()
+        first = on + timedelta(days=(6 - on.weekday()) % 7 or 7)
+        data = bookings.BookingData("Benchmark", first, clock_time(19), clock_time(21),
+                                    Rule("weekly", count=52))
+        for attempt in range(BOOKING_REPEAT + 1):
+            series = bookings.book(db.session, db.session.get(Room, t.room_id), data,
+                                   booked_by_id=t.user_id, today=on, now=utcnow())
+            started = time.perf_counter()
+            events.booking_made(db.session, series, ctx)
+            db.session.flush()
+            elapsed = (time.perf_counter() - started) * 1000
+            db.session.rollback()
+            if attempt:
+                series_ms.append(elapsed)
+        for attempt in range(BOOKING_REPEAT + 1):
+            body = db.session.scalar(sa.select(Body).order_by(Body.id))
+            for n in range(40):
+                person = User(email=f"bench-invitee-{n}@bench.invalid", name=f"Lid {n}",
+                              password_hash="!", active=True)
+                db.session.add(person)
+                db.session.flush()
+                db.session.add(BodyMember(body_id=body.id, user_id=person.id,
+                                          role_in_body="lid", starts_on=on))
+            db.session.flush()
+            db.session.expire(body, ["members"])
+            meeting = meetings.create_meeting(
+                db.session, body, starts_at=local_instant(on + timedelta(days=14),
+                                                          clock_time(19, 30)),
+                duration_minutes=120, place="Bench", today=on, actor_id=None)
+            started = time.perf_counter()
+            told = events.meeting_planned(db.session, meeting, ctx)
+            db.session.flush()
+            elapsed = (time.perf_counter() - started) * 1000
+            db.session.rollback()
+            if attempt:
+                meeting_ms.append(elapsed)
+    say(f"  notifications: 52-date series {statistics.median(series_ms):.1f} ms, "
+        f"meeting of {told} invitees {statistics.median(meeting_ms):.1f} ms")
+    return {"series_52_median_ms": round(statistics.median(series_ms), 2),
+            "meeting_invitees": told,
+            "meeting_median_ms": round(statistics.median(meeting_ms), 2)}
+
+
 # --- gunicorn --------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -390,6 +452,7 @@ def dataset(kind: str, sites: int, workdir: Path, base_pg: str | None) -> dict:
     monitor = result["jobs"]["monitor"]["seconds"]
     result["sweep"] = {"seconds": monitor, "per_site_ms": round(monitor / sites * 1000, 2)}
     result["booking_52"] = book_52(app, t)
+    result["notify"] = notify_bench(app, t)
     result.update(bench_pages(url, t, workdir / f"gunicorn-{kind}-{label}.log",
                               with_statement))
     result["database"] = database_version(url)

@@ -24,6 +24,7 @@ from models.imo import (Addendum, AgendaItem, Attendance, Candidate, CandidateCo
                         CorporationDecision, HandoverTask, ImoMeeting, MeetingCandidate,
                         ParticipationFact, ReasonOption)
 from models.monitoring import JobPeriod, JobRun, OutgoingMail, SchedulerHeartbeat, Signal
+from models.notify import Notification, NotificationPreference, PersonalFeedToken
 from models.organisation import Organisation
 from models.privacy import ApiToken, RetentionSetting
 from models.resident import Resident, SupportPeriod
@@ -64,6 +65,7 @@ __all__ = [
     "ApiToken", "RetentionSetting",
     "ImportFile", "ImportKind", "ImportMapping", "IdempotencyKey", "ServiceAccount",
     "ServiceAccountSite",
+    "Notification", "NotificationPreference", "PersonalFeedToken",
     "ActivityAttendance", "BlockReason", "Booking", "BookingRecordError", "BookingSeries",
     "BookingStatus", "KeyHolder", "OrganiserKind", "Recurrence", "RequesterKind",
     "RequestStatus", "Room", "RoomBlock", "RoomFeedToken", "RoomOpening", "RoomRequest",

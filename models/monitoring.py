@@ -104,7 +104,8 @@ class OutgoingMail(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: None: somebody without an account (an external party that asked for the room)
+    recipient_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(sa.String(30))
     period: Mapped[str] = mapped_column(sa.String(20))
     to_address: Mapped[str] = mapped_column(sa.String(254))
@@ -112,6 +113,8 @@ class OutgoingMail(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     #: an HTML alternative of ``body`` (account mails); None: plain text only
     html_body: Mapped[Optional[str]] = mapped_column(sa.Text)
+    #: a calendar attachment (text/calendar, its METHOD inside); None: no attachment
+    ics: Mapped[Optional[str]] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when sent; while ``status`` is "sending": when it was claimed (a stale claim is

@@ -300,6 +300,8 @@ class Booking(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(10), default=BookingStatus.BOOKED)
     moved: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: the iCalendar SEQUENCE: raised on each move or cancellation of this date
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     changed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
 

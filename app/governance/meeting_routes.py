@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from flask import abort, current_app, make_response, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
+from app.notify import after, context
+from services.notify import events
 from app.clock import today
 from app.forms import save_or_render
 from app.governance.forms import (ActionForm, DecisionForm, EditMeetingForm, EscalateForm,
@@ -61,10 +63,11 @@ def new_meeting(site, access, body, rights):
         form.starts_time.data = time(19, 30)
         form.place.data = last.place if last else None
     return save_or_render(
-        form, lambda: meetings.create_meeting(
+        form, lambda: after(meetings.create_meeting(
             db.session, body, starts_at=_starts_at(form),
             duration_minutes=form.duration_minutes.data, place=form.place.data, today=today(),
             actor_id=current_user.id),
+            lambda m, ctx: events.meeting_planned(db.session, m, ctx)),
         success=lambda m: _("De vergadering is gepland; openstaande punten staan op de "
                             "agenda."),
         next_url=lambda m: to_meeting(site, m), template="governance/meeting_form.html",
@@ -80,10 +83,11 @@ def edit_meeting(site, access, body, rights, meeting_id: int):
         local = meeting.starts_at.astimezone(AMSTERDAM)
         form.starts_on.data, form.starts_time.data = local.date(), local.time()
     return save_or_render(
-        form, lambda: meetings.update_meeting(
+        form, lambda: after(meetings.update_meeting(
             db.session, meeting, starts_at=_starts_at(form),
             duration_minutes=form.duration_minutes.data, place=form.place.data,
             status=form.status.data, actor_id=current_user.id),
+            lambda m, ctx: events.meeting_planned(db.session, m, ctx)),
         success=lambda m: _("De vergadering is gewijzigd."),
         next_url=lambda m: to_meeting(site, m), template="governance/meeting_form.html",
         site=site, body=body, meeting=meeting)
@@ -226,10 +230,11 @@ def add_action(site, access, body, rights, meeting_id: int):
     _choices(agenda.build(db.session, meeting), DecisionForm(formdata=None, prefix=DECISION),
              form)
     return _save(site, access, body, rights, meeting, form,
-                 lambda: actions.create_action(
+                 lambda: after(actions.create_action(
                      db.session, meeting, text=form.text.data, owner_id=form.owner_id.data,
                      due_on=form.due_on.data, decision_id=form.decision_id.data,
                      actor_id=current_user.id),
+                     lambda a, ctx: events.action_assigned(db.session, a, ctx)),
                  _("Het actiepunt is vastgelegd."), "action_form")
 
 
@@ -258,6 +263,19 @@ def outcome(site, access, body, rights, meeting_id: int, item_id: int):
                                                    today=today(), actor_id=current_user.id),
                  _("De uitkomst is vastgelegd en gaat terug naar het lagere overleg."),
                  ("outcome", item.id))
+
+
+@bp.route(M + "/<int:meeting_id>/verslag-rondsturen", methods=["POST"])
+@body_view("runs")
+def minutes_ready(site, access, body, rights, meeting_id: int):
+    """Tell the members that the minutes are ready to be approved (once per meeting)."""
+    meeting = meeting_or_404(body, meeting_id)
+    return _save(site, access, body, rights, meeting, PostForm(),
+                 lambda: events.minutes_ready(db.session, meeting, context()),
+                 lambda told: ngettext("%(num)d lid krijgt bericht dat het verslag klaar is.",
+                                       "%(num)d leden krijgen bericht dat het verslag klaar "
+                                       "is.", told),
+                 "post_form")
 
 
 @bp.route(M + "/<int:meeting_id>/vaststellen", methods=["POST"])

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from app.notify import after, context
+from services.notify import events
 from app.access import mix_rules_for, site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
@@ -76,10 +78,11 @@ def new_meeting(site, access):
         form.chair_id.data = current_user.id if any(i == current_user.id for i, _n in chairs) \
             else None
     return save_or_render(
-        form, lambda: meeting_service.create_meeting(
+        form, lambda: after(meeting_service.create_meeting(
             db.session, site, held_on=form.held_on.data, location=form.location.data,
             chair_id=form.chair_id.data, deputy_chair=form.deputy_chair.data,
             actor_id=current_user.id),
+            lambda m, ctx: events.imo_planned(db.session, m, ctx)),
         success=lambda m: _("Het IMO is aangemaakt; de agenda is gevuld."),
         next_url=lambda m: _to_meeting(site, m), template="imo/meeting_form.html", site=site)
 
@@ -194,6 +197,17 @@ def advice(site, access, meeting_id: int, entry_id: int):
         db.session, entry, advice=form.advice.data, conditions=form.conditions.data,
         reasoning=form.reasoning.data, unit_id=form.unit_id.data, actor_id=current_user.id),
         _("Het advies is vastgelegd."))
+
+
+@bp.route("/imo/vergaderingen/<int:meeting_id>/verslag-rondsturen", methods=["POST"])
+@site_view(CHAIR)
+def minutes_ready(site, access, meeting_id: int):
+    """Tell the invitees that the minutes are ready to be approved (once per meeting);
+    the mail names the meeting only."""
+    meeting = meeting_or_404(site, meeting_id)
+    return _meeting_action(site, meeting, None, lambda: events.imo_minutes_ready(
+        db.session, meeting, context()),
+        _("De genodigden krijgen bericht dat het verslag klaar is."))
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/vaststellen", methods=["POST"])

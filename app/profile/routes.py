@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
+                   render_template, request, session, url_for)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
@@ -15,10 +15,13 @@ from wtforms.validators import DataRequired, Email, Length
 from app.auth import mails
 from app.auth.account import clock, relogin
 from app.auth.forms import LoginCodeForm, NewPasswordForm
+from app.clock import now as clock_now
+from app.extensions import limiter
 from app.forms import blank_to_none, show_violation
 from models import ApiToken, db, utcnow
 from services import accounts, api_tokens, audit, invitations, tokens, totp
 from services.errors import RuleViolation
+from services.notify import feed as feed_service, preferences as notify_preferences
 from services.passwords import check_new_password
 
 bp = Blueprint("profile", __name__)
@@ -61,9 +64,23 @@ class PasswordOnlyForm(FlaskForm):
     password = _current_password()
 
 
+FEED_RATE_LIMIT = "60 per minute"   # as the room feeds
+DELIVERY_LABELS = {"now": _l("direct"), "digest": _l("in het weekoverzicht"),
+                   "off": _l("uit")}
+
+
 def _page(form: TokenForm | None = None, secret: str | None = None, status: int = 200,
-          **forms):
+          feed_token: str | None = None, **forms):
     user = current_user._get_current_object()
+    context_feed = {
+        "feed_live": feed_service.live_token(db.session, user.id) is not None,
+        "feed_url": (current_app.config["BASE_URL"].rstrip("/")
+                     + url_for("profile.personal_feed", token=feed_token))
+        if feed_token else None,
+        "preferences": notify_preferences.preferences_of(db.session, user),
+        "preference_kinds": notify_preferences.KINDS, "delivery_labels": DELIVERY_LABELS,
+        "has_email": bool((user.email or "").strip())}
+    forms = {**context_feed, **forms}
     context = {
         "name_form": NameForm(formdata=None, obj=user, prefix="nm"),
         "password_form": PasswordChangeForm(formdata=None, prefix="pw"),
@@ -281,3 +298,67 @@ def end_sessions():
         session["lang"] = lang
     flash(_("U bent op al uw apparaten uitgelogd. Log opnieuw in om verder te gaan."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/profiel/meldingen", methods=["POST"])
+@login_required
+def save_preferences():
+    """Per kind of notification: at once, in the weekly digest, or off."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    choices = {kind: request.form.get(f"pref-{kind}") for kind in notify_preferences.KINDS}
+    try:
+        notify_preferences.save(db.session, current_user, choices)
+        db.session.commit()
+        flash(_("Uw keuzes voor e-mailberichten zijn opgeslagen."), "success")
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(_(error.message, **error.params), "error")
+        return _page(status=422)
+    return redirect(url_for("profile.show"))
+
+
+@bp.route("/profiel/agenda-feed", methods=["POST"])
+@login_required
+def create_feed():
+    """The feed's address is shown in this one answer; then only its hash remains."""
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    token = feed_service.create_token(db.session, current_user, now=utcnow())
+    db.session.commit()
+    return _page(feed_token=token, status=201)
+
+
+@bp.route("/profiel/agenda-feed/intrekken", methods=["POST"])
+@login_required
+def revoke_feed():
+    if RevokeForm().validate_on_submit():
+        try:
+            feed_service.revoke_token(db.session, current_user, now=utcnow())
+            db.session.commit()
+            flash(_("Uw agenda-feed is ingetrokken; het oude adres werkt niet meer."),
+                  "success")
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "error")
+    return redirect(url_for("profile.show"))
+
+
+@bp.route("/agenda/mijn/<token>.ics")
+@limiter.limit(FEED_RATE_LIMIT)
+def personal_feed(token: str):
+    user = personal_feed_user(token)
+    data = feed_service.feed_of(db.session, user, clock_now(),
+                                        current_app.config["BASE_URL"])
+    response = make_response(data)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def personal_feed_user(token: str):
+    user = feed_service.find_user(db.session, token)
+    if user is None:
+        abort(404)
+    return user

@@ -8,6 +8,8 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
+from app.notify import after
+from services.notify import events
 from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render
@@ -111,10 +113,11 @@ def book(site, access, room_id: int):
         return redirect(url_of_week(site, room, form.first_day.data or today()))
     report = Report()
     return save_or_render(
-        form, guarded(report, lambda: bookings.book(
+        form, guarded(report, lambda: after(bookings.book(
             db.session, room, booking_data(form, _activity(form)),
             booked_by_id=current_user.id, on_conflict=form.on_conflict.data,
-            seen=parse_seen(form.seen_dates.data), today=today(), now=now())),
+            seen=parse_seen(form.seen_dates.data), today=today(), now=now()),
+            lambda series, ctx: events.booking_made(db.session, series, ctx))),
         success=_booked_message,
         next_url=lambda series: url_for("rooms.booking", site_id=site.id,
                                         booking_id=_first_booked(series).id),
@@ -162,8 +165,10 @@ def _to_booking(site, booking: Booking):
 def cancel(site, access, booking_id: int):
     b = _changeable(site, access, booking_id)
     form = ScopeForm()
-    confirm(form, lambda: bookings.cancel(db.session, b, scope=form.scope.data,
-                                          actor_id=current_user.id, now=now()),
+    confirm(form, lambda: after(bookings.cancel(db.session, b, scope=form.scope.data,
+                                                actor_id=current_user.id, now=now()),
+                                lambda changed, ctx: events.booking_changed(
+                                    db.session, changed, "cancelled", ctx)),
             lambda changed: ngettext("%(num)d datum is geannuleerd.",
                                      "%(num)d datums zijn geannuleerd.", len(changed)))
     return _to_booking(site, b)
@@ -173,8 +178,9 @@ def cancel(site, access, booking_id: int):
 @site_view(BOOK)
 def readd(site, access, booking_id: int):
     b = _changeable(site, access, booking_id)
-    confirm(PostForm(), lambda: bookings.readd(db.session, b, actor_id=current_user.id,
-                                               today=today(), now=now()),
+    confirm(PostForm(), lambda: after(
+        bookings.readd(db.session, b, actor_id=current_user.id, today=today(), now=now()),
+        lambda booking, ctx: events.booking_changed(db.session, [booking], "readded", ctx)),
             lambda _booking: _("De datum is weer geboekt."))
     return _to_booking(site, b)
 
@@ -193,11 +199,12 @@ def move(site, access, booking_id: int):
         return _to_booking(site, b)
     report = Report()
     return save_or_render(
-        form, guarded(report, lambda: bookings.move(
+        form, guarded(report, lambda: after(bookings.move(
             db.session, b, new_day=form.first_day.data, start_time=form.start_time.data,
             end_time=form.end_time.data, scope=form.scope.data,
             on_conflict=form.on_conflict.data, seen=parse_seen(form.seen_dates.data),
-            actor_id=current_user.id, today=today(), now=now())),
+            actor_id=current_user.id, today=today(), now=now()),
+            lambda moved, ctx: events.booking_changed(db.session, moved, "moved", ctx))),
         success=lambda moved: ngettext("%(num)d datum is verplaatst.",
                                        "%(num)d datums zijn verplaatst.", len(moved)),
         next_url=lambda moved: url_for("rooms.booking", site_id=site.id, booking_id=b.id),

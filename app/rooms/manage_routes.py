@@ -10,6 +10,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.notify import after
+from services.notify import events
 from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
@@ -260,10 +262,11 @@ def approve(site, access, request_id: int):
         return redirect(url_for("rooms.request_page", site_id=site.id, request_id=request_id))
     report = Report()
     return save_or_render(
-        form, guarded(report, lambda: request_service.approve(
+        form, guarded(report, lambda: after(request_service.approve(
             db.session, room_request, on_conflict=form.on_conflict.data,
             seen=parse_seen(form.seen_dates.data), note=form.note.data,
-            actor_id=current_user.id, today=today(), now=now())),
+            actor_id=current_user.id, today=today(), now=now()),
+            lambda r, ctx: events.request_decided(db.session, r, ctx))),
         success=lambda r: _("De aanvraag van %(name)s is goedgekeurd.", name=r.organisation),
         next_url=lambda r: url_for("rooms.requests", site_id=site.id),
         template="rooms/request.html",
@@ -276,8 +279,9 @@ def decline(site, access, request_id: int):
     room_request = _request_or_404(site, request_id)
     form = DecisionForm(prefix="afwijzen")
     return save_or_render(
-        form, lambda: request_service.decline(db.session, room_request, note=form.note.data,
-                                              actor_id=current_user.id, now=now()),
+        form, lambda: after(request_service.decline(
+            db.session, room_request, note=form.note.data, actor_id=current_user.id,
+            now=now()), lambda r, ctx: events.request_decided(db.session, r, ctx)),
         success=lambda r: _("De aanvraag van %(name)s is afgewezen.", name=r.organisation),
         next_url=lambda r: url_for("rooms.requests", site_id=site.id),
         template="rooms/request.html",

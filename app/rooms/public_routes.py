@@ -7,6 +7,8 @@ from datetime import timedelta
 from flask import abort, current_app, make_response, request, url_for
 from flask_babel import gettext as _
 
+from app.notify import after
+from services.notify import events as notices
 from app.clock import today
 from app.extensions import limiter
 from app.forms import save_or_render
@@ -55,9 +57,9 @@ def public_request(room_id: int):
         form.first_day.data = today() + timedelta(days=7)
     report = Report()
     return save_or_render(
-        form, guarded(report, lambda: request_service.submit(
+        form, guarded(report, lambda: after(request_service.submit(
             db.session, room, _requester(form), booking_data(form), today=today(),
-            now=now())),
+            now=now()), lambda r, ctx: notices.request_received(db.session, r, ctx))),
         success=_sent, next_url=lambda r: url_for("rooms.public_request", room_id=room.id),
         template="rooms/public_request.html", room=room, site=room.site, report=report,
         opening=opening_of(room), weekday_names=WEEKDAYS)

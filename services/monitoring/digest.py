@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models import OutgoingMail, Signal, Site, User
 from services.accounts import site_access, visible_sites
 from services.monitoring.signals import SEVERITY_ORDER, visible
+from services.notify import waiting_for_digest
 
 SEVERITY_NL = {"critical": "Urgent", "warning": "Let op", "info": "Ter info"}
 #: the heading of the installation's own signals in an administrator's digest
@@ -43,12 +44,28 @@ def digest_for(session: Session, user: User, since: datetime) -> list[tuple[Site
     return found
 
 
-def render(user: User, sections, since: datetime, base_url: str) -> tuple[str, str]:
-    """Subject and plain-text body, in Dutch."""
+def render(user: User, sections, since: datetime, base_url: str,
+           notes: list | None = None) -> tuple[str, str]:
+    """Subject and plain-text body, in Dutch; ``notes`` are the notifications the user
+    chose to get in the digest (services.notify)."""
+    notes = notes or []
     total = sum(len(signals) for _site, signals in sections)
-    lines = [f"Beste {user.name},", "",
-             f"Er {'staat' if total == 1 else 'staan'} {total} open "
-             f"signa{'al' if total == 1 else 'len'} voor u klaar in Noaber.", ""]
+    lines = [f"Beste {user.name},", ""]
+    if total:
+        lines += [f"Er {'staat' if total == 1 else 'staan'} {total} open "
+                  f"signa{'al' if total == 1 else 'len'} voor u klaar in Noaber.", ""]
+    if notes:
+        lines.append("== Berichten van deze week ==")
+        for note in notes:
+            lines.append(f"- {note.summary}")
+            if note.link:
+                lines.append(f"  {base_url.rstrip('/')}{note.link}")
+        lines.append("")
+    if not total:
+        return f"Noaber: {len(notes)} bericht{'' if len(notes) == 1 else 'en'} van deze " \
+               "week", "\n".join(lines + ["U ontvangt dit overzicht wekelijks; kies op uw "
+                                           "profielpagina welke berichten erin staan.",
+                                           "Noaber"])
     for site, signals in sections:
         lines.append(f"== {site.name} ==")
         for s in signals:
@@ -76,11 +93,14 @@ def write_digests(session: Session, today: date, now: datetime, base_url: str) -
             counts["already"] += 1
             continue
         sections = digest_for(session, user, since)
-        if not sections:
+        notes = waiting_for_digest(session, user.id) if (user.email or "").strip() else []
+        if not sections and not notes:
             continue
-        subject, body = render(user, sections, since, base_url)
+        subject, body = render(user, sections, since, base_url, notes)
         session.add(OutgoingMail(recipient_id=user.id, kind="digest", period=period,
                                  to_address=user.email, subject=subject, body=body))
+        for note in notes:
+            note.digest_period = period
         counts["queued"] += 1
     session.flush()
     return dict(counts)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models import JobPeriod
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
+from services.notify.events import action_reminders
 from services.privacy.retention import apply_retention
 from services.privacy.roleless import deactivate_roleless
 
@@ -73,6 +74,10 @@ JOBS: dict[str, Job] = {job.name: job for job in (
                                                                     base_url),
         cron={"day_of_week": "mon", "hour": 7, "minute": 0}, period_of=week_period,
         period_start_of=week_start, depends_on=("monitor",)),
+    Job("actions", "E-mail over actiepunten die bijna of net verlopen zijn",
+        lambda session, today, now, base_url="", **_: action_reminders(session, today, now,
+                                                                        base_url),
+        cron={"hour": 7, "minute": 30}),
     # depends on nothing and nothing on it: anonymising keeps every row, date and figure
     # the rules read, and no signal or digest holds a resident's personal data
     Job("privacy", "Persoonsgegevens anonimiseren na de bewaartermijn (AVG)",

@@ -61,13 +61,28 @@ def tls_context(settings: MailSettings) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.ca_file)
 
 
+def calendar_method(ics: str) -> str:
+    """The METHOD of a calendar attachment (REQUEST, CANCEL, PUBLISH)."""
+    for line in ics.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.partition(":")[2].strip().upper()
+    return "PUBLISH"
+
+
 def deliver(settings: MailSettings, to: str, subject: str, body: str,
-            html: str | None = None) -> None:
+            html: str | None = None, ics: str | None = None) -> None:
     """Hand one message to the SMTP server (or write it to the log); with ``html`` the
-    message has an HTML alternative of the plain text."""
+    message has an HTML alternative of the plain text, with ``ics`` a calendar
+    attachment (``text/calendar`` with its METHOD, as calendar programs expect)."""
     message = build_message(settings, to, subject, body)
     if html:
         message.add_alternative(html, subtype="html")
+    if ics:
+        method = calendar_method(ics)
+        message.add_attachment(ics.encode(), maintype="text", subtype="calendar",
+                               params={"method": method, "charset": "utf-8"},
+                               filename="uitnodiging.ics" if method != "CANCEL"
+                               else "afgelast.ics")
     if settings.backend == "log":
         log.info("mail to %s: %s (%s)\n%s", to, subject, message["Message-ID"], body)
         return

@@ -285,6 +285,7 @@ def _targets(session: Session, booking: Booking, scope: str, now: datetime) -> l
 def _changed(bookings: list[Booking], actor_id: int | None, now: datetime) -> None:
     for b in bookings:
         b.changed_at, b.changed_by_id = now, actor_id
+        b.sequence = (b.sequence or 0) + 1   # calendars replace the earlier invitation
 
 
 def cancel(session: Session, booking: Booking, *, scope: str, actor_id: int | None,

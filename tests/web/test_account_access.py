@@ -187,9 +187,12 @@ def test_every_account_route_is_covered(app, world):
     for prefix in ("account.", "accounts."):
         assert uncovered_routes(app, ids, prefix, requests) == set(), prefix
     profile = uncovered_routes(app, ids, "profile.", requests)
-    # the token and "overal uitloggen" forms have tests of their own
+    # the token and "overal uitloggen" forms, and the notification preferences and the
+    # personal feed (tests/web/test_notify.py), have tests of their own
     assert profile == {("profile.create_token", "POST"), ("profile.revoke_token", "POST"),
-                       ("profile.end_sessions", "POST")}
+                       ("profile.end_sessions", "POST"), ("profile.save_preferences", "POST"),
+                       ("profile.create_feed", "POST"), ("profile.revoke_feed", "POST"),
+                       ("profile.personal_feed", "GET")}
 
 
 def test_a_sociaal_beheerder_sees_only_the_invitations_of_their_site(

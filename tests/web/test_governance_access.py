@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from models import (ActionItem, AgreementParty, AlvAttendance, AlvSettings, Body, BodyDecision,
+from models import (Notification, ActionItem, AgreementParty, AlvAttendance, AlvSettings, Body, BodyDecision,
                     BodyMember, CollaborationAgreement, Escalation, Invitation, Meeting,
                     MeetingAddendum, MeetingItem, Membership, Motion, WorkPlan, WorkPlanAction,
                     WorkPlanGoal, db)
@@ -247,6 +247,8 @@ POSTS = [
          {"o{incoming}-outcome": "Afspraken gemaakt"},
          lambda s, ids: s.scalar(sa.select(sa.func.count()).select_from(Escalation).where(
              Escalation.outcome.is_not(None)))),
+    Post("minutes ready", O + "/{ct}/vergaderingen/{ct_meeting}/verslag-rondsturen", MANAGE,
+         {}, count(Notification)),
     Post("lock", O + "/{ct}/vergaderingen/{ct_meeting}/vaststellen", MANAGE, {},
          column(Meeting, "ct_meeting", "locked_at")),
     Post("addendum", MAY + "/addendum", KG_RUNS, {"addendum-text": "Naam gecorrigeerd."},
