@@ -241,9 +241,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import filters
+    from app import filters, links
 
     filters.register(app)
+    links.register(app)
 
 
 def register_bench_headers(app: Flask) -> None:

@@ -36,10 +36,12 @@ class Rights:
     role: str | None
 
 
-def rights_for(site, access, body: Body) -> Rights:
+def rights_for(site, access, body: Body, user_id: int | None = None) -> Rights:
+    """The rights of the current user (or of ``user_id``) on ``body``."""
     on = today()
-    role = bodies.member_role(db.session, body.id, current_user.id, on)
-    kinds = bodies.member_kinds(db.session, site.id, current_user.id, on)
+    user_id = current_user.id if user_id is None else user_id
+    role = bodies.member_role(db.session, body.id, user_id, on)
+    kinds = bodies.member_kinds(db.session, site.id, user_id, on)
     return Rights(access.sees_body(body.kind, role is not None, kinds), access.runs_body(role),
                   access.can_manage_bodies, role)
 
@@ -60,6 +62,16 @@ def body_view(need: str = "sees"):
                 abort(403)
             return view(site=site, access=access, body=body, rights=rights, **kwargs)
 
+        def may_open(access, user_id: int | None, body_id: int, **_args) -> bool:
+            """For links (app.links.may_open): whether ``user_id`` would get the page."""
+            if access.can_manage_bodies:
+                return True
+            body = bodies.body_on_site(db.session, access.site_id, body_id)
+            return body is not None and user_id is not None and bool(getattr(
+                rights_for(db.session.get(Site, access.site_id), access, body, user_id),
+                need))
+
+        wrapper.link_check = may_open
         return wrapper
 
     return decorator

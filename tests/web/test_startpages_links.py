@@ -1,0 +1,63 @@
+"""Every link on the signals page and on the start page opens for whoever sees it: the
+demo site with its signals, read as every demo account, never answers 403."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timezone
+
+import pytest
+
+from models import db
+from services.monitoring.sweep import sweep
+from services.seed import demo
+from tests.conftest import TODAY
+from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
+from tests.web.support import main_of, text
+
+DEMO_PASSWORD = "demo-wachtwoord-1"
+HREF = re.compile(r'<a\b[^>]*\bhref="(/[^"#]*)')
+
+
+@pytest.fixture
+def demo_site(app):
+    with app.app_context():
+        demo.seed_demo(db.session, today=TODAY, password=DEMO_PASSWORD)
+        sweep(db.session, TODAY, datetime.combine(TODAY, time(6), tzinfo=timezone.utc))
+        db.session.commit()
+        site_id = db.session.scalar(db.select(demo.Site.id).where(
+            demo.Site.name == demo.SITE_NAME))
+        db.session.remove()
+    return site_id
+
+
+def links_of(page: str) -> set[str]:
+    return {href.replace("&amp;", "&") for href in HREF.findall(main_of(page))}
+
+
+@pytest.mark.parametrize("account", demo.demo_accounts(), ids=lambda a: a.role)
+def test_no_link_on_the_signals_page_is_forbidden(app, client, auth, demo_site, account):
+    assert auth.login(account.email, DEMO_PASSWORD).status_code == 302
+    page = client.get(f"/locaties/{demo_site}/signalen")
+    assert page.status_code == 200
+    links = links_of(text(page))
+    forbidden = [link for link in sorted(links) if client.get(link).status_code == 403]
+    assert not forbidden, f"{account.role} gets 403 on {forbidden}"
+
+
+def test_a_signal_whose_page_is_closed_says_who_acts_on_it(app, client, auth, demo_site):
+    """The board's vacancy leads the sociaal beheerder to no board page (only the bestuur
+    opens it); the signal names the bestuur instead."""
+    assert auth.login("sociaalbeheerder@hofje.example", DEMO_PASSWORD).status_code == 302
+    page = main_of(text(client.get(f"/locaties/{demo_site}/signalen")))
+    assert "/vereniging/bestuur" not in page
+    assert "Wie pakt dit op: de bestuur woonvereniging (Bea Bestuur)." in page
+
+
+@pytest.mark.parametrize("account", demo.demo_accounts(), ids=lambda a: a.role)
+def test_no_link_on_the_dashboard_is_forbidden(app, client, auth, demo_site, account):
+    assert auth.login(account.email, DEMO_PASSWORD).status_code == 302
+    page = client.get(f"/locaties/{demo_site}")
+    assert page.status_code == 200
+    forbidden = [link for link in sorted(links_of(text(page)))
+                 if client.get(link).status_code == 403]
+    assert not forbidden, f"{account.role} gets 403 on {forbidden}"
