@@ -124,8 +124,31 @@ def register(app) -> None:
         return path if access is not None and may_open(path, access, current_user.id) \
             else None
 
+    from app.start.nav import menu
+
+    app.add_template_global(menu, "nav_menu")
+
     @app.template_global("actors_of")
     def actors_of(signal) -> list[tuple[str, list[str]]]:
         if "site_people" not in g:
             g.site_people = site_people(signal.site_id)
         return signal_actors(g.site_people, signal.audience, signal.link)
+
+
+def forbidden_help() -> dict:
+    """What the 403 page says: the site the person is on (when they hold a role there),
+    their roles there and the site's sociaal beheerders, whom to ask."""
+    site, access = g_site_access()
+    if site is None:
+        return {"site": None, "roles": [], "ask": []}
+    ask = [p.name for p in site_people(site.id) if Role.SOCIAAL_BEHEERDER in p.roles]
+    return {"site": site, "roles": sorted(access.roles), "ask": ask}
+
+
+def g_site_access():
+    from flask import g
+
+    site, access = g.get("site"), g.get("access")
+    if site is None or access is None or not access.any_role:
+        return None, None
+    return site, access

@@ -51,7 +51,7 @@ def login():
                     db.session.commit()
             login_user(user)
             start_session()
-            return redirect(safe_next(request.args.get("next")) or url_for("sites.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("start.home"))
         form.form_errors.append(_("Onbekend e-mailadres of verkeerd wachtwoord."))
     return render_template("auth/login.html", form=form)
 
