@@ -7,18 +7,20 @@ fixed however much history a site has."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.access import ANY_ROLE, mix_rules_for, site_view
 from app.clock import now, today
 from app.hours.forms import EntryForm
 from app.hours.routes import _set_choices as set_entry_choices
-from models import Signal, db
+from models import Body, Signal, User, db
 from models.enums import Role
 from services.accounts import visible_sites
-from services.association import overview as association_overview
+from services.association import bank, board, grants, reminders
+from services.association import members as association_members
 from services.governance import actions as action_service
 from services.governance.status import status_report
 from services.hours import coach_weeks
@@ -75,8 +77,10 @@ def sections_for(access) -> list[str]:
 def site(site, access):
     on = today()
     sections = sections_for(access)
+    mine = action_service.my_actions(db.session, current_user.id)
+    _preload(Body, {a.body_id for a in mine})
     context: dict = dict(site=site, access=access, sections=sections, today=on,
-                         my_actions=action_service.my_actions(db.session, current_user.id))
+                         my_actions=mine)
     signals = signal_service.site_signals(db.session, access)
     context["signals"] = [s for s in signals if signal_service.may_act(access, s.audience)]
     month = period_of(PeriodKind.MONTH, on)
@@ -95,9 +99,9 @@ def site(site, access):
         week = period_of(PeriodKind.WEEK, on)
         context["room_week"] = agenda_service.agenda(db.session, rooms, week.start, week.end)
         context["room_period"] = week
-        context["association"] = (association_overview.overview(
-            db.session, site.association_id, site.id, on) if site.association_id
-            and access.sees_association else None)
+        context["association"] = (_association_todos(site.association_id, site.id, on)
+                                  if site.association_id and access.sees_association
+                                  else None)
     if "beheer" in sections or "toelating" in sections:
         context["waiting"] = candidate_service.waiting_list(db.session, site.id, on)
         context["imo_next"] = next((m for m in reversed(imo_meetings.meetings_of(
@@ -106,9 +110,35 @@ def site(site, access):
             context["vacancies"] = imo_agenda.vacancies(db.session, site.id, on)
     if "stand" in sections:
         context["status"] = status_report(db.session, site.id, access, now())
+        _preload(User, {a.owner_id for a in context["status"].open_actions})
         context["mix"] = site_mix(db.session, site, on, months=1, rules=mix_rules_for(access))
         context["hours"] = build_report(db.session, site, access, month, on)
     return render_template("start/site.html", **context)
+
+
+def _association_todos(association_id: int, site_id: int, on) -> SimpleNamespace:
+    """The "Te doen" of the association's dashboard (services.association.overview),
+    without the balances, budgets and participation the start page does not show."""
+    late = reminders.overdue(db.session, association_id, on)
+    return SimpleNamespace(
+        members=len(association_members.members_on(db.session, association_id, on)),
+        suggestions=len(association_members.suggestions(db.session, association_id, on)),
+        households_behind=len(late),
+        open_lines=bank.open_line_count(db.session, association_id),
+        concepts=len(reminders.concepts(db.session, association_id)),
+        vacancies=board.vacancies(db.session, association_id, on),
+        kvk_pending=len(board.kvk_pending(db.session, association_id)),
+        grants_ending=[row for row in grants.grant_rows(db.session, association_id, on)
+                       if row.ending_soon])
+
+
+def _preload(model, ids: set[int]) -> None:
+    """Load the rows the page reads through relationships in one query (the lazy loads
+    then find them in the session, which holds them while ``g`` keeps them), so the
+    statements do not grow with the rows."""
+    if ids:
+        g.setdefault("preloaded", []).extend(
+            db.session.scalars(db.select(model).where(model.id.in_(ids))))
 
 
 def _quick_hour_form(site, access) -> EntryForm:

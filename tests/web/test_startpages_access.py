@@ -3,6 +3,7 @@ the menu: five items up front, the current page marked, the profile reachable.""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -127,3 +128,23 @@ def test_language_switch_is_a_small_link_in_the_footer(client, login_as, world):
     assert re.search(r'<button type="submit" name="lang" value="en" class="link"', footer)
     assert "Nederlands" not in footer  # only the other language is offered
     assert 'href="/hulp/"' in footer
+
+
+def test_the_hour_form_shows_the_coachs_week_against_the_norm(app, client, login_as, world):
+    from models import db
+    from tests.hours_fixtures import grow, log
+
+    with app.app_context():
+        from models import Site
+        grow(db.session, db.session.get(Site, world.site), 72)  # 8 hours a week
+        log(db.session, db.session.get(Site, world.site), "communitycoach",
+            date(2026, 6, 15), 42, "communitycoach")
+        db.session.commit()
+    login_as("communitycoach")
+    for path in (f"/locaties/{world.site}/uren/nieuw", f"/locaties/{world.site}/mijn-werk"):
+        bar = re.search(r'<div class="norm-bar[^"]*" id="norm-bar">(.*?)</div>',
+                        text(client.get(path)), re.S)
+        assert bar, path
+        assert "Deze week 10,5 van 8 uur · boven de norm" in strip_tags(bar.group(1))
+    login_as("sociaal_beheerder")  # logs hours too, but the coach norm is not theirs
+    assert 'id="norm-bar"' not in text(client.get(f"/locaties/{world.site}/uren/nieuw"))
