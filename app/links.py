@@ -124,9 +124,12 @@ def register(app) -> None:
         return path if access is not None and may_open(path, access, current_user.id) \
             else None
 
+    from flask_babel import format_date
+
     from app.start.nav import menu
 
     app.add_template_global(menu, "nav_menu")
+    app.add_template_filter(lambda d: format_date(d, "d MMM") if d else "", "daymonth")
 
     @app.template_global("actors_of")
     def actors_of(signal) -> list[tuple[str, list[str]]]:

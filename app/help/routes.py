@@ -34,8 +34,10 @@ GUIDES = (
               _l("Houd bij wie meedoet bij Meedoen, en zet activiteiten in de agenda bij Ruimte."),
               _l("Zie een signaal over uw uren? Bespreek het met de kerngroep."))),
     Guide("begeleider", _l("de begeleider"),
-          _l("U schrijft de uren van uw organisatie en ziet de 10%-inzet op de locatie."), (
-              _l("Open Mijn werk: daar staat de 10%-inzet van uw organisatie deze maand."),
+          _l("U schrijft de uren van uw organisatie en ziet de %(share)s-inzet op de "
+             "locatie.", share="10%"), (
+              _l("Open Mijn werk: daar staat de %(share)s-inzet van uw organisatie deze "
+                 "maand.", share="10%"),
               _l("Schrijf uw uren bij Uren, met de categorie begeleider en uw organisatie."),
               _l("Meld een cliënt aan als kandidaat bij IMO, Kandidaat aanmelden."),
               _l("Bij Bewoners ziet u alleen de begeleiding van cliënten van uw eigen organisatie."))),

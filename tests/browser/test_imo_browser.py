@@ -76,6 +76,7 @@ def flash(page):
 def test_a_whole_imo_from_waiting_list_to_handover(new_page, world, kim):
     page = new_page()
     log_in(page, "sociaal_beheerder")
+    visit(page, f"/locaties/{world.site}")
     expect(stat(page, "Begeleid")).to_have_text("2 (50,0%)")
 
     # --- the IMO overview: the waiting list and the vacancies
