@@ -14,6 +14,7 @@ from models import ActionItem, Body, BodyDecision, Meeting, Signal
 from models.governance import ActionStatus, BodyKind, MeetingStatus
 from services.access import SiteAccess
 from services.governance.bodies import bodies_of_site
+from services.governance.localtime import local_day
 from services.monitoring.signals import SEVERITY_ORDER, visible
 
 #: without an earlier meeting, "since" is this long ago
@@ -64,7 +65,7 @@ def status_report(session: Session, site_id: int, access: SiteAccess, now: datet
     if ids:
         report.decisions = list(session.scalars(
             sa.select(BodyDecision).where(BodyDecision.body_id.in_(ids),
-                                          BodyDecision.created_at >= since)
+                                          BodyDecision.decided_on >= local_day(since))
             .order_by(BodyDecision.decided_on.desc(), BodyDecision.id.desc())))
         report.open_actions = list(session.scalars(
             sa.select(ActionItem).where(ActionItem.body_id.in_(ids),
