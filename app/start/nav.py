@@ -114,7 +114,10 @@ def menu() -> tuple[list[NavItem], list[NavItem]]:
     site, access = g.get("site"), g.get("access")
     available = _available(site, access)
     current = current_key()
-    make = lambda key: NavItem(key, str(LABELS[key]), available[key], key == current)  # noqa: E731
+    def make(key: str) -> NavItem:
+        label = site.name if key == "dashboard" else str(LABELS[key])  # the site's overview
+        return NavItem(key, label, available[key], key == current)
+
     front = [key for key in _order(access) if key in available][:UP_FRONT]
     rest = [key for key in LABELS if key in available and key not in front]
     return [make(k) for k in front], [make(k) for k in rest]

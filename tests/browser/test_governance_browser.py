@@ -162,7 +162,8 @@ def test_kerngroep_meeting_from_agenda_to_escalation(new_page, problems, world, 
     # the owner finds the action item under "Mijn actiepunten"
     owner = new_page()
     log_in(owner, "kerngroep")
-    owner.get_by_role("navigation", name="Hoofdmenu").get_by_role(
-        "link", name="Mijn actiepunten").click()
+    owner_menu = owner.get_by_role("navigation", name="Hoofdmenu")
+    owner_menu.get_by_text("Meer", exact=True).click()
+    owner_menu.get_by_role("link", name="Mijn actiepunten").click()
     expect(owner.get_by_role("row").filter(has_text="Huisregels ophangen")).to_contain_text(
         "1 jul 2026")
