@@ -198,8 +198,11 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,
                       governance_bp, rooms_bp, association_bp):
         app.register_blueprint(blueprint)
+    from app.help.routes import bp as help_bp
+    from app.start.routes import bp as start_bp
+
     for blueprint in (profile_bp, privacy_bp, account_bp, accounts_bp, sso_bp, imports_bp,
-                      service_accounts_bp):
+                      service_accounts_bp, start_bp, help_bp):
         app.register_blueprint(blueprint)
     from app.api import init_api
     from app.hardening import init_hardening
@@ -229,6 +232,10 @@ def register_errorhandlers(app: Flask) -> None:
         if request.path.startswith("/api/"):  # the API answers in JSON (app/api/errors.py)
             from app.api.errors import from_http_exception
             return from_http_exception(error if code != 500 else InternalServerError())
+        if code == 403:  # why, and whom to ask, with the site's menu kept
+            from app.links import forbidden_help
+            return render_template("error.html", code=code, message=messages[code](),
+                                   **forbidden_help()), code
         return render_template("error.html", code=code, message=messages[code]()), code
 
     for code in messages:
@@ -275,9 +282,10 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import filters
+    from app import filters, links
 
     filters.register(app)
+    links.register(app)
 
 
 def register_bench_headers(app: Flask) -> None:

@@ -26,11 +26,13 @@ def site_view(permission: Callable[[SiteAccess], bool]):
             if site is None:
                 abort(404)
             access = site_access(current_user, site_id, today())
+            if access.any_role:  # the site navigation in base.html, also on a 403 page
+                g.site, g.access = site, access
             if not permission(access):
                 abort(403)
-            g.site, g.access = site, access  # for the site navigation in base.html
             return view(site=site, access=access, **kwargs)
 
+        wrapper.site_permission = permission  # read by app.links.may_open
         return wrapper
 
     return decorator
@@ -46,6 +48,7 @@ def admin_required(view):
             abort(403)
         return view(*args, **kwargs)
 
+    wrapper.admin_only = True  # read by app.links.may_open
     return wrapper
 
 

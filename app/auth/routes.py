@@ -45,7 +45,7 @@ def complete_login(user, next_url: str | None, method: str = sso_service.PASSWOR
             db.session.commit()
     login_user(user)
     start_session()
-    return redirect(next_url or url_for("sites.index"))
+    return redirect(next_url or url_for("start.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, abort, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -36,10 +37,12 @@ class Rights:
     role: str | None
 
 
-def rights_for(site, access, body: Body) -> Rights:
+def rights_for(site, access, body: Body, user_id: int | None = None) -> Rights:
+    """The rights of the current user (or of ``user_id``) on ``body``."""
     on = today()
-    role = bodies.member_role(db.session, body.id, current_user.id, on)
-    kinds = bodies.member_kinds(db.session, site.id, current_user.id, on)
+    user_id = current_user.id if user_id is None else user_id
+    role = bodies.member_role(db.session, body.id, user_id, on)
+    kinds = bodies.member_kinds(db.session, site.id, user_id, on)
     return Rights(access.sees_body(body.kind, role is not None, kinds), access.runs_body(role),
                   access.can_manage_bodies, role)
 
@@ -60,9 +63,46 @@ def body_view(need: str = "sees"):
                 abort(403)
             return view(site=site, access=access, body=body, rights=rights, **kwargs)
 
+        def may_open(access, user_id: int | None, body_id: int, **_args) -> bool:
+            """For links (app.links.may_open): whether ``user_id`` would get the page,
+            from the site's seats read once per request."""
+            if access.can_manage_bodies:
+                return True
+            kinds_by_body, seats = site_seats(access.site_id)
+            if body_id not in kinds_by_body or user_id is None:
+                return False
+            own = seats.get(user_id, {})
+            role = own.get(body_id)
+            rights = Rights(access.sees_body(kinds_by_body[body_id], body_id in own,
+                                             frozenset(kinds_by_body[b] for b in own)),
+                            access.runs_body(role), access.can_manage_bodies, role)
+            return bool(getattr(rights, need))
+
+        wrapper.link_check = may_open
         return wrapper
 
     return decorator
+
+
+def site_seats(site_id: int) -> tuple[dict[int, str], dict[int, dict[int, str | None]]]:
+    """The kinds of the site's bodies and, per user, their seats today (body -> role in
+    it, the running roles first), read in two queries once per request."""
+    cache = g.setdefault("site_seats", {})
+    if site_id in cache:
+        return cache[site_id]
+    on = today()
+    kinds = {b.id: b.kind for b in bodies.bodies_of_site(db.session, site_id)}
+    seats: dict[int, dict[int, str | None]] = {}
+    for body_id, user_id, role in db.session.execute(
+            sa.select(BodyMember.body_id, BodyMember.user_id, BodyMember.role_in_body)
+            .where(BodyMember.body_id.in_(list(kinds)), BodyMember.user_id.is_not(None),
+                   BodyMember.starts_on <= on,
+                   sa.or_(BodyMember.ends_on.is_(None), BodyMember.ends_on > on))):
+        own = seats.setdefault(user_id, {})
+        if own.get(body_id) not in bodies.RUNNING_ROLES:
+            own[body_id] = role
+    cache[site_id] = (kinds, seats)
+    return cache[site_id]
 
 
 def to_body(site, body) -> str:

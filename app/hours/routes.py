@@ -16,9 +16,10 @@ from app.forms import save_or_render
 from app.hours.charts import coach_chart
 from app.hours.forms import (CloseMonthForm, ConfirmForm, CorrectionForm, EndOverrideForm,
                              EntryForm, FteForm, OverrideForm, WeekForm)
-from models import ActivityType, CoachNormOverride, OrgKind, db
+from models import ActivityType, CoachNormOverride, OrgKind, Role, db
 from services.accounts import site_access
 from services.errors import N_, NotFound, RuleViolation
+from services.hours import coach_weeks
 from services.hours import entries as entry_service
 from services.hours import settings as norm_settings
 from services.hours.entries import EntryData
@@ -133,12 +134,16 @@ def log(site, access):
     week = parse_period(PeriodKind.WEEK, None, today())
     recent = entry_service.visible_entries(db.session, access, current_user.id, week.start,
                                            week.end, only_own=True)
+    # the coach's own norm: this week's coach hours against it (a bar above the form)
+    norm_week = coach_weeks.this_week(db.session, site, today()) \
+        if Role.COMMUNITYCOACH in access.roles else None
     return save_or_render(
         form, lambda: entry_service.log_entry(db.session, site, access,
                                               person_id=current_user.id,
                                               data=_entry_data(form), today=today()),
         success=_saved_message, next_url=lambda e: url_for("hours.log", site_id=site.id),
-        template="hours/log.html", site=site, access=access, recent=recent, week=week)
+        template="hours/log.html", site=site, access=access, recent=recent, week=week,
+        norm_week=norm_week)
 
 
 ROW_FIELDS = {"duration": "duration", "work_date": "duration", "activity_type": "activity_type"}

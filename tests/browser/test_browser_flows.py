@@ -46,7 +46,9 @@ def open_dashboard(page, site_id: int) -> None:
 
 def test_sociaal_beheerder_moves_a_begeleid_resident_in(page, world, app):
     log_in(page, "sociaal_beheerder")
-    # One site: the start page is its dashboard.
+    # One site: login leads to its start page; the dashboard is one click away.
+    expect(page).to_have_url(re.compile(rf"/locaties/{world.site}/mijn-werk$"))
+    page.get_by_role("link", name="Het overzicht van de locatie").click()
     expect(page).to_have_url(re.compile(rf"/locaties/{world.site}$"))
     expect(stat(page, "Begeleid")).to_have_text("2 (50,0%)")
     expect(stat(page, "Leeg")).to_have_text("2")
@@ -83,8 +85,9 @@ def test_sociaal_beheerder_moves_a_begeleid_resident_in(page, world, app):
     expect(period.get_by_role("cell").nth(3)).to_have_text(re.compile(r"^5([.,]0+)?$"))
     assert resident_count(app, world.site) == 5
 
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
-        "link", name="Het Hofje").click()
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    menu.get_by_text("Meer", exact=True).click()  # the site's overview is folded away
+    menu.get_by_role("link", name="Het Hofje").click()
     expect(stat(page, "Begeleid")).to_have_text("3 (60,0%)")
     expect(stat(page, "Bewoners")).to_have_text("5")
     expect(stat(page, "Bewoond")).to_have_text("5")
@@ -97,7 +100,8 @@ def test_sociaal_beheerder_moves_a_begeleid_resident_in(page, world, app):
 
 def test_bestuur_sees_only_aggregates(page, world):
     log_in(page, "bestuur")
-    expect(page).to_have_url(re.compile(rf"/locaties/{world.site}$"))
+    expect(page).to_have_url(re.compile(rf"/locaties/{world.site}/mijn-werk$"))
+    open_dashboard(page, world.site)
     expect(stat(page, "Wooneenheden")).to_have_text("6")
     expect(stat(page, "Bewoond")).to_have_text("4")
     expect(stat(page, "Leeg")).to_have_text("2")

@@ -75,7 +75,9 @@ def test_kerngroep_meeting_from_agenda_to_escalation(new_page, problems, world, 
     expect(overleg.get_by_role("listitem").filter(has_text=KG)).to_contain_text(
         "niets gepland Kerngroep Het Hofje 1 gehouden, 0 gepland · norm 4-6 per jaar · "
         "plan een vergadering vóór 1 jul 2026")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overleg").click()
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    menu.get_by_text("Meer", exact=True).click()  # the sociaal beheerder's menu folds it
+    menu.get_by_role("link", name="Overleg").click()
     page.get_by_role("link", name=KG).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(KG)
 
@@ -160,7 +162,8 @@ def test_kerngroep_meeting_from_agenda_to_escalation(new_page, problems, world, 
     # the owner finds the action item under "Mijn actiepunten"
     owner = new_page()
     log_in(owner, "kerngroep")
-    owner.get_by_role("navigation", name="Hoofdmenu").get_by_role(
-        "link", name="Mijn actiepunten").click()
+    owner_menu = owner.get_by_role("navigation", name="Hoofdmenu")
+    owner_menu.get_by_text("Meer", exact=True).click()
+    owner_menu.get_by_role("link", name="Mijn actiepunten").click()
     expect(owner.get_by_role("row").filter(has_text="Huisregels ophangen")).to_contain_text(
         "1 jul 2026")

@@ -76,6 +76,7 @@ def flash(page):
 def test_a_whole_imo_from_waiting_list_to_handover(new_page, world, kim):
     page = new_page()
     log_in(page, "sociaal_beheerder")
+    visit(page, f"/locaties/{world.site}")
     expect(stat(page, "Begeleid")).to_have_text("2 (50,0%)")
 
     # --- the IMO overview: the waiting list and the vacancies
@@ -154,6 +155,7 @@ def test_a_whole_imo_from_waiting_list_to_handover(new_page, world, kim):
     expect(page.get_by_role("heading", level=1)).to_have_text(KIM)
 
     # --- the dashboard's mix now counts Kim
+    menu(page).get_by_text("Meer", exact=True).click()  # the overview is folded away
     menu(page).get_by_role("link", name="Het Hofje").click()
     expect(stat(page, "Bewoners")).to_have_text("5")
     expect(stat(page, "Bewoond")).to_have_text("5")
@@ -164,6 +166,7 @@ def test_a_whole_imo_from_waiting_list_to_handover(new_page, world, kim):
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/login"))
     log_in(page, "bestuur")
+    menu(page).get_by_text("Meer", exact=True).click()  # the bestuur's IMO is folded away
     menu(page).get_by_role("link", name="IMO", exact=True).click()
     page.get_by_role("link", name="Overdracht welkomstcommissie").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(

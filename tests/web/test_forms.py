@@ -607,7 +607,7 @@ def test_login_ignores_a_foreign_next(client, auth, world):
         assert response.status_code == 302, target
         location = response.headers["Location"]
         assert "evil" not in location and "javascript" not in location, (target, location)
-        assert redirect_path(response) == "/", target
+        assert redirect_path(response) == "/mijn-werk", target
 
 
 def test_login_follows_a_local_next(client, world):

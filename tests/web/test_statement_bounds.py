@@ -43,7 +43,11 @@ def _seed(app, spec: dict) -> dict:
         "room week view": f"{s}/ruimte/{room}",
         "iCal feed": f"/agenda/{feed_token(spec['seed'], room)}.ics",
         "signals": f"{s}/signalen",
-    }, "bestuur_pages": {"ALV statement": f"{s}/vereniging/jaarverslag/{TODAY.year - 1}"}}
+        "start page": f"{s}/mijn-werk",
+    }, "bestuur_pages": {"ALV statement": f"{s}/vereniging/jaarverslag/{TODAY.year - 1}",
+                         "start page (bestuur)": f"{s}/mijn-werk"},
+        "coach01_pages": {"start page (coach)": f"{s}/mijn-werk",
+                          "hour form (coach)": f"{s}/uren/nieuw"}}
 
 
 def _statements(app, client, path: str) -> int:
@@ -68,7 +72,8 @@ def _statements(app, client, path: str) -> int:
 
 def _counts(app, client, auth, dataset: dict) -> dict[str, int]:
     counts = {}
-    for account, pages in (("sb", dataset["pages"]), ("bestuur", dataset["bestuur_pages"])):
+    for account, pages in (("sb", dataset["pages"]), ("bestuur", dataset["bestuur_pages"]),
+                           ("coach01", dataset["coach01_pages"])):
         auth.logout()
         assert auth.login(f"{account}@{dataset['domain']}").status_code == 302
         counts |= {name: _statements(app, client, path) for name, path in pages.items()}
