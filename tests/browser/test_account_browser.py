@@ -114,7 +114,7 @@ def test_invite_reset_and_two_factor(new_page, app, world, smtp, problems):
     coach.get_by_role("button", name="Account aanmaken").click()
     expect(coach.get_by_text("Welkom bij Noaber, Nina Nieuw. Uw account is klaar.")) \
         .to_be_visible()
-    expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}$"))
+    expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}/mijn-werk$"))
     coach.get_by_role("button", name="Uitloggen").click()
 
     # the coach forgets the password
@@ -151,7 +151,7 @@ def test_invite_reset_and_two_factor(new_page, app, world, smtp, problems):
         codes = coach.locator("ul.recovery-codes li")
         expect(codes).to_have_count(10)
         coach.get_by_role("link", name="Verder naar Noaber").click()
-        expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}$"))
+        expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}/mijn-werk$"))
         coach.get_by_role("button", name="Uitloggen").click()
 
         # the next login asks for the code
@@ -159,7 +159,7 @@ def test_invite_reset_and_two_factor(new_page, app, world, smtp, problems):
         expect(coach).to_have_url(re.compile(r"/login/code$"))
         coach.get_by_label("Code").fill(_next_code(secret))
         coach.get_by_role("button", name="Inloggen").click()
-        expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}$"))
+        expect(coach).to_have_url(re.compile(rf"/locaties/{world.site}/mijn-werk$"))
     finally:
         app.config["TOTP_REQUIRED_ROLES"] = ()
 

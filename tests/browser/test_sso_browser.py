@@ -35,7 +35,7 @@ def test_sign_in_through_the_provider_page(page, provider, world, live_server):
     expect(page).to_have_url(re.compile(re.escape(provider.base_url) + r"/authorize\?"))
     page.get_by_label("E-mail").fill(ROLE_EMAILS["communitycoach"])
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server)}/locaties/{world.site}$"))
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server)}/locaties/{world.site}/mijn-werk$"))
     expect(page.locator("main")).to_contain_text("Het Hofje")
 
     page.get_by_role("button", name="Uitloggen").click()

@@ -221,7 +221,7 @@ def test_a_sociaal_beheerder_invites_a_coach_who_sets_a_password_and_is_logged_i
     assert weak.status_code == 422 and "minstens 12 tekens" in text(weak)
     done = invitee.post(path, data={"name": "Nina Nieuw", "password": NEW_PASSWORD,
                                     "confirm": NEW_PASSWORD})
-    assert done.status_code == 302 and done.headers["Location"].endswith("/")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/mijn-werk")
     start = invitee.get("/", follow_redirects=True)
     assert start.status_code == 200 and "Welkom bij Noaber, Nina Nieuw" in text(start)
     created = _user(app, "nieuwe.coach@hofje.example")

@@ -210,7 +210,7 @@ def test_a_provider_enforcing_mfa_skips_the_own_step(app, client, provider, worl
         domains=("hofje.example",), mfa=True),))
     monkeypatch.setitem(app.config, "TOTP_REQUIRED_ROLES", ("communitycoach",))
     response = sign_in(client, provider, COACH)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/mijn-werk"
     assert client.get("/profiel").status_code == 200
 
 
