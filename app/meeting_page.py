@@ -4,10 +4,14 @@ The editable part of a meeting page is one HTML form: each button posts it to it
 route (``formaction``), so whatever button is pressed the browser also sends every
 minutes textarea (and, on a governance page, every "afgehandeld" box). Each textarea
 comes with a fingerprint of the text as the page showed it (``was-<id>``); a route first
-saves the minutes whose posted text differs from what the page showed, then does its own
+saves the minutes whose posted text differs from what the page showed along with its own
 work. So typed minutes are never lost when another form on the page is sent, and a text
 nobody touched on this page never overwrites what someone else saved meanwhile. Works
 without JavaScript.
+
+A governance page answers a refused form with the page itself (status 422): nothing is
+saved and the minutes come back as typed. The IMO page answers a refusal with a message
+above the page (a redirect), so there the minutes are saved on their own first.
 """
 from __future__ import annotations
 

@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.clock import today
-from app.forms import save_or_render
+from app.forms import save_or_render, show_violation
 from app.meeting_page import fingerprint, posted_minutes
 from app.governance.forms import (ActionForm, DecisionForm, EditMeetingForm, EscalateForm,
                                   ItemForm, MeetingForm, OutcomeForm, PostForm, TextForm)
-from app.governance.routes import S, body_view, bp, save_on_page
+from app.governance.routes import S, body_view, bp
 from app.filters import label
 from models import BodyKind, Meeting, MeetingItem, db, utcnow
 from services.errors import RuleViolation
@@ -167,44 +167,42 @@ def _drafts(posted) -> dict:
 
 def _save(site, access, body, rights, meeting, form, action, success, key, anchor="",
           legacy: bool = False):
-    """Run one button of the meeting page (its form's key in :func:`_forms`): first save
-    the minutes typed anywhere on the page (app.meeting_page), then the form itself; back
-    to ``anchor`` (a fragment, or a function of the action's result giving it). When the
-    minutes are refused nothing is saved and the page comes back with them as typed."""
+    """Run one button of the meeting page (its form's key in :func:`_forms`): save the
+    minutes typed anywhere on the page (app.meeting_page) together with the form itself,
+    all or nothing, and go back to ``anchor`` (a fragment, or a function of the action's
+    result giving it). On a refusal nothing is saved and the page comes back with the
+    message and with the minutes as typed."""
     posted = posted_minutes(request.form, meeting.items, max_length=MINUTES_MAX,
                             legacy=legacy, with_handled=True)
-    if posted.changed:
-        refusal = PostForm(formdata=None)
-        if posted.too_long:
-            item = next(i for i in meeting.items if i.id == posted.too_long[0])
-            refusal.form_errors.append(_(
-                "Het verslag bij '%(title)s' is langer dan %(max)s tekens.",
-                title=item.title, max=MINUTES_MAX))
-        else:
-            handled = {i.id for i in meeting.items
-                       if posted.handled.get(i.id, bool(i.handled))}
-            try:
+    target = form if key == "post_form" else PostForm(formdata=None)  # the top message
+    if posted.too_long:
+        item = next(i for i in meeting.items if i.id == posted.too_long[0])
+        target.form_errors.append(_("Het verslag bij '%(title)s' is langer dan %(max)s tekens.",
+                                    title=item.title, max=MINUTES_MAX))
+    elif form.validate_on_submit():
+        try:
+            if posted.changed:
+                handled = {i.id for i in meeting.items
+                           if posted.handled.get(i.id, bool(i.handled))}
                 meetings.save_minutes(db.session, meeting, posted.texts, handled,
                                       actor_id=current_user.id)
-                db.session.commit()
-            except RuleViolation as error:
-                db.session.rollback()
-                refusal.form_errors.append(_(error.message, **error.params))
-        if refusal.form_errors:
-            return render_template("governance/meeting.html", **_context(
-                site, access, body, rights, meeting, {"post_form": refusal, key: form},
-                _drafts(posted))), 422
-        if action is not None:
-            flash(_("Het verslag is opgeslagen."), "success")
-    back = to_meeting(site, meeting)
-    if action is None:  # the minutes' own button
-        flash(_("Het verslag is opgeslagen."), "success")
-        return redirect(back + (anchor if isinstance(anchor, str) else ""))
-    return save_or_render(
-        form, action, success=success if callable(success) else lambda _result: success,
-        next_url=lambda result: back + (anchor(result) if callable(anchor) else anchor),
-        template="governance/meeting.html",
-        **_context(site, access, body, rights, meeting, {key: form}))
+            result = action() if action is not None else None
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            if action is None:
+                flash(_("Het verslag is opgeslagen."), "success")
+            else:
+                flash(success(result) if callable(success) else success, "success")
+                if posted.changed:
+                    flash(_("Het verslag is ook opgeslagen."), "success")
+            return redirect(to_meeting(site, meeting)
+                            + (anchor(result) if callable(anchor) else anchor))
+    return render_template("governance/meeting.html", **_context(
+        site, access, body, rights, meeting, {key: form, "post_form": target},
+        _drafts(posted))), 422
 
 
 def _point_anchor() -> str:
