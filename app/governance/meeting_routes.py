@@ -1,24 +1,29 @@
 """A body's meeting: plan or move it, the meeting page with its agenda, attendance,
 minutes, decisions, action items, escalations, locking and addenda; print view, PDF and
-the .ics invitation. Every form on the meeting page is saved all or nothing; on an error
-the page comes back with the message next to the field (status 422)."""
+the .ics invitation. The editable meeting page is one form whose buttons each post it to
+their own route: the minutes typed anywhere on the page are saved first (see
+app.meeting_page), then the button's own form, all or nothing; on an error the page comes
+back with the message next to the field (status 422)."""
 from __future__ import annotations
 
 from datetime import time, timedelta
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, \
+    request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from app.notify import after, context
 from services.notify import events
 from app.clock import today
-from app.forms import save_or_render
+from app.forms import save_or_render, show_violation
+from app.meeting_page import fingerprint, posted_minutes
 from app.governance.forms import (ActionForm, DecisionForm, EditMeetingForm, EscalateForm,
                                   ItemForm, MeetingForm, OutcomeForm, PostForm, TextForm)
-from app.governance.routes import S, body_view, bp, save_on_page
+from app.governance.routes import S, body_view, bp
 from app.filters import label
 from models import BodyKind, Meeting, MeetingItem, db, utcnow
+from services.errors import RuleViolation
 from services.governance import actions, agenda, alv, decisions, escalation, ics, meetings
 from services.governance.bodies import member_choices
 from services.governance.localtime import AMSTERDAM, local_instant
@@ -28,6 +33,8 @@ M = S + "/<int:body_id>/vergaderingen"
 MINUTES_MAX = 20000
 #: prefixes keep the field ids of the forms on the meeting page apart
 ITEM, DECISION, ACTION, ADDENDUM = "punt", "besluit", "actie", "addendum"
+
+bp.add_app_template_global(fingerprint, "minutes_fingerprint")
 
 
 def meeting_or_404(body, meeting_id: int) -> Meeting:
@@ -157,12 +164,55 @@ def meeting(site, access, body, rights, meeting_id: int):
                            **_context(site, access, body, rights, meeting))
 
 
-def _save(site, access, body, rights, meeting, form, action, success, key,
-          drafts: dict | None = None):
-    """Run one form of the meeting page (its key in :func:`_forms`)."""
-    return save_on_page(form, action, success, to_meeting(site, meeting),
-                        "governance/meeting.html",
-                        _context(site, access, body, rights, meeting, {key: form}, drafts))
+def _drafts(posted) -> dict:
+    """The minutes and handled marks as posted, for the page shown again."""
+    return {"texts": posted.posted, "handled": posted.handled}
+
+
+def _save(site, access, body, rights, meeting, form, action, success, key, anchor="",
+          legacy: bool = False):
+    """Run one button of the meeting page (its form's key in :func:`_forms`): save the
+    minutes typed anywhere on the page (app.meeting_page) together with the form itself,
+    all or nothing, and go back to ``anchor`` (a fragment, or a function of the action's
+    result giving it). On a refusal nothing is saved and the page comes back with the
+    message and with the minutes as typed."""
+    posted = posted_minutes(request.form, meeting.items, max_length=MINUTES_MAX,
+                            legacy=legacy, with_handled=True)
+    target = form if key == "post_form" else PostForm(formdata=None)  # the top message
+    if posted.too_long:
+        item = next(i for i in meeting.items if i.id == posted.too_long[0])
+        target.form_errors.append(_("Het verslag bij '%(title)s' is langer dan %(max)s tekens.",
+                                    title=item.title, max=MINUTES_MAX))
+    elif form.validate_on_submit():
+        try:
+            if posted.changed:
+                handled = {i.id for i in meeting.items
+                           if posted.handled.get(i.id, bool(i.handled))}
+                meetings.save_minutes(db.session, meeting, posted.texts, handled,
+                                      actor_id=current_user.id)
+            result = action() if action is not None else None
+            db.session.commit()
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+        else:
+            if action is None:
+                flash(_("Het verslag is opgeslagen."), "success")
+            else:
+                flash(success(result) if callable(success) else success, "success")
+                if posted.changed:
+                    flash(_("Het verslag is ook opgeslagen."), "success")
+            return redirect(to_meeting(site, meeting)
+                            + (anchor(result) if callable(anchor) else anchor))
+    return render_template("governance/meeting.html", **_context(
+        site, access, body, rights, meeting, {key: form, "post_form": target},
+        _drafts(posted))), 422
+
+
+def _point_anchor() -> str:
+    """The agenda item whose own save button was pressed (``#punt-6``)."""
+    point = request.form.get("punt", "")
+    return f"#punt-{point}" if point.isdigit() and len(point) < 4 else ""
 
 
 @bp.route(M + "/<int:meeting_id>/aanwezigheid", methods=["POST"])
@@ -174,28 +224,16 @@ def attendance(site, access, body, rights, meeting_id: int):
     return _save(site, access, body, rights, meeting, PostForm(),
                  lambda: meetings.record_attendance(db.session, meeting, presence,
                                                     actor_id=current_user.id),
-                 _("De aanwezigheid is opgeslagen."), "post_form")
+                 _("De aanwezigheid is opgeslagen."), "post_form", "#aanwezigheid")
 
 
 @bp.route(M + "/<int:meeting_id>/verslag", methods=["POST"])
 @body_view("runs")
 def minutes(site, access, body, rights, meeting_id: int):
+    """Save the minutes as typed, back to the item whose button was pressed."""
     meeting = meeting_or_404(body, meeting_id)
-    texts = {i.id: request.form.get(f"item-{i.id}", i.minutes or "") for i in meeting.items}
-    handled = {i.id for i in meeting.items if request.form.get(f"handled-{i.id}")}
-    form = PostForm()
-    too_long = [i for i in meeting.items if len(texts[i.id]) > MINUTES_MAX]
-    if too_long:
-        form.form_errors.append(_("Het verslag bij '%(title)s' is langer dan %(max)s tekens.",
-                                  title=too_long[0].title, max=MINUTES_MAX))
-        return render_template("governance/meeting.html", **_context(
-            site, access, body, rights, meeting, {"post_form": form},
-            {"texts": texts, "handled": handled})), 422
-    return _save(site, access, body, rights, meeting, form,
-                 lambda: meetings.save_minutes(db.session, meeting, texts, handled,
-                                               actor_id=current_user.id),
-                 _("Het verslag is opgeslagen."), "post_form",
-                 drafts={"texts": texts, "handled": handled})
+    return _save(site, access, body, rights, meeting, PostForm(), None, None, "post_form",
+                 _point_anchor(), legacy=True)
 
 
 @bp.route(M + "/<int:meeting_id>/punt", methods=["POST"])
@@ -206,7 +244,8 @@ def add_item(site, access, body, rights, meeting_id: int):
     return _save(site, access, body, rights, meeting, form,
                  lambda: meetings.add_item(db.session, meeting, form.title.data,
                                            actor_id=current_user.id),
-                 _("Het agendapunt is toegevoegd."), "item_form")
+                 _("Het agendapunt is toegevoegd."), "item_form",
+                 lambda item: f"#punt-{item.position}")
 
 
 @bp.route(M + "/<int:meeting_id>/besluit", methods=["POST"])
@@ -219,7 +258,7 @@ def add_decision(site, access, body, rights, meeting_id: int):
                  lambda: decisions.record_decision(db.session, body, text=form.text.data,
                                                    meeting=meeting, item_id=form.item_id.data,
                                                    actor_id=current_user.id),
-                 _("Het besluit is vastgelegd."), "decision_form")
+                 _("Het besluit is vastgelegd."), "decision_form", "#besluiten")
 
 
 @bp.route(M + "/<int:meeting_id>/actiepunt", methods=["POST"])
@@ -235,7 +274,7 @@ def add_action(site, access, body, rights, meeting_id: int):
                      due_on=form.due_on.data, decision_id=form.decision_id.data,
                      actor_id=current_user.id),
                      lambda a, ctx: events.action_assigned(db.session, a, ctx)),
-                 _("Het actiepunt is vastgelegd."), "action_form")
+                 _("Het actiepunt is vastgelegd."), "action_form", "#actiepunten")
 
 
 @bp.route(M + "/<int:meeting_id>/punten/<int:item_id>/escaleren", methods=["POST"])
@@ -249,7 +288,7 @@ def escalate(site, access, body, rights, meeting_id: int, item_id: int):
                                              today=today(), actor_id=current_user.id),
                  lambda e: _("'%(title)s' is geëscaleerd naar de %(body)s; het komt op de "
                              "eerstvolgende agenda.", title=e.title, body=label(e.to_body.kind)),
-                 ("escalate", item.id))
+                 ("escalate", item.id), f"#punt-{item.position}")
 
 
 @bp.route(M + "/<int:meeting_id>/punten/<int:item_id>/uitkomst", methods=["POST"])
@@ -262,7 +301,7 @@ def outcome(site, access, body, rights, meeting_id: int, item_id: int):
                  lambda: escalation.record_outcome(db.session, item, outcome=form.outcome.data,
                                                    today=today(), actor_id=current_user.id),
                  _("De uitkomst is vastgelegd en gaat terug naar het lagere overleg."),
-                 ("outcome", item.id))
+                 ("outcome", item.id), f"#punt-{item.position}")
 
 
 @bp.route(M + "/<int:meeting_id>/verslag-rondsturen", methods=["POST"])

@@ -116,8 +116,12 @@ def index(site, access):
     rows = entry_service.visible_entries(db.session, access, current_user.id, period.start,
                                          period.end)
     total = sum(r.entry.quarters for r in rows if not r.entry.withdrawn_at)
+    withdrawn = [r.entry.id for r in rows if r.own and r.entry.withdrawn_at
+                 and not r.month_closed and not r.entry.corrects_entry_id]
+    restorable = set(withdrawn) - entry_service.restored_ids(db.session, withdrawn)
     return render_template("hours/index.html", site=site, access=access, period=period,
-                           rows=rows, total=Fraction(total, 4), confirm=ConfirmForm())
+                           rows=rows, total=Fraction(total, 4), confirm=ConfirmForm(),
+                           restorable=restorable)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -227,12 +231,24 @@ def edit(site, access, entry_id: int):
         template="hours/edit.html", site=site, entry=entry, confirm=ConfirmForm())
 
 
-@bp.route("/<int:entry_id>/intrekken", methods=["POST"])
+def _to_month(site, entry):
+    return redirect(url_for("hours.index", site_id=site.id, maand=f"{entry.work_date:%Y-%m}"))
+
+
+@bp.route("/<int:entry_id>/intrekken", methods=["GET", "POST"])
 @site_view(LOG_HOURS)
 def withdraw(site, access, entry_id: int):
+    """Withdrawing asks first (the page shows the entry); afterwards the month's list
+    offers "Ongedaan maken"."""
     entry = _entry_or_404(site, entry_id)
     if entry.person_id != current_user.id:
         abort(403)
+    if request.method == "GET":
+        if entry.withdrawn_at is not None:
+            flash(_("Deze regel is ingetrokken."), "info")
+            return _to_month(site, entry)
+        return render_template("hours/withdraw.html", site=site, entry=entry,
+                               confirm=ConfirmForm())
     if ConfirmForm().validate_on_submit():
         try:
             entry_service.withdraw_entry(db.session, entry, actor_id=current_user.id)
@@ -241,7 +257,27 @@ def withdraw(site, access, entry_id: int):
         except RuleViolation as error:
             db.session.rollback()
             flash(_(error.message, **error.params), "error")
-    return redirect(url_for("hours.index", site_id=site.id, maand=f"{entry.work_date:%Y-%m}"))
+    return _to_month(site, entry)
+
+
+@bp.route("/<int:entry_id>/herstellen", methods=["POST"])
+@site_view(LOG_HOURS)
+def restore(site, access, entry_id: int):
+    """Undo a withdrawal: the same hours as a new entry (the withdrawn one stays)."""
+    entry = _entry_or_404(site, entry_id)
+    if entry.person_id != current_user.id:
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            restored = entry_service.restore_entry(db.session, site, access, entry,
+                                                   actor_id=current_user.id, today=today())
+            db.session.commit()
+            flash(_("Het intrekken is ongedaan gemaakt: %(message)s",
+                    message=_saved_message(restored)), "success")
+        except RuleViolation as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "error")
+    return _to_month(site, entry)
 
 
 @bp.route("/<int:entry_id>/corrigeren", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from app.clock import today
 from app.forms import save_or_render, show_violation
 from app.imo.forms import AddCandidateForm, AdviceForm, ItemForm, MeetingForm, TextForm
 from app.imo.routes import CHAIR, IMO_MEMBER, bp, shows_status
+from app.meeting_page import fingerprint, posted_minutes
 from models import Attendance, ImoMeeting, MeetingCandidate, Membership, Role, User, db, utcnow
 from services.errors import RuleViolation
 from services.imo import agenda as agenda_service
@@ -25,6 +26,9 @@ from services.imo import consent as consent_service
 from services.imo import frozen
 from services.imo import meetings as meeting_service
 
+MINUTES_MAX = 8000
+
+bp.add_app_template_global(fingerprint, "minutes_fingerprint")
 
 def agenda_for(meeting: ImoMeeting, access):
     """The meeting's agenda as this viewer may read it: points 1-2 as published figures
@@ -116,25 +120,62 @@ def meeting(site, access, meeting_id: int):
     return page
 
 
-def _meeting_action(site, meeting, form, action, success: str):
-    """A form on the meeting page: save and go back, or show what was wrong at the top."""
+def _save_typed_minutes(meeting, *, legacy: bool = False) -> bool | None:
+    """Save the minutes this post changed (every button of the meeting page sends them,
+    see app.meeting_page): True when saved, False when nothing changed, None when
+    refused (the message is flashed)."""
+    posted = posted_minutes(request.form, meeting.items, max_length=MINUTES_MAX,
+                            legacy=legacy)
+    if not posted.changed:
+        return False
+    try:
+        meeting_service.save_minutes(
+            db.session, meeting, {i: text[:MINUTES_MAX] for i, text in posted.texts.items()},
+            actor_id=current_user.id)
+        db.session.commit()
+        return True
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(_(error.message, **error.params), "error")
+        return None
+
+
+def _meeting_action(site, meeting, form, action, success: str, anchor=""):
+    """A button on the meeting page: first save the minutes typed on the page, then the
+    button's own form; back to ``anchor`` (a fragment, or a function of the action's
+    result giving it), with what was wrong at the top."""
+    back = _to_meeting(site, meeting)
+    minutes_saved = _save_typed_minutes(meeting)
+    if minutes_saved is None:
+        return redirect(back + (anchor if isinstance(anchor, str) else ""))
     if form is None or form.validate_on_submit():
         try:
-            action()
+            result = action()
             db.session.commit()
             flash(success, "success")
-            return redirect(_to_meeting(site, meeting))
+            if minutes_saved:
+                flash(_("Het verslag is ook opgeslagen."), "success")
+            return redirect(back + (anchor(result) if callable(anchor) else anchor))
         except RuleViolation as error:
             db.session.rollback()
             if form is None:
                 flash(_(error.message, **error.params), "error")
-                return redirect(_to_meeting(site, meeting))
-            show_violation(form, error)
-    for name, messages in form.errors.items():
-        label = form[name].label.text if name in form else ""
-        for message in messages:
-            flash(f"{label}: {message}" if label else message, "error")
-    return redirect(_to_meeting(site, meeting))
+            else:
+                show_violation(form, error)
+    if form is not None:
+        for name, messages in form.errors.items():
+            label = form[name].label.text if name in form else ""
+            for message in messages:
+                flash(f"{label}: {message}" if label else message, "error")
+    if minutes_saved:
+        flash(_("Het verslag is opgeslagen."), "success")
+    return redirect(back + (anchor if isinstance(anchor, str) else ""))
+
+
+def _point_anchor() -> str:
+    """The agenda item whose own save button was pressed (``#punt-6``)."""
+    point = request.form.get("punt", "")
+    return f"#punt-{point}" if point.isdigit() and len(point) < 4 else ""
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/aanwezigheid", methods=["POST"])
@@ -145,17 +186,18 @@ def attendance(site, access, meeting_id: int):
                 for row in meeting.attendance}
     return _meeting_action(site, meeting, None, lambda: meeting_service.record_attendance(
         db.session, meeting, presence, actor_id=current_user.id),
-        _("De aanwezigheid is opgeslagen."))
+        _("De aanwezigheid is opgeslagen."), "#aanwezigheid")
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/verslag", methods=["POST"])
 @site_view(CHAIR)
 def minutes(site, access, meeting_id: int):
+    """Save the minutes as typed, back to the item whose button was pressed."""
     meeting = meeting_or_404(site, meeting_id)
-    texts = {item.id: request.form.get(f"item-{item.id}", item.minutes or "")[:8000]
-             for item in meeting.items}
-    return _meeting_action(site, meeting, None, lambda: meeting_service.save_minutes(
-        db.session, meeting, texts, actor_id=current_user.id), _("Het verslag is opgeslagen."))
+    back = _to_meeting(site, meeting) + _point_anchor()
+    if _save_typed_minutes(meeting, legacy=True) is not None:
+        flash(_("Het verslag is opgeslagen."), "success")
+    return redirect(back)
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/punt", methods=["POST"])
@@ -165,7 +207,7 @@ def add_item(site, access, meeting_id: int):
     form = ItemForm()
     return _meeting_action(site, meeting, form, lambda: meeting_service.add_item(
         db.session, meeting, form.title.data, actor_id=current_user.id),
-        _("Het agendapunt is toegevoegd."))
+        _("Het agendapunt is toegevoegd."), lambda item: f"#punt-{item.position}")
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/kandidaat", methods=["POST"])
@@ -178,7 +220,8 @@ def add_candidate(site, access, meeting_id: int):
                                                                          today())]
     return _meeting_action(site, meeting, form, lambda: meeting_service.add_candidate(
         db.session, meeting, db.session.get(meeting_service.Candidate, form.candidate_id.data),
-        actor_id=current_user.id), _("De kandidaat staat op de agenda."))
+        actor_id=current_user.id), _("De kandidaat staat op de agenda."),
+        "#kandidaat-toevoegen")
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/advies/<int:entry_id>", methods=["POST"])
@@ -196,7 +239,7 @@ def advice(site, access, meeting_id: int, entry_id: int):
     return _meeting_action(site, meeting, form, lambda: meeting_service.record_advice(
         db.session, entry, advice=form.advice.data, conditions=form.conditions.data,
         reasoning=form.reasoning.data, unit_id=form.unit_id.data, actor_id=current_user.id),
-        _("Het advies is vastgelegd."))
+        _("Het advies is vastgelegd."), f"#advies-{entry.id}")
 
 
 @bp.route("/imo/vergaderingen/<int:meeting_id>/verslag-rondsturen", methods=["POST"])

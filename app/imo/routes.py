@@ -1,8 +1,11 @@
 """The IMO: waiting list, candidate dossiers, decision and placement, handover."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +15,9 @@ from app.filters import label
 from app.forms import save_or_render, show_violation
 from app.imo.forms import (CandidateForm, CandidateStatusForm, ConsentForm, DecisionForm,
                            FactForm, HandoverForm, PlaceForm, ReasonEditForm, ReasonForm)
-from models import Candidate, HandoverTask, OrgKind, Site, db, utcnow
+from models import Candidate, HandoverTask, OrgKind, Site, Unit, db, utcnow
 from models.enums import CandidateStatus
-from services.errors import RuleViolation
+from services.errors import N_, RuleViolation
 from services.imo import agenda as agenda_service
 from services.imo import candidates as candidate_service
 from services.imo import consent as consent_service
@@ -98,15 +101,39 @@ def _may_edit(access, candidate: Candidate) -> bool:
                                     and access.sees_care_of(candidate.care_organisation_id))
 
 
-@bp.route("/imo/kandidaten/<int:candidate_id>")
-@site_view(IMO_MEMBER)
-def candidate(site, access, candidate_id: int):
-    candidate = candidate_or_404(site, candidate_id)
-    candidate_service.record_view(db.session, candidate, current_user.id)
-    db.session.commit()
-    status_form = CandidateStatusForm(formdata=None, prefix="status")
+def earliest_step(candidate: Candidate, *also) -> date | None:
+    """The earliest date the candidate's next step may carry: not before the last step
+    (nor before the dates in ``also``, such as the corporation's decision)."""
+    days = [e.on for e in candidate.events] + [d for d in also if d is not None]
+    return max(days, default=None)
+
+
+def step_day(earliest: date | None) -> date:
+    """The date a step's form proposes: today, or the earliest allowed date when that
+    lies ahead (an advice dated at a coming IMO)."""
+    return max(today(), earliest) if earliest else today()
+
+
+def check_step_day(day: date | None, earliest: date | None, field: str) -> None:
+    """Refuse a step dated before ``earliest``, next to ``field``, naming the date."""
+    if day is not None and earliest is not None and day < earliest:
+        raise RuleViolation(N_("De datum ligt vóór de vorige stap van deze kandidaat. Kies "
+                               "%(date)s of later."), field=field,
+                            date=format_date(earliest, "d MMM yyyy"))
+
+
+def _candidate_page(site, access, candidate, status_form=None):
+    """The dossier; ``status_form`` the status form as posted and refused (the page
+    shown again after a refusal is not logged as a read once more, as with the other
+    refused forms: a refusal changes nothing)."""
+    if status_form is None:
+        candidate_service.record_view(db.session, candidate, current_user.id)
+        db.session.commit()
+    earliest = earliest_step(candidate)
+    if status_form is None:
+        status_form = CandidateStatusForm(formdata=None, prefix="status")
+        status_form.on.data = step_day(earliest)
     _status_choices(status_form, candidate)
-    status_form.on.data = today()
     fact_form = FactForm(formdata=None, prefix="fact")
     fact_form.on.data = today()
     consent = consent_service.state(db.session, candidate.id)
@@ -118,9 +145,15 @@ def candidate(site, access, candidate_id: int):
         soft_landing=access.sees_soft_landing(candidate.care_organisation_id),
         shows_status=shows_status(access, [candidate]),
         may_edit=_may_edit(access, candidate), status_form=status_form, fact_form=fact_form,
-        consent=consent, consent_form=consent_form,
+        consent=consent, consent_form=consent_form, earliest=earliest,
         consent_history=consent_service.history(db.session, candidate.id),
         decision=placement.latest_decision(db.session, candidate))
+
+
+@bp.route("/imo/kandidaten/<int:candidate_id>")
+@site_view(IMO_MEMBER)
+def candidate(site, access, candidate_id: int):
+    return _candidate_page(site, access, candidate_or_404(site, candidate_id))
 
 
 @bp.route("/imo/kandidaten/<int:candidate_id>/bewerken", methods=["GET", "POST"])
@@ -202,13 +235,25 @@ def _status_choices(form: CandidateStatusForm, candidate: Candidate) -> None:
 @bp.route("/imo/kandidaten/<int:candidate_id>/status", methods=["POST"])
 @site_view(CHAIR)
 def candidate_status(site, access, candidate_id: int):
+    """A status change; refused, the dossier comes back with the message at the field
+    and in the error summary (status 422)."""
     candidate = candidate_or_404(site, candidate_id)
     form = CandidateStatusForm(prefix="status")
     _status_choices(form, candidate)
-    return _post_and_back(site, candidate, form, lambda: candidate_service.set_status(
-        db.session, candidate, form.status.data, on=form.on.data,
-        reason_id=form.reason_id.data, note=form.note.data, actor_id=current_user.id),
-        _("De status is gewijzigd."))
+    if form.validate_on_submit():
+        try:
+            check_step_day(form.on.data, earliest_step(candidate), "on")
+            candidate_service.set_status(
+                db.session, candidate, form.status.data, on=form.on.data,
+                reason_id=form.reason_id.data, note=form.note.data, actor_id=current_user.id)
+            db.session.commit()
+            flash(_("De status is gewijzigd."), "success")
+            return redirect(url_for("imo.candidate", site_id=site.id,
+                                    candidate_id=candidate.id))
+        except RuleViolation as error:
+            db.session.rollback()
+            show_violation(form, error)
+    return _candidate_page(site, access, candidate, form), 422
 
 
 @bp.route("/imo/kandidaten/<int:candidate_id>/besluit", methods=["GET", "POST"])
@@ -223,14 +268,16 @@ def decision(site, access, candidate_id: int):
     form.reason_id.choices = [("", _("— geen —"))] + [
         (str(r.id), r.text) for r in candidate_service.reasons(db.session, site.id,
                                                                 "afgewezen")]
+    earliest = earliest_step(candidate)
+    advised = [e for e in meeting_service.agenda_entries(db.session, candidate) if e.advice]
     if request.method == "GET":
-        form.decided_on.data = today()
-        advised = [e for e in meeting_service.agenda_entries(db.session, candidate)
-                   if e.unit_id]
-        if advised:
-            form.unit_id.data = advised[-1].unit_id
+        form.decided_on.data = step_day(earliest)
+        with_unit = [e for e in advised if e.unit_id]
+        if with_unit:
+            form.unit_id.data = with_unit[-1].unit_id
 
     def decide():
+        check_step_day(form.decided_on.data, earliest, "decided_on")
         placement.record_decision(
             db.session, candidate, decision=form.decision.data, decided_on=form.decided_on.data,
             unit_id=form.unit_id.data, reasoning=form.reasoning.data,
@@ -241,7 +288,9 @@ def decision(site, access, candidate_id: int):
         form, decide,
         success=lambda c: _("Het besluit van de corporatie is vastgelegd."),
         next_url=_to_candidate(site), template="imo/decision.html", site=site,
-        candidate=candidate)
+        candidate=candidate, earliest=earliest, advice=advised[-1] if advised else None,
+        advice_unit=db.session.get(Unit, advised[-1].unit_id)
+        if advised and advised[-1].unit_id else None)
 
 
 @bp.route("/imo/kandidaten/<int:candidate_id>/plaatsen", methods=["GET", "POST"])
@@ -250,15 +299,22 @@ def place(site, access, candidate_id: int):
     candidate = candidate_or_404(site, candidate_id)
     form = PlaceForm()
     decided = placement.latest_decision(db.session, candidate)
+    earliest = earliest_step(candidate, decided.decided_on if decided else None)
     if request.method == "GET":
-        form.move_in.data = today()
+        form.move_in.data = step_day(earliest)
+
+    def place_now():
+        check_step_day(form.move_in.data, earliest, "move_in")
+        return placement.place_candidate(db.session, candidate, move_in=form.move_in.data,
+                                         actor_id=current_user.id, today=today())
+
     return save_or_render(
-        form, lambda: placement.place_candidate(db.session, candidate,
-                                                move_in=form.move_in.data,
-                                                actor_id=current_user.id, today=today()),
+        form, place_now,
         success=lambda r: _("%(name)s is geplaatst en ingeschreven als bewoner.", name=r.name),
         next_url=lambda r: url_for("residents.show", site_id=site.id, resident_id=r.id),
-        template="imo/place.html", site=site, candidate=candidate, decided=decided)
+        template="imo/place.html", site=site, candidate=candidate, decided=decided,
+        earliest=earliest, unit=db.session.get(Unit, decided.unit_id)
+        if decided and decided.unit_id else None)
 
 
 def _sites_sharing_reasons(site) -> list[str]:

@@ -17,6 +17,7 @@ from app.rooms.forms import AttendanceForm, BookingForm, MoveForm, PostForm, Sco
 from app.rooms.routes import (BOOK, S, bp, confirm, describe_series, now, room_or_404,
                               url_of_week)
 from models import Booking, BookingStatus, db, utcnow
+from services.errors import RuleViolation
 from services.governance.localtime import AMSTERDAM, local_day
 from services.rooms import activities, bookings
 from services.rooms.bookings import CANCEL, Activity, BookingData, Collisions
@@ -153,24 +154,50 @@ def booking(site, access, booking_id: int):
         may_change=access.may_change_booking(_own(b)) and not started,
         may_record=(access.may_record_attendance(_own(b)) and b.series.is_activity and started
                     and b.status == BookingStatus.BOOKED),
-        scope_form=ScopeForm(), post_form=PostForm())
+        scope_form=ScopeForm(), post_form=PostForm(),
+        undo=bookings.cancelled_with(b, now()) if access.may_change_booking(_own(b)) else [])
 
 
 def _to_booking(site, booking: Booking):
     return redirect(url_for("rooms.booking", site_id=site.id, booking_id=booking.id))
 
 
-@bp.route(S + "/boekingen/<int:booking_id>/annuleren", methods=["POST"])
+@bp.route(S + "/boekingen/<int:booking_id>/annuleren", methods=["GET", "POST"])
 @site_view(BOOK)
 def cancel(site, access, booking_id: int):
+    """Cancelling asks first: the page names the dates that will be cancelled (this
+    date, or with ``?reeks=1`` it and the rest of the series) and the POST does it;
+    afterwards the booking's page offers "Ongedaan maken"."""
     b = _changeable(site, access, booking_id)
     form = ScopeForm()
+    if request.method == "GET":
+        form.scope.data = bookings.REST if request.args.get("reeks") == "1" else bookings.ONE
+        try:
+            targets = bookings.cancel_targets(db.session, b, scope=form.scope.data, now=now())
+        except RuleViolation as error:
+            flash(_(error.message, **error.params), "error")
+            return _to_booking(site, b)
+        return render_template("rooms/cancel.html", site=site, access=access, booking=b,
+                               series=b.series, room=b.room, form=form, targets=targets)
     confirm(form, lambda: after(bookings.cancel(db.session, b, scope=form.scope.data,
                                                 actor_id=current_user.id, now=now()),
                                 lambda changed, ctx: events.booking_changed(
                                     db.session, changed, "cancelled", ctx)),
             lambda changed: ngettext("%(num)d datum is geannuleerd.",
                                      "%(num)d datums zijn geannuleerd.", len(changed)))
+    return _to_booking(site, b)
+
+
+@bp.route(S + "/boekingen/<int:booking_id>/herstellen", methods=["POST"])
+@site_view(BOOK)
+def restore(site, access, booking_id: int):
+    """Undo a cancellation: the dates cancelled together are booked again if free."""
+    b = _changeable(site, access, booking_id)
+    confirm(PostForm(), lambda: bookings.restore_cancelled(
+        db.session, b, actor_id=current_user.id, today=today(), now=now()),
+        lambda changed: ngettext("De annulering is ongedaan gemaakt: %(num)d datum is weer "
+                                 "geboekt.", "De annulering is ongedaan gemaakt: %(num)d "
+                                 "datums zijn weer geboekt.", len(changed)))
     return _to_booking(site, b)
 
 

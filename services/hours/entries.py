@@ -16,8 +16,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from models import (ActivityType, HourCategory, HourEntry, MonthClosure, Organisation,
-                    OrgKind, Role, Site, SupportStatus, utcnow)
+from models import (ActivityType, AuditEvent, HourCategory, HourEntry, MonthClosure,
+                    Organisation, OrgKind, Role, Site, SupportStatus, utcnow)
 from models.hours import MAX_QUARTERS_PER_ENTRY
 from services import audit
 from services.access import SiteAccess
@@ -198,6 +198,43 @@ def withdraw_entry(session: Session, entry: HourEntry, *, actor_id: int) -> list
                      changes={"work_date": item.work_date, "quarters": item.quarters})
     session.flush()
     return group
+
+
+def restored_ids(session: Session, entry_ids: list[int]) -> set[int]:
+    """Which of these withdrawn entries were restored already ("Ongedaan maken")."""
+    if not entry_ids:
+        return set()
+    return set(session.scalars(sa.select(AuditEvent.entity_id).where(
+        AuditEvent.entity_type == "hour_entry", AuditEvent.action == "restore",
+        AuditEvent.entity_id.in_(entry_ids))))
+
+
+def may_restore(session: Session, entry: HourEntry) -> bool:
+    """A withdrawn entry of an open month that is no correction and not yet restored."""
+    return entry.withdrawn_at is not None and entry.corrects_entry_id is None \
+        and not is_closed(session, entry.site_id, entry.work_date) \
+        and not restored_ids(session, [entry.id])
+
+
+def restore_entry(session: Session, site: Site, access: SiteAccess, entry: HourEntry, *,
+                  actor_id: int, today: date) -> HourEntry:
+    """Undo a withdrawal: a new entry with the withdrawn one's data (the withdrawn entry
+    stays as it was, in the history), checked as any new entry; once per entry."""
+    if entry.withdrawn_at is None:
+        raise RuleViolation(N_("Deze regel is niet ingetrokken."))
+    if entry.corrects_entry_id is not None:
+        raise RuleViolation(N_("Een ingetrokken correctie legt u opnieuw vast met "
+                               "Corrigeren."))
+    if restored_ids(session, [entry.id]):
+        raise RuleViolation(N_("Deze regel is al teruggezet."))
+    restored = log_entry(session, site, access, person_id=entry.person_id, data=EntryData(
+        work_date=entry.work_date, quarters=entry.quarters, category=entry.category,
+        activity_type=entry.activity_type, organisation_id=entry.organisation_id,
+        note=entry.note), today=today)
+    audit.record(session, actor_id=actor_id, entity_type="hour_entry", entity_id=entry.id,
+                 action="restore", site_id=entry.site_id, changes={"restored_as": restored.id})
+    session.flush()
+    return restored
 
 
 def correction_date(entry_month: date, closed: set[date], today: date) -> date:

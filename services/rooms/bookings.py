@@ -288,6 +288,12 @@ def _changed(bookings: list[Booking], actor_id: int | None, now: datetime) -> No
         b.sequence = (b.sequence or 0) + 1   # calendars replace the earlier invitation
 
 
+def cancel_targets(session: Session, booking: Booking, *, scope: str,
+                   now: datetime) -> list[Booking]:
+    """The dates :func:`cancel` would cancel (for the confirmation page), or why not."""
+    return _targets(session, booking, scope, now)
+
+
 def cancel(session: Session, booking: Booking, *, scope: str, actor_id: int | None,
            now: datetime) -> list[Booking]:
     """Cancel one occurrence or the rest of its series (a status, never a delete)."""
@@ -296,6 +302,40 @@ def cancel(session: Session, booking: Booking, *, scope: str, actor_id: int | No
         b.status = BookingStatus.CANCELLED
     _changed(targets, actor_id, now)
     session.flush()
+    return targets
+
+
+def cancelled_with(booking: Booking, now: datetime) -> list[Booking]:
+    """The dates cancelled in the same step as ``booking`` (one date, or it and the rest
+    of its series), as far as they have not begun: what "Ongedaan maken" restores."""
+    if booking.status != BookingStatus.CANCELLED or booking.changed_at is None:
+        return []
+    return [b for b in booking.series.occurrences
+            if b.status == BookingStatus.CANCELLED and b.changed_at == booking.changed_at
+            and b.starts_at >= now]
+
+
+def restore_cancelled(session: Session, booking: Booking, *, actor_id: int | None,
+                      today: date, now: datetime) -> list[Booking]:
+    """Undo a cancellation: the dates cancelled in the same step are booked again (a
+    status, as the cancellation was), when they are still free; else nothing changes."""
+    if booking.status != BookingStatus.CANCELLED:
+        raise RuleViolation(N_("Deze datum is niet geannuleerd."))
+    targets = cancelled_with(booking, now)
+    if not targets:
+        raise RuleViolation(N_("Deze datum is al begonnen of voorbij."))
+    lock_room(session, booking.room_id)
+    checks = check(session, booking.room, [slot_of(b) for b in targets], today=today,
+                   now=now, exclude=frozenset(b.id for b in targets))
+    taken = collision_dates(checks)
+    if taken:
+        raise RuleViolation(N_("Ongedaan maken kan niet meer: %(dates)s is intussen anders "
+                               "geboekt of niet meer te boeken."),
+                            dates=", ".join(d.strftime("%d-%m-%Y") for d in sorted(taken)))
+    for b in targets:
+        b.status = BookingStatus.BOOKED
+    _changed(targets, actor_id, now)
+    flush_bookings(session)
     return targets
 
 

@@ -38,6 +38,8 @@ class Form:
     fields: dict[str, Field]
     page: str = ""
     role: str = "admin"                # who is logged in when the form is read and posted
+    #: the other routes its buttons post the same fields to (``formaction``)
+    formactions: list[str] = field(default_factory=list)
 
     def baseline(self) -> dict[str, list[str]]:
         """What the browser sends when the form is submitted as it is shown."""
@@ -89,6 +91,10 @@ class _Forms(HTMLParser):
                 self._by_id[a["id"]] = self._open
             return
         form, name = self._target(a), a.get("name")
+        if form is not None and a.get("formaction") and "disabled" not in a and (
+                tag == "button" and a.get("type", "submit") == "submit"
+                or tag == "input" and a.get("type", "").lower() == "submit"):
+            form.formactions.append(a["formaction"])
         if form is None or not name or "disabled" in a:
             return
         kind = a.get("type", "text").lower() if tag == "input" else tag
@@ -136,13 +142,18 @@ class _Forms(HTMLParser):
 
 
 def forms_of(html: str, page_url: str) -> list[Form]:
-    """The post forms of ``html`` (shown at ``page_url``), with absolute actions."""
+    """The post forms of ``html`` (shown at ``page_url``), with absolute actions; a form
+    whose buttons post to other routes (``formaction``) counts once per route."""
     parser = _Forms()
     parser.feed(html)
+    found = []
     for form in parser.forms:
         form.action = form.action or page_url
         form.page = page_url
-    return parser.forms
+        found.append(form)
+        found += [Form(action, dict(form.fields), page_url, form.role)
+                  for action in dict.fromkeys(form.formactions) if action != form.action]
+    return found
 
 
 def endpoint_of(app, action: str) -> str | None:

@@ -18,6 +18,7 @@ PAGES = [
     ("/uren/nieuw", LOGGERS),
     ("/uren/week?week=2026-W23", LOGGERS),
     ("/uren/{open}/bewerken", {"communitycoach"}),
+    ("/uren/{open}/intrekken", {"communitycoach"}),
     ("/uren/{closed}/corrigeren", {"communitycoach", "sociaal_beheerder", "admin"}),
     ("/uren/rapport?soort=maand&periode=2026-05", REPORTERS),
     ("/uren/rapport.xlsx?soort=jaar&periode=2026", REPORTERS),

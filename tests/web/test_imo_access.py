@@ -171,9 +171,10 @@ MATRIX = [
          {"consent-kind": "gegeven", "consent-on": "2026-06-10"}, *BACK_TO_SAM(NOT_OWN)),
     post("consent, other site's candidate", OLGA_HERE + "/toestemming",
          {"consent-kind": "gegeven", "consent-on": "2026-06-10"}, *REGISTER_NF),
+    # the second chair finds Dirk "aangehouden" already: refused, the dossier again (422)
     post("status", DIRK + "/status",
          {"status-status": "aangehouden", "status-on": "2026-06-15", "status-note": "door {role}"},
-         *BACK_TO_DIRK(CHAIR)),
+         Go(DIRK), 422, *CHAIR[2:]),
     post("status, other site's candidate", OLGA_HERE + "/status",
          {"status-status": "aangehouden", "status-on": "2026-06-15"}, *CHAIR_NF),
     post("attendance", JUNE + "/aanwezigheid", {"presence-{user_communitycoach}": "afwezig"},

@@ -53,6 +53,8 @@ PAGES = [
     ("/ruimte/gebruik", ON_SITE),
     ("/ruimte/revitalisatie", ON_SITE),
     ("/ruimte/boekingen/{coffee}/verplaatsen", ORGANISER),
+    ("/ruimte/boekingen/{coffee}/annuleren", ORGANISER),
+    ("/ruimte/boekingen/{coffee}/annuleren?reeks=1", ORGANISER),
     ("/ruimte/boekingen/{past}/aanwezigheid", ATTENDANCE),
     ("/ruimte/nieuw", MANAGERS),
     ("/ruimte/{room}/bewerken", MANAGERS),

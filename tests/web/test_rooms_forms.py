@@ -228,7 +228,7 @@ def test_the_pages_in_english(client, login_as, ids, base):
     client = login_as("bestuur")
     client.post("/taal", data={"lang": "en"})
     page = text(client.get(f"{base}/boekingen/{ids.coffee}"))
-    assert "weekly, 8 times" in page and "Cancel" in page
+    assert "weekly, 8 times" in page and "Move" in page
     form = text(client.get(f"{base}/{ids.room}/boeken"))
     assert "Book" in form
 
