@@ -196,7 +196,7 @@ def _pending_user():
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     if current_user.is_authenticated:
-        return redirect(url_for("start.home"))
+        return redirect(url_for("sites.index"))
     user, pending = _pending_user()
     if user is None:
         session.pop(PENDING, None)

@@ -52,7 +52,7 @@ def complete_login(user, next_url: str | None, method: str = sso_service.PASSWOR
 def login():
     """The password; with a second factor on, the code follows (account.login_code)."""
     if current_user.is_authenticated:
-        return redirect(url_for("start.home"))
+        return redirect(url_for("sites.index"))
     form = LoginForm()
     if form.validate_on_submit():
         refusal = count_attempt(form.email.data)
@@ -97,4 +97,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("start.home"))
+    return redirect(safe_next(request.form.get("next")) or url_for("sites.index"))

@@ -78,7 +78,7 @@ def _unreachable(provider: sso.Provider, error: Exception):
 def start(key: str):
     provider = _provider_or_404(key)
     if current_user.is_authenticated:
-        return redirect(url_for("start.home"))
+        return redirect(url_for("sites.index"))
     session[NEXT] = safe_next(request.args.get("next"))
     try:
         return client_for(provider).authorize_redirect(

@@ -35,8 +35,9 @@ WEEKLY_AT_TEN = {"title": "Yoga", "first_day": "2026-06-18", "start_time": "11:0
 
 
 def test_a_booking_form_error_stands_next_to_its_field(app, login_as, ids, base):
+    client = login_as("kerngroep")  # a login records itself on the account: before the snapshot
     before = db_snapshot(app)
-    response = login_as("kerngroep").post(f"{base}/{ids.room}/boeken", data={
+    response = client.post(f"{base}/{ids.room}/boeken", data={
         **WEEKLY_AT_TEN, "start_time": "12:00", "end_time": "11:00"})
     assert response.status_code == 422
     assert field_error(text(response), "end_time") == \
@@ -91,8 +92,9 @@ def test_choosing_to_book_nothing(app, login_as, ids, base):
 
 
 def test_moving_onto_a_taken_slot_is_refused_next_to_the_date(app, login_as, ids, base):
+    client = login_as("bestuur")  # a login records itself on the account: before the snapshot
     before = db_snapshot(app)
-    response = login_as("bestuur").post(f"{base}/boekingen/{ids.coffee}/verplaatsen", data={
+    response = client.post(f"{base}/boekingen/{ids.coffee}/verplaatsen", data={
         "first_day": "2026-06-18", "start_time": "19:30", "end_time": "20:30", "scope": "one"})
     assert response.status_code == 422
     assert field_error(text(response), "first_day") == \
