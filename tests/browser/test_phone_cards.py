@@ -11,11 +11,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from models import AssociationMember, BankLine, Site, db
-from services.seed import demo
+from models import AssociationMember, BankLine, db
 from tests.association_fixtures import make_web_association
 from tests.browser.conftest import PHONE, log_in, visit
-from tests.conftest import PASSWORD, TODAY
+from tests.browser.test_hours_browser import demo_site  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -120,16 +119,6 @@ def test_mix_per_part_shows_share_and_assessment(new_page, app, world):
         for cell in (name, share, assessment.locator(".badge")):
             assert on_screen(box(cell)), f"row {i}: {cell} off-screen: {box(cell)}"
             assert inside(box(cell), box(row))
-
-
-@pytest.fixture
-def demo_site(app) -> int:
-    with app.app_context():
-        demo.seed_demo(db.session, today=TODAY, password=PASSWORD)
-        db.session.commit()
-        site_id = db.session.scalar(sa.select(Site.id).where(Site.name == demo.SITE_NAME))
-        db.session.remove()
-    return site_id
 
 
 def test_hours_list_shows_hours_and_actions(new_page, app, demo_site):
