@@ -45,8 +45,14 @@ def dashboard(site, access):
         lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
                   f"({about}{p.assessment.begeleid}/{p.assessment.total})")
     bars = parts_chart([*mix.parts, mix.whole], band_of(site))
+    on = today()
+    # of today's empty units, those promised already (live figures only: the published
+    # ones are of an earlier day)
+    promised = 0 if mix.rules else sum(
+        1 for v in _promised_units(site, access).values()
+        if v.available_from is None or v.available_from <= on)
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
-                           chart=chart, bars=bars, band=band_of(site),
+                           chart=chart, bars=bars, band=band_of(site), promised=promised,
                            signals=site_signals(db.session, access))
 
 

@@ -17,7 +17,7 @@ from services.registry import residents as resident_service
 from tests.conftest import PASSWORD, TODAY
 from tests.web.imo_support import TOELATING, login, make_imo
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
-from tests.web.support import main_of, table_rows, text
+from tests.web.support import main_of, stats, table_rows, text
 
 NEWCOMER = "Noor Nieuw"
 MOVES_IN = TODAY + timedelta(days=16)
@@ -79,3 +79,13 @@ def test_the_corporation_administrator_sees_that_it_is_taken_not_by_whom(client,
     page = main_of(text(client.get(f"/locaties/{world.site}/eenheden")))
     for secret in (NEWCOMER, "Tom Toewijzing", moving_in_text()):
         assert secret not in page
+
+
+def test_the_dashboard_says_how_many_empty_units_are_promised(client, ids, world):
+    login(client, "sociaal_beheerder")
+    cells = occupancy(client, world.site)
+    empty = [u for u, cell in cells.items() if not cell.startswith("bewoond")]
+    promised = [u for u in empty if cells[u].startswith("toegewezen")]
+    assert promised   # the data have some
+    figures = stats(text(client.get(f"/locaties/{world.site}")))
+    assert figures["Leeg"] == f"{len(empty)} (waarvan {len(promised)} toegewezen)"
