@@ -183,7 +183,7 @@ def _statement_context(site, association, year: int, posted: dict | None = None)
         (str(m.id), local_day(m.starts_at).strftime("%d-%m-%Y"))
         for m in statement.alv_meetings(db.session, association.id, year)]
     return dict(site=site, association=association, year=year, on=today(),
-                s=statement.build_statement(db.session, association.id, year),
+                s=statement.build_statement(db.session, association.id, year, today()),
                 years=statement.years(db.session, association.id, today()),
                 items=statement.AUDIT_ITEMS,
                 state=statement.audit_state(db.session, association.id, year),
@@ -229,7 +229,8 @@ def statement_export(site, access, association, year: int, fmt: str):
         abort(404)
     year = _statement_year(year)
     write, mimetype = EXPORTS[fmt]
-    tables = statement_tables(statement.build_statement(db.session, association.id, year), _)
+    tables = statement_tables(statement.build_statement(db.session, association.id, year,
+                                                        today()), _)
     tables.append(audit_table(statement.audit_trail(db.session, association.id, year), _))
     return Response(write(tables), mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{file_name(association.name, year, fmt)}"'})

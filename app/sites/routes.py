@@ -1,6 +1,8 @@
 """The site overview (mix dashboard) and the management of units and parts."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
                    url_for)
 from flask_babel import format_date, gettext as _
@@ -16,6 +18,7 @@ from models import Unit, db
 from services import access_review as access_review_service, sso
 from services.accounts import visible_sites
 from services.hours.export import slug, to_csv, to_xlsx
+from services.imo.agenda import Vacancy, vacancies
 from services.monitoring.signals import site_signals
 from services.registry import sites as site_service
 from services.registry.mix import band_of, site_mix
@@ -42,8 +45,14 @@ def dashboard(site, access):
         lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
                   f"({about}{p.assessment.begeleid}/{p.assessment.total})")
     bars = parts_chart([*mix.parts, mix.whole], band_of(site))
+    on = today()
+    # of today's empty units, those promised already (live figures only: the published
+    # ones are of an earlier day)
+    promised = 0 if mix.rules else sum(
+        1 for v in _promised_units(site, access).values()
+        if v.available_from is None or v.available_from <= on)
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
-                           chart=chart, bars=bars, band=band_of(site),
+                           chart=chart, bars=bars, band=band_of(site), promised=promised,
                            signals=site_signals(db.session, access))
 
 
@@ -70,7 +79,7 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
     form.part_id.choices = _part_choices(site)
     back = lambda _result: url_for("sites.units", site_id=site.id)  # noqa: E731
     context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()),
-                   access=g.access)
+                   access=g.access, promised=_promised_units(site, g.access))
     if unit_form_posted:
         return save_or_render(
             form, lambda: site_service.save_unit(db.session, site, None, _unit_data(form),
@@ -84,6 +93,15 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
         success=lambda part: _("Deel %(name)s is toegevoegd.", name=part.name),
         next_url=back, template="sites/units.html", part_form=part_form,
         unit_form=form, **context)
+
+
+def _promised_units(site, access) -> dict[int, Vacancy]:
+    """unit id -> the IMO's vacancy of a unit promised to someone (a candidate assigned to
+    it, or a resident moving in later); who and when only for those who see the IMO (a
+    corporation administrator sees no residents)."""
+    return {v.unit_id: v if access.is_imo_member
+            else replace(v, assigned_to=None, moves_in_on=None)
+            for v in vacancies(db.session, site.id, today()) if v.assigned}
 
 
 def _unit_data(form: UnitForm) -> site_service.UnitData:
