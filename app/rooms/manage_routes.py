@@ -15,7 +15,7 @@ from services.notify import events
 from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render, show_violation
-from app.rooms.booking_routes import CANCEL, Report, guarded, parse_seen
+from app.rooms.booking_routes import CANCEL, Report, asked, guarded, parse_seen
 from app.rooms.forms import (WEEKDAYS, BlockForm, DecisionForm, FeedForm, KeyForm, OpeningForm,
                              PostForm, ReturnKeyForm, RoomForm, SettingsForm, TariffForm)
 from app.rooms.routes import BOOK, MANAGE, S, bp, confirm, now, room_or_404
@@ -236,7 +236,7 @@ def _request_context(site, access, room_request, **forms) -> dict:
     minutes = int((series.occurrences[0].ends_at - series.occurrences[0].starts_at)
                   .total_seconds() // 60) if series.occurrences else 0
     return dict(site=site, access=access, room_request=room_request, series=series,
-                room=series.room, report=forms.get("report") or Report(),
+                room=series.room, report=forms.get("report") or Report("approve"),
                 quote=request_service.quote(series.room, room_request.requester_kind, minutes,
                                             len(series.occurrences)),
                 approve_form=forms.get("approve_form") or DecisionForm(formdata=None),
@@ -260,8 +260,8 @@ def approve(site, access, request_id: int):
     if form.on_conflict.data == CANCEL:
         flash(_("Er is niets goedgekeurd."), "info")
         return redirect(url_for("rooms.request_page", site_id=site.id, request_id=request_id))
-    report = Report()
-    return save_or_render(
+    report = Report("approve")
+    return asked(report, save_or_render(
         form, guarded(report, lambda: after(request_service.approve(
             db.session, room_request, on_conflict=form.on_conflict.data,
             seen=parse_seen(form.seen_dates.data), note=form.note.data,
@@ -270,7 +270,7 @@ def approve(site, access, request_id: int):
         success=lambda r: _("De aanvraag van %(name)s is goedgekeurd.", name=r.organisation),
         next_url=lambda r: url_for("rooms.requests", site_id=site.id),
         template="rooms/request.html",
-        **_request_context(site, access, room_request, approve_form=form, report=report))
+        **_request_context(site, access, room_request, approve_form=form, report=report)))
 
 
 @bp.route(S + "/aanvragen/<int:request_id>/afwijzen", methods=["POST"])
