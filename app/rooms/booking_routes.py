@@ -2,7 +2,7 @@
 cancelling and re-adding dates, attendance and the .ics of one date."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext as _, lazy_gettext as _l, ngettext
@@ -164,6 +164,14 @@ def _arg_date(name: str) -> date | None:
         return None
 
 
+def _arg_time(name: str) -> time | None:
+    """A time from the week grid's "Boeken" link (09:30); anything else is left empty."""
+    try:
+        return time.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 @bp.route(S + "/<int:room_id>/boeken", methods=["GET", "POST"])
 @site_view(BOOK)
 def book(site, access, room_id: int):
@@ -171,6 +179,7 @@ def book(site, access, room_id: int):
     form = BookingForm()
     if request.method == "GET":
         form.first_day.data = _arg_date("datum") or today()
+        form.start_time.data, form.end_time.data = _arg_time("van"), _arg_time("tot")
     elif form.on_conflict.data == CANCEL:
         flash(_("Er is niets geboekt."), "info")
         return redirect(url_of_week(site, room, form.first_day.data or today()))
