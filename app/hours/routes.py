@@ -13,7 +13,7 @@ from app.access import site_view
 from app.clock import today
 from app.filters import format_decimal
 from app.forms import save_or_render
-from app.hours.charts import coach_chart
+from app.hours.charts import coach_chart, norm_chart
 from app.hours.forms import (CloseMonthForm, ConfirmForm, CorrectionForm, EndOverrideForm,
                              EntryForm, FteForm, OverrideForm, WeekForm)
 from models import ActivityType, CoachNormOverride, OrgKind, Role, db
@@ -315,8 +315,21 @@ def report(site, access):
     result = build_report(db.session, site, access, period, today(), inputs)
     chart = (coach_chart(coach_history(db.session, site, today(), inputs=inputs),
                          site.project_start) if access.sees_coach_report else None)
+    sections = {s.organisation_id: s for s in result.care}  # care: by organisation
+    if result.management:
+        sections["management"] = result.management
+    norm_charts = {key: norm_chart(s.rows, _column_label, hours_filter)
+                   for key, s in sections.items() if len(s.rows) > 1}
     return render_template("hours/report.html", site=site, access=access, report=result,
-                           chart=chart, kinds=KINDS, small_group=SMALL_GROUP)
+                           chart=chart, norm_charts=norm_charts, kinds=KINDS,
+                           small_group=SMALL_GROUP)
+
+
+def _column_label(period) -> str:
+    """A sub-period under its column: "wk 23", "jun"."""
+    if period.kind is PeriodKind.WEEK:
+        return _("wk %(n)s", n=period.start.isocalendar()[1])
+    return format_date(period.start, "LLL")
 
 
 EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."

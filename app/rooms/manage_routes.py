@@ -13,7 +13,9 @@ from flask_login import current_user
 from app.notify import after
 from services.notify import events
 from app.access import site_view
+from app.charts import HBarChart, hbars
 from app.clock import today
+from app.filters import percent, week_label
 from app.forms import save_or_render, show_violation
 from app.rooms.booking_routes import CANCEL, Report, asked, guarded, parse_seen
 from app.rooms.forms import (WEEKDAYS, BlockForm, DecisionForm, FeedForm, KeyForm, OpeningForm,
@@ -356,10 +358,20 @@ def usage(site, access):
     on = today()
     settings = room_service.settings_of(db.session, site.id)
     rooms = room_service.rooms_of(db.session, site.id, active_only=True)
+    usages = [room_usage(db.session, r, settings, on) for r in rooms]
     return render_template(
-        "rooms/usage.html", site=site, access=access, settings=settings,
-        usages=[room_usage(db.session, r, settings, on) for r in rooms],
+        "rooms/usage.html", site=site, access=access, settings=settings, usages=usages,
+        charts=[usage_chart(u, settings.hardly_used_percent) for u in usages],
         taking_part=activities.participation(db.session, site, on))
+
+
+def usage_chart(usage, hardly_used_percent) -> HBarChart:
+    """Each week's booked share of the opening hours as a bar on the whole of them, with
+    the "hardly used" line."""
+    return hbars([(week_label(w.start), float(w.share) if w.share is not None else None,
+                   1.0 if w.open_minutes else None,
+                   percent(w.share * 100) if w.share is not None else "–") for w in usage.weeks],
+                 1.0, float(hardly_used_percent) / 100)
 
 
 @bp.route(S + "/revitalisatie")
