@@ -205,12 +205,12 @@ def month_label(on) -> str:
     return format_date(_day(on), "MMMM yyyy") if on else ""
 
 
-def period_label(period) -> str:
+def period_label(period, with_year: bool = True) -> str:
     """A period of the hours reports in words: "week 23 (1–7 jun 2026)", "mei 2026",
     "2e kwartaal 2026 (apr–jun)", "2026"."""
     kind = PeriodKind(period.kind)
     if kind is PeriodKind.WEEK:
-        return week_label(period.start, with_year=True)
+        return week_label(period.start, with_year=with_year)
     if kind is PeriodKind.MONTH:
         return month_label(period.start)
     if kind is PeriodKind.QUARTER:
