@@ -1,11 +1,12 @@
 """Geometry of a server-rendered horizontal bar chart (SVG, no JavaScript): one bar per
 item against its own track (a budget, the opening hours), with an optional mark (a
-threshold). Drawn by the ``hbar_chart`` macro of templates/_charts.html."""
+threshold). Each item's name and figures stand on a line above its bar, so the chart
+keeps its width on a phone. Drawn by the ``hbar_chart`` macro of templates/_charts.html."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABEL_WIDTH, PLOT, VALUE_WIDTH, ROW = 170, 330, 200, 34
+WIDTH, PLOT, ROW, TEXT, BAR = 640, 600, 48, 16, 18
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class HBar:
 class HBarChart:
     width: int
     height: int
-    label_width: int
+    text_dy: int  # from a row's top to its line of text
+    bar_dy: int   # and to its bar
+    bar_height: int
     bars: list[HBar]
     mark_x: float | None
 
@@ -36,8 +39,8 @@ def hbars(items: list[tuple[str, float | None, float | None, str]], scale: float
     def w(value: float | None) -> float:
         return round(min(max(value or 0.0, 0.0), scale) / scale * PLOT, 1)
 
-    bars = [HBar(label, 10 + i * ROW, w(value), w(track),
+    bars = [HBar(label, 4 + i * ROW, w(value), w(track),
                  track is not None and value is not None and value > track, text)
             for i, (label, value, track, text) in enumerate(items)]
-    return HBarChart(LABEL_WIDTH + PLOT + VALUE_WIDTH, 20 + len(items) * ROW, LABEL_WIDTH, bars,
-                     None if mark is None else round(LABEL_WIDTH + w(mark), 1))
+    return HBarChart(WIDTH, 8 + len(items) * ROW, TEXT, TEXT + 6, BAR, bars,
+                     None if mark is None else w(mark))

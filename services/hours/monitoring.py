@@ -60,7 +60,8 @@ def phase_change(name: str, project_start: date, today: date, link: str,
             return Finding(
                 rule="coach_phase", subject=f"year:{year_end}", severity="info",
                 period=str(boundary.year),
-                title=f"{name}: projectjaar {year_end} eindigt op {boundary.day} {month_name(boundary)}",
+                title=f"{name}: projectjaar {year_end} eindigt op "
+                      f"{boundary.day} {month_name(boundary)}",
                 explanation=f"Besluit op tijd over de {what}.", audience="management",
                 link=link)
     return None

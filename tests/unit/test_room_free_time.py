@@ -33,8 +33,8 @@ def test_free_time_between_bookings():
 
 
 def test_cancelled_and_skipped_dates_leave_the_time_free():
-    day = Day(MONDAY, [entry(time(10), time(12), "cancelled"), entry(time(13), time(14), "skipped")],
-              opening=(time(9), time(17)))
+    day = Day(MONDAY, [entry(time(10), time(12), "cancelled"),
+                       entry(time(13), time(14), "skipped")], opening=(time(9), time(17)))
     assert shape(day_spans(day)) == [(9, 0, 17, 0, "free")]
 
 

@@ -62,7 +62,8 @@ def test_bookings_stand_in_their_rows_and_day_columns(page):
 
 def test_the_day_list_names_the_free_time(page):
     assert day_list(page, "maandag 22 juni") == [
-        "09:00–12:00 Geblokkeerd: schoonmaak", "12:00–22:00 vrij Boeken maandag 22 juni 12:00–22:00"]
+        "09:00–12:00 Geblokkeerd: schoonmaak",
+        "12:00–22:00 vrij Boeken maandag 22 juni 12:00–22:00"]
     assert day_list(page, "donderdag 25 juni") == [
         "09:00–10:00 vrij Boeken donderdag 25 juni 09:00–10:00", "10:00–12:00 Koffieochtend",
         "12:00–22:00 vrij Boeken donderdag 25 juni 12:00–22:00"]
