@@ -135,3 +135,19 @@ def test_the_end_of_the_series_stands_open_beside_how_often(login_as, book_url):
     assert weekly < interval < monthly < until < count < page.index('name="is_activity"')
     end = re.search(r'<fieldset class="repeat-end">.*?</fieldset>', page, re.S).group(0)
     assert 'name="until"' in end and 'name="count"' in end
+
+
+def test_moving_the_rest_of_a_series_asks_the_same_way(app, login_as, world, ids):
+    client = login_as("bestuur")
+    url = f"/locaties/{world.site}/ruimte/boekingen/{ids.coffee}/verplaatsen"
+    data = {"first_day": "2026-06-18", "start_time": "19:30", "end_time": "20:30",
+            "scope": "rest"}
+    response = client.post(url, data=data)
+    page = text(response)
+    assert response.status_code == 200 and form_alert(page) is None
+    assert strip_tags(re.search(r'<h2 id="h-report">(.*?)</h2>', page, re.S).group(1)) == \
+        "6 van 8 datums vrij; 18 jun al geboekt, 2 jul al geboekt"
+    assert buttons(page)[:2] == ["6 datums verplaatsen", "Niets verplaatsen"]
+    nothing = client.post(url, data={**data, "on_conflict": "cancel"})
+    assert nothing.status_code == 302
+    assert "Er is niets verplaatst." in text(client.get(nothing.headers["Location"]))
