@@ -12,7 +12,8 @@ from app.association.forms import (AuditCheckForm, BudgetForm, CategoryForm, Ent
                                    GrantForm, PresentForm, ReasonForm, SettingsForm)
 from app.association.routes import association_view, bp, owned_or_404, to
 from app.clock import today
-from app.filters import label
+from app.charts import HBarChart, hbars
+from app.filters import euro, label
 from app.forms import save_or_render
 from app.governance.routes import save_on_page
 from models import CashEntry, Grant, db, utcnow
@@ -97,6 +98,7 @@ def budgets(site, access, association):
         (str(c.id), c.name) for c in board.commissions(db.session, association.id)]
     if request.method == "GET":
         form.year.data = year
+    rows = books.budget_rows(db.session, association.id, year)
     return save_or_render(
         form, lambda: books.save_budget(db.session, association.id, year=form.year.data,
                                         name=form.name.data,
@@ -105,7 +107,15 @@ def budgets(site, access, association):
         success=lambda b: _("De begroting %(name)s is opgeslagen.", name=b.name),
         next_url=lambda b: url_for("association.budgets", site_id=site.id, jaar=b.year),
         template="association/budgets.html", site=site, association=association, year=year,
-        rows=books.budget_rows(db.session, association.id, year))
+        rows=rows, chart=budget_chart(rows))
+
+
+def budget_chart(rows) -> HBarChart:
+    """Each budget as its whole, with what was spent on it drawn over it (red when more)."""
+    scale = max([float(max(r.budget.amount, r.spent)) for r in rows] + [1.0])
+    return hbars([(r.budget.name, float(r.spent), float(r.budget.amount),
+                   _("%(spent)s van %(budget)s", spent=euro(r.spent), budget=euro(r.budget.amount)))
+                  for r in rows], scale)
 
 
 @bp.route("/fondsen")

@@ -40,11 +40,17 @@ def index():
 def dashboard(site, access):
     mix = site_mix(db.session, site, today(), rules=mix_rules_for(access))
     about = _("ca.") + " " if mix.rules else ""
-    chart = history_chart(
-        mix.history, band_of(site),
-        lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
-                  f"({about}{p.assessment.begeleid}/{p.assessment.total})")
-    bars = parts_chart([*mix.parts, mix.whole], band_of(site))
+    band = band_of(site)
+
+    def labels(p):
+        return (f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
+                f"({about}{p.assessment.begeleid}/{p.assessment.total})")
+
+    chart = history_chart(mix.history, band, labels)
+    part_charts = [(row, history_chart(mix.part_history[row.part_id], band, labels))
+                   for row in mix.parts if len(mix.parts) > 1
+                   and row.part_id in mix.part_history]
+    bars = parts_chart([*mix.parts, mix.whole], band)
     on = today()
     # of today's empty units, those promised already (live figures only: the published
     # ones are of an earlier day)
@@ -52,7 +58,8 @@ def dashboard(site, access):
         1 for v in _promised_units(site, access).values()
         if v.available_from is None or v.available_from <= on)
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
-                           chart=chart, bars=bars, band=band_of(site), promised=promised,
+                           chart=chart, part_charts=part_charts, bars=bars, band=band,
+                           promised=promised,
                            signals=site_signals(db.session, access))
 
 
