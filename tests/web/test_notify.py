@@ -6,24 +6,19 @@ preferences and the personal calendar feed, with their role tests; no care data 
 mail, attachment or feed."""
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from datetime import date, time, timedelta
 
 import icalendar
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from app.jobs import run_job, send_outbox
-from models import (ActionItem, Booking, Body, ImoMeeting, Meeting, Notification,
-                    OutgoingMail, RoomRequest, Site, User, db)
+from models import (ActionItem, Booking, Body, Meeting, Notification, OutgoingMail, Site,
+                    User, db)
 from services.governance import actions as action_service, meetings as gov_meetings
 from services.governance.localtime import AMSTERDAM, local_instant
 from services.imo import meetings as imo_meetings
-from services.imo.meetings import FIXED_POINTS
 from services.monitoring.digest import write_digests
 from services.notify import events, preferences
 from services.notify.events import Context
@@ -34,94 +29,17 @@ from tests.conftest import ALL_ROLES, CSRF_TOKEN, ROLE_EMAILS, TODAY
 from tests.rooms_fixtures import NOW, book, make_room, requester, user
 from tests.web.governance_support import make_governance
 from tests.web.imo_support import make_imo
-
-BASE = "http://127.0.0.1:5000"
-CARE = ("begeleid", "onbegeleid", "Zorggroep De Linde", "Stichting Het Anker", "indicatie", "geïndiceerd",
-        "Lies Linde", "Arie Anker", "Vera Vrij", "Otto Open", "Dirk Dossier", "Pim Plaatsing",
-        "Tom Toewijzing", "Sam Selectie", "Kees Later", "Opvang De Haven", "zwaar",
-        "zachte landing", "7,25")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    old = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_PORT", "MAIL_SERVER")}
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    app.config.update(old)
-    controller.stop()
+from tests.web.mail_support import (BASE, CARE, calendar_of, html_of, scan_for_care,  # noqa: F401
+                                    smtp, text_of, to, vevents)
 
 
 def ctx():
     return Context(base_url=BASE, now=NOW, sender="noaber@hofje.example")
 
 
-def text_of(message) -> str:
-    return next(p.get_content() for p in message.walk() if p.get_content_type() == "text/plain")
-
-
-def html_of(message) -> str:
-    return next(p.get_content() for p in message.walk() if p.get_content_type() == "text/html")
-
-
-def calendar_of(message):
-    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, [p.get_content_type() for p in message.walk()]
-    part = parts[0]
-    data = part.get_payload(decode=True)
-    parsed = icalendar.Calendar.from_ical(data)
-    assert part.get_param("method") == str(parsed["METHOD"])
-    return parsed
-
-
-def vevents(parsed):
-    return [c for c in parsed.walk("VEVENT")]
-
-
-def scan_for_care(inbox: Inbox) -> None:
-    """Every part of every message, attachments included. The IMO's fixed agenda points
-    name the topics "begeleid / onbegeleid" (no person's status): they are left out."""
-    assert inbox.messages
-    for message in inbox.messages:
-        for part in message.walk():
-            if part.is_multipart():
-                continue
-            content = part.get_payload(decode=True).decode("utf-8")
-            content = re.sub(r"\s+", " ", content)
-            for _topic, title in FIXED_POINTS:
-                content = content.replace(title, "")
-            for word in CARE:
-                assert not re.search(rf"\b{re.escape(word)}\b", content, re.IGNORECASE), \
-                    (word, message["Subject"])
-        for word in CARE:
-            assert word.lower() not in str(message["Subject"]).lower()
-
-
 def csrf_of(page: str) -> dict:
     found = CSRF_TOKEN.search(page)
     return {"csrf_token": found.group(1)} if found else {}
-
-
-def to(inbox, address):
-    return [m for m in inbox.messages if m["To"] == address]
 
 
 # --- rooms ----------------------------------------------------------------------------
