@@ -226,7 +226,8 @@ def _send_outbox(app: Flask, session) -> int:
         error = None
         try:
             mail.deliver(settings, message.to_address, message.subject, message.body,
-                         message.html_body, message.ics)
+                         message.html_body, message.ics, sender_name=message.sender_name,
+                         reply_to=message.reply_to)
             counts["sent"] += 1
         except Exception as exc:  # noqa: BLE001 - retried on the next run
             error = last_error = f"{type(exc).__name__}: {exc}"

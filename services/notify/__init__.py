@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from models import Notification, OutgoingMail, User
+from services.notify.letterhead import INSTALLATION, PREFERENCES, REQUESTER, Origin, stamp
 from services.notify.preferences import delivery_for
 
 
@@ -41,6 +42,8 @@ class Message:
     ics: bytes | None = None
     #: the one line of the weekly digest (the subject when empty)
     summary: str = ""
+    #: the site and organisation it comes from (sender name, Reply-To, footer)
+    origin: Origin = INSTALLATION
 
 
 def compose(greeting: str, message: Message, base_url: str) -> tuple[str, str]:
@@ -80,6 +83,8 @@ def _queue(session: Session, *, recipient_id: int | None, kind: str, to: str, na
                         to_address=to, subject=message.subject[:200], body=body,
                         html_body=html,
                         ics=message.ics.decode() if message.ics else None)
+    stamp(mail, message.origin, PREFERENCES if recipient_id is not None else REQUESTER,
+          base_url)
     session.add(mail)
     return mail
 

@@ -10,12 +10,13 @@ from babel.dates import format_date, format_datetime
 from sqlalchemy.orm import Session
 
 from models import (ActionItem, ActionStatus, Booking, BookingSeries, BookingStatus,
-                    ImoMeeting, Meeting, MeetingStatus, RequestStatus, RoomRequest, User)
+                    ImoMeeting, Meeting, MeetingStatus, RequestStatus, RoomRequest, Site, User)
 from services.governance.bodies import site_id_of
 from services.governance.ics import meeting_uid
 from services.governance.localtime import AMSTERDAM
 from services.notify import Message, notify, notify_address
 from services.notify import calendar as cal
+from services.notify.letterhead import Origin, origin_of
 from services.notify.preferences import ACTIONS, MEETINGS, MINUTES, ROOMS
 from services.rooms.ics import booking_uid, UID_DOMAIN
 
@@ -40,6 +41,11 @@ def when(instant: datetime) -> str:
 
 def day(value: date) -> str:
     return format_date(value, "EEEE d MMMM yyyy", locale="nl")
+
+
+def _origin(session: Session, site_id: int | None) -> Origin:
+    """Where the mails of an event on ``site_id`` come from (services.notify.letterhead)."""
+    return origin_of(session, session.get(Site, site_id) if site_id is not None else None)
 
 
 def _span(b: Booking) -> str:
@@ -90,8 +96,8 @@ def booking_made(session: Session, series: BookingSeries, ctx: Context) -> None:
         subject=f"Geboekt: {series.title} in {room.name}",
         paragraphs=[f"U hebt {room.name} ({room.site.name}) geboekt voor {series.title}: "
                     f"{count} {'datum' if count == 1 else 'datums'}."],
-        items=items, link=_booking_link(booked[0]), after=after, ics=ics),
-        base_url=ctx.base_url)
+        items=items, link=_booking_link(booked[0]), after=after, ics=ics,
+        origin=_origin(session, room.site_id)), base_url=ctx.base_url)
 
 
 def booking_changed(session: Session, changed: list[Booking], action: str,
@@ -115,7 +121,8 @@ def booking_changed(session: Session, changed: list[Booking], action: str,
         subject = (f"Verplaatst: {series.title} in {room.name}" if action == "moved"
                    else f"Weer geboekt: {series.title} in {room.name}")
         text = ("De boeking staat nu op:" if action == "moved" else
-                "Deze datum is weer geboekt:")
+                "Deze datum is weer geboekt:" if len(changed) == 1 else
+                "Deze datums zijn weer geboekt:")
         method, items = cal.REQUEST, _dates(changed, BookingStatus.BOOKED)
     skipped = _dates(changed, BookingStatus.SKIPPED) if action != "cancelled" else []
     after = [f"Overgeslagen (niet vrij): {', '.join(skipped)}."] if skipped else []
@@ -126,8 +133,8 @@ def booking_changed(session: Session, changed: list[Booking], action: str,
     notify(session, user, ROOMS, key, Message(
         subject=subject, paragraphs=[f"{series.title} in {room.name} ({room.site.name}).",
                                      text],
-        items=items, link=_booking_link(first), after=after, ics=ics),
-        base_url=ctx.base_url)
+        items=items, link=_booking_link(first), after=after, ics=ics,
+        origin=_origin(session, room.site_id)), base_url=ctx.base_url)
 
 
 # --- external requests ------------------------------------------------------------------
@@ -151,7 +158,8 @@ def request_received(session: Session, request: RoomRequest, ctx: Context) -> No
                        paragraphs=[f"Wij hebben uw aanvraag voor {room.name} "
                                    f"({room.site.name}) namens {request.organisation} "
                                    f"ontvangen: {series.title}."],
-                       items=dates, after=after), base_url=ctx.base_url)
+                       items=dates, after=after, origin=_origin(session, room.site_id)),
+                   base_url=ctx.base_url)
 
 
 def request_decided(session: Session, request: RoomRequest, ctx: Context) -> None:
@@ -183,13 +191,14 @@ def request_decided(session: Session, request: RoomRequest, ctx: Context) -> Non
                           paragraphs=[f"Uw aanvraag voor {room.name} ({room.site.name}) is "
                                       "goedgekeurd. Geboekt:"],
                           items=_dates(occurrences, BookingStatus.BOOKED), after=after,
-                          ics=ics)
+                          ics=ics, origin=_origin(session, room.site_id))
     elif request.status == RequestStatus.DECLINED:
         message = Message(subject=f"Aanvraag afgewezen: {series.title} in {room.name}",
                           paragraphs=[f"Uw aanvraag voor {room.name} ({room.site.name}) is "
                                       "helaas afgewezen.",
                                       f"Reden: {request.decision_note or '-'}"],
-                          items=[_span(b) for b in occurrences])
+                          items=[_span(b) for b in occurrences],
+                          origin=_origin(session, room.site_id))
     else:
         return
     notify_address(session, request.email, request.contact_name, ROOM_REQUEST, key, message,
@@ -245,7 +254,7 @@ def meeting_planned(session: Session, meeting: Meeting, ctx: Context) -> int:
                                                             key=lambda i: i.position)]
         if items:
             paragraphs.append("Agenda:")
-    told = 0
+    told, origin = 0, _origin(session, site_id_of(body))
     for user in _invitees(meeting):
         ics = cal.calendar([meeting_event(meeting, ctx.base_url)],
                            method=cal.CANCEL if cancelled else cal.REQUEST, now=ctx.now,
@@ -253,21 +262,21 @@ def meeting_planned(session: Session, meeting: Meeting, ctx: Context) -> int:
         if notify(session, user, MEETINGS, f"meeting:gov:{meeting.id}:q{meeting.sequence}",
                   Message(subject=subject, paragraphs=paragraphs, items=items,
                           link=meeting_link(meeting), link_label="Naar de vergadering",
-                          ics=ics), base_url=ctx.base_url):
+                          ics=ics, origin=origin), base_url=ctx.base_url):
             told += 1
     return told
 
 
 def minutes_ready(session: Session, meeting: Meeting, ctx: Context) -> int:
     """The body's members: the minutes of ``meeting`` are ready to be approved."""
-    told = 0
+    told, origin = 0, _origin(session, site_id_of(meeting.body))
     for user in _invitees(meeting):
         if notify(session, user, MINUTES, f"minutes:gov:{meeting.id}", Message(
                 subject=f"Verslag ter vaststelling: {meeting.body.name} van "
                         f"{day(meeting.starts_at.astimezone(AMSTERDAM).date())}",
                 paragraphs=[f"Het verslag van de vergadering van {meeting.body.name} op "
                             f"{when(meeting.starts_at)} is klaar om te worden vastgesteld."],
-                link=meeting_link(meeting), link_label="Lees het verslag"),
+                link=meeting_link(meeting), link_label="Lees het verslag", origin=origin),
                 base_url=ctx.base_url):
             told += 1
     return told
@@ -295,7 +304,7 @@ def imo_planned(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
     """Invitations to the IMO's invitees: the agenda's point titles and a link to the
     meeting; never the candidates (names, status, care, soft landing)."""
     items = [f"{i.position}. {i.title}" for i in sorted(meeting.items, key=lambda i: i.position)]
-    told = 0
+    told, origin = 0, _origin(session, meeting.site_id)
     for row in meeting.attendance:
         user = row.user
         ics = cal.calendar([imo_event(meeting, ctx.base_url)], method=cal.REQUEST, now=ctx.now,
@@ -305,20 +314,21 @@ def imo_planned(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
                 paragraphs=[f"U bent uitgenodigd voor het IMO op {day(meeting.held_on)}"
                             + (f", {meeting.location}" if meeting.location else "") + ".",
                             "Agenda (de kandidaten staan in Noaber, niet in deze e-mail):"],
-                items=items, link=imo_link(meeting), link_label="Naar het IMO", ics=ics),
+                items=items, link=imo_link(meeting), link_label="Naar het IMO", ics=ics,
+                origin=origin),
                 base_url=ctx.base_url):
             told += 1
     return told
 
 
 def imo_minutes_ready(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
-    told = 0
+    told, origin = 0, _origin(session, meeting.site_id)
     for row in meeting.attendance:
         if notify(session, row.user, MINUTES, f"minutes:imo:{meeting.id}", Message(
                 subject=f"Verslag ter vaststelling: IMO van {day(meeting.held_on)}",
                 paragraphs=[f"Het verslag van het IMO van {day(meeting.held_on)} is klaar "
                             "om te worden vastgesteld."],
-                link=imo_link(meeting), link_label="Lees het verslag"),
+                link=imo_link(meeting), link_label="Lees het verslag", origin=origin),
                 base_url=ctx.base_url):
             told += 1
     return told
@@ -337,7 +347,8 @@ def action_assigned(session: Session, action: ActionItem, ctx: Context) -> None:
                    paragraphs=[f"In de vergadering van {action.body.name} is een actiepunt "
                                f"aan u toegewezen, af op {day(action.due_on)}:",
                                action.text],
-                   link=action_link(action), link_label="Naar het actiepunt"),
+                   link=action_link(action), link_label="Naar het actiepunt",
+                   origin=_origin(session, site_id_of(action.body))),
            base_url=ctx.base_url)
 
 
@@ -354,7 +365,8 @@ def action_reminders(session: Session, today: date, now: datetime, base_url: str
             message = Message(subject=f"Actiepunt bijna af: {action.text[:120]}",
                               paragraphs=[f"Uw actiepunt van {action.body.name} moet af zijn "
                                           f"op {day(action.due_on)}:", action.text],
-                              link=action_link(action), link_label="Naar het actiepunt")
+                              link=action_link(action), link_label="Naar het actiepunt",
+                              origin=_origin(session, site_id_of(action.body)))
         else:
             key, kind = f"action:{action.id}:overdue", "overdue"
             message = Message(subject=f"Actiepunt verlopen: {action.text[:120]}",
@@ -362,7 +374,8 @@ def action_reminders(session: Session, today: date, now: datetime, base_url: str
                                           f"zijn op {day(action.due_on)}:", action.text,
                                           "Is het gedaan of vervallen? Zet de status in "
                                           "Noaber."],
-                              link=action_link(action), link_label="Naar het actiepunt")
+                              link=action_link(action), link_label="Naar het actiepunt",
+                              origin=_origin(session, site_id_of(action.body)))
         if notify(session, action.owner, ACTIONS, key, message, base_url=base_url):
             counts[kind] += 1
     return counts
