@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from models import Notification, OutgoingMail, User
 from services.notify.letterhead import INSTALLATION, PREFERENCES, REQUESTER, Origin, stamp
-from services.notify.preferences import delivery_for
+from services.notify.preferences import SIGNALS, delivery_for
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,9 @@ def notify_address(session: Session, to: str, name: str, kind: str, key: str,
 
 
 def waiting_for_digest(session: Session, user_id: int) -> list[Notification]:
-    """The user's notifications that wait for their next weekly digest."""
+    """The user's notifications that wait for their next weekly digest. An urgent signal
+    is no line there: the digest lists it with the open signals while it is open."""
     return list(session.scalars(sa.select(Notification).where(
         Notification.user_id == user_id, Notification.delivery == "digest",
+        Notification.kind != SIGNALS,
         Notification.digest_period.is_(None)).order_by(Notification.id)))

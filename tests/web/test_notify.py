@@ -268,9 +268,11 @@ def test_preferences_off_digest_and_no_address(app, world, smtp):
         assert preferences.preferences_of(db.session, bestuur)["minutes"] == "now"
         assert preferences.preferences_of(db.session, coach)["minutes"] == "digest"
         preferences.save(db.session, bestuur, {"rooms": "off", "meetings": "now",
-                                               "minutes": "now", "actions": "now"})
+                                               "minutes": "now", "actions": "now",
+                                               "signals": "now"})
         preferences.save(db.session, coach, {"rooms": "digest", "meetings": "now",
-                                             "minutes": "digest", "actions": "now"})
+                                             "minutes": "digest", "actions": "now",
+                                             "signals": "now"})
         room = make_room(db.session, db.session.get(Site, world.site))
         for who in (bestuur, coach):
             series = book(db.session, room, date(2026, 7, 2 + who.id % 3), time(10), time(11),
@@ -314,7 +316,8 @@ def test_pages_need_a_login_and_a_bad_choice_saves_nothing(app, world, client, l
     answer = client.post("/profiel/meldingen", data={**csrf, "pref-rooms": "soms",
                                                      "pref-meetings": "off",
                                                      "pref-minutes": "off",
-                                                     "pref-actions": "off"})
+                                                     "pref-actions": "off",
+                                                     "pref-signals": "off"})
     assert answer.status_code == 422
     assert "Kies per soort bericht" in answer.get_data(as_text=True)
     with app.app_context():
@@ -322,7 +325,8 @@ def test_pages_need_a_login_and_a_bad_choice_saves_nothing(app, world, client, l
             preferences.NotificationPreference)) == 0
     assert client.post("/profiel/meldingen", data={
         **csrf, "pref-rooms": "off", "pref-meetings": "digest",
-        "pref-minutes": "off", "pref-actions": "now"}).status_code == 302
+        "pref-minutes": "off", "pref-actions": "now", "pref-signals": "digest"}
+        ).status_code == 302
     with app.app_context():
         bestuur = db.session.get(User, world.users["bestuur"])
         assert preferences.preferences_of(db.session, bestuur)["meetings"] == "digest"
