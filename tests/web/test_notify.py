@@ -414,3 +414,35 @@ def test_the_pages_queue_the_mail_with_the_action(app, world, login_as, smtp):
             Notification.kind == "minutes")) == 4
     assert gov
     scan_for_care(inbox)
+
+
+def test_undoing_a_cancellation_sends_the_date_again_with_the_same_uid(app, world, login_as,
+                                                                       smtp):
+    """Cancel a date on the booking page, then undo it ('Ongedaan maken'): the booker gets
+    a REQUEST for the same UID with a SEQUENCE above the cancellation's; a second click
+    sends nothing."""
+    from tests.rooms_fixtures import rooms_world
+
+    inbox = smtp
+    ids = rooms_world(app, world)
+    client = login_as("bestuur")
+    path = f"/locaties/{world.site}/ruimte/boekingen/{ids.coffee}"
+    page = client.get(path).get_data(as_text=True)
+    assert client.post(path + "/annuleren", data={**csrf_of(page), "scope": "one"}
+                       ).status_code == 302
+    for _click in range(2):
+        page = client.get(path).get_data(as_text=True)
+        client.post(path + "/herstellen", data=csrf_of(page))
+    send_outbox(app)
+    cancel, again = to(inbox, ROLE_EMAILS["bestuur"])
+    [gone] = vevents(calendar_of(cancel))
+    parsed = calendar_of(again)
+    [back] = vevents(parsed)
+    assert again["Subject"].startswith("Weer geboekt: ")
+    assert "Deze datum is weer geboekt:" in text_of(again)
+    assert str(parsed["METHOD"]) == "REQUEST" and str(back["STATUS"]) == "CONFIRMED"
+    assert str(back["UID"]) == str(gone["UID"])
+    assert int(back["SEQUENCE"]) > int(gone["SEQUENCE"])
+    with app.app_context():
+        assert db.session.get(Booking, ids.coffee).status == "booked"
+    scan_for_care(inbox)
