@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from sqlalchemy.orm import Session
 
-from models import (ActionItem, ActionStatus, Booking, BookingSeries, BookingStatus,
-                    ImoMeeting, Meeting, MeetingStatus, RequestStatus, RoomRequest, Site, User)
+from models import (ActionItem, ActionStatus, BodyMember, Booking, BookingSeries,
+                    BookingStatus, ImoMeeting, Invitation, Meeting, MeetingStatus,
+                    RequestStatus, RoomRequest, Site, User)
 from services.governance.bodies import site_id_of
 from services.governance.ics import meeting_uid
 from services.governance.localtime import AMSTERDAM
-from services.notify import Message, notify, notify_address
+from services.notify import Message, notify, notify_address, notify_all
 from services.notify import calendar as cal
 from services.notify.letterhead import Origin, origin_of
 from services.notify.preferences import ACTIONS, MEETINGS, MINUTES, ROOMS
@@ -213,14 +214,13 @@ def meeting_link(meeting: Meeting) -> str:
             f"/vergaderingen/{meeting.id}")
 
 
-def _invitees(meeting: Meeting) -> list[User]:
-    seen, users = set(), []
-    for invitation in meeting.invitations:
-        user = invitation.member.user
-        if user is not None and user.id not in seen:
-            seen.add(user.id)
-            users.append(user)
-    return users
+def _invitees(session: Session, meeting: Meeting) -> list[User]:
+    """The accounts of the meeting's invited seats, each once, in the invitations' order
+    (one query, not two per seat)."""
+    return list(session.scalars(
+        sa.select(User).join(BodyMember, BodyMember.user_id == User.id)
+        .join(Invitation, Invitation.member_id == BodyMember.id)
+        .where(Invitation.meeting_id == meeting.id).order_by(Invitation.id)).unique())
 
 
 def meeting_event(meeting: Meeting, base_url: str) -> cal.Event:
@@ -254,32 +254,29 @@ def meeting_planned(session: Session, meeting: Meeting, ctx: Context) -> int:
                                                             key=lambda i: i.position)]
         if items:
             paragraphs.append("Agenda:")
-    told, origin = 0, _origin(session, site_id_of(body))
-    for user in _invitees(meeting):
-        ics = cal.calendar([meeting_event(meeting, ctx.base_url)],
-                           method=cal.CANCEL if cancelled else cal.REQUEST, now=ctx.now,
-                           organizer=ctx.sender, attendee=user.email)
-        if notify(session, user, MEETINGS, f"meeting:gov:{meeting.id}:q{meeting.sequence}",
-                  Message(subject=subject, paragraphs=paragraphs, items=items,
-                          link=meeting_link(meeting), link_label="Naar de vergadering",
-                          ics=ics, origin=origin), base_url=ctx.base_url):
-            told += 1
-    return told
+    users = _invitees(session, meeting)
+    calendars = cal.invitations([meeting_event(meeting, ctx.base_url)],
+                                method=cal.CANCEL if cancelled else cal.REQUEST, now=ctx.now,
+                                organizer=ctx.sender,
+                                attendees=[u.email for u in users if u.email])
+    return len(notify_all(
+        session, users, MEETINGS, f"meeting:gov:{meeting.id}:q{meeting.sequence}",
+        Message(subject=subject, paragraphs=paragraphs, items=items,
+                link=meeting_link(meeting), link_label="Naar de vergadering",
+                origin=_origin(session, site_id_of(body))),
+        base_url=ctx.base_url, calendars=calendars))
 
 
 def minutes_ready(session: Session, meeting: Meeting, ctx: Context) -> int:
     """The body's members: the minutes of ``meeting`` are ready to be approved."""
-    told, origin = 0, _origin(session, site_id_of(meeting.body))
-    for user in _invitees(meeting):
-        if notify(session, user, MINUTES, f"minutes:gov:{meeting.id}", Message(
-                subject=f"Verslag ter vaststelling: {meeting.body.name} van "
-                        f"{day(meeting.starts_at.astimezone(AMSTERDAM).date())}",
-                paragraphs=[f"Het verslag van de vergadering van {meeting.body.name} op "
-                            f"{when(meeting.starts_at)} is klaar om te worden vastgesteld."],
-                link=meeting_link(meeting), link_label="Lees het verslag", origin=origin),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    return len(notify_all(session, _invitees(session, meeting), MINUTES,
+                          f"minutes:gov:{meeting.id}", Message(
+        subject=f"Verslag ter vaststelling: {meeting.body.name} van "
+                f"{day(meeting.starts_at.astimezone(AMSTERDAM).date())}",
+        paragraphs=[f"Het verslag van de vergadering van {meeting.body.name} op "
+                    f"{when(meeting.starts_at)} is klaar om te worden vastgesteld."],
+        link=meeting_link(meeting), link_label="Lees het verslag",
+        origin=_origin(session, site_id_of(meeting.body))), base_url=ctx.base_url))
 
 
 # --- the IMO ------------------------------------------------------------------------
@@ -304,34 +301,28 @@ def imo_planned(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
     """Invitations to the IMO's invitees: the agenda's point titles and a link to the
     meeting; never the candidates (names, status, care, soft landing)."""
     items = [f"{i.position}. {i.title}" for i in sorted(meeting.items, key=lambda i: i.position)]
-    told, origin = 0, _origin(session, meeting.site_id)
-    for row in meeting.attendance:
-        user = row.user
-        ics = cal.calendar([imo_event(meeting, ctx.base_url)], method=cal.REQUEST, now=ctx.now,
-                           organizer=ctx.sender, attendee=user.email)
-        if notify(session, user, MEETINGS, f"meeting:imo:{meeting.id}:q0", Message(
-                subject=f"Uitnodiging: IMO op {day(meeting.held_on)}",
-                paragraphs=[f"U bent uitgenodigd voor het IMO op {day(meeting.held_on)}"
-                            + (f", {meeting.location}" if meeting.location else "") + ".",
-                            "Agenda (de kandidaten staan in Noaber, niet in deze e-mail):"],
-                items=items, link=imo_link(meeting), link_label="Naar het IMO", ics=ics,
-                origin=origin),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    users = [row.user for row in meeting.attendance]
+    calendars = cal.invitations([imo_event(meeting, ctx.base_url)], method=cal.REQUEST,
+                                now=ctx.now, organizer=ctx.sender,
+                                attendees=[u.email for u in users if u.email])
+    return len(notify_all(session, users, MEETINGS, f"meeting:imo:{meeting.id}:q0", Message(
+        subject=f"Uitnodiging: IMO op {day(meeting.held_on)}",
+        paragraphs=[f"U bent uitgenodigd voor het IMO op {day(meeting.held_on)}"
+                    + (f", {meeting.location}" if meeting.location else "") + ".",
+                    "Agenda (de kandidaten staan in Noaber, niet in deze e-mail):"],
+        items=items, link=imo_link(meeting), link_label="Naar het IMO",
+        origin=_origin(session, meeting.site_id)), base_url=ctx.base_url,
+        calendars=calendars))
 
 
 def imo_minutes_ready(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
-    told, origin = 0, _origin(session, meeting.site_id)
-    for row in meeting.attendance:
-        if notify(session, row.user, MINUTES, f"minutes:imo:{meeting.id}", Message(
-                subject=f"Verslag ter vaststelling: IMO van {day(meeting.held_on)}",
-                paragraphs=[f"Het verslag van het IMO van {day(meeting.held_on)} is klaar "
-                            "om te worden vastgesteld."],
-                link=imo_link(meeting), link_label="Lees het verslag", origin=origin),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    return len(notify_all(session, [row.user for row in meeting.attendance], MINUTES,
+                          f"minutes:imo:{meeting.id}", Message(
+        subject=f"Verslag ter vaststelling: IMO van {day(meeting.held_on)}",
+        paragraphs=[f"Het verslag van het IMO van {day(meeting.held_on)} is klaar om te "
+                    "worden vastgesteld."],
+        link=imo_link(meeting), link_label="Lees het verslag",
+        origin=_origin(session, meeting.site_id)), base_url=ctx.base_url))
 
 
 # --- action items -----------------------------------------------------------------------

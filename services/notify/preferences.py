@@ -56,8 +56,14 @@ def chosen(session: Session, user_id: int) -> dict[str, str]:
                                 .where(NotificationPreference.user_id == user_id)).all())
 
 
-def delivery_for(session: Session, user: User, kind: str) -> str:
-    return chosen(session, user.id).get(kind) or default_for(session, user, kind)
+def chosen_by(session: Session, user_ids: list[int], kind: str) -> dict[int, str]:
+    """The choice for ``kind`` of each of ``user_ids`` that made one (one query)."""
+    if not user_ids:
+        return {}
+    return dict(session.execute(sa.select(NotificationPreference.user_id,
+                                          NotificationPreference.delivery)
+                                .where(NotificationPreference.kind == kind,
+                                       NotificationPreference.user_id.in_(user_ids))).all())
 
 
 def preferences_of(session: Session, user: User) -> dict[str, str]:

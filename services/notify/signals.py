@@ -31,7 +31,7 @@ from models import Membership, Site, User
 from services.accounts import site_access
 from services.monitoring.digest import SEVERITY_NL
 from services.monitoring.signals import Raised, may_act
-from services.notify import Message, notify
+from services.notify import Message, notify_all
 from services.notify.letterhead import Origin, origin_of
 from services.notify.preferences import SIGNALS
 
@@ -79,8 +79,7 @@ def tell(session: Session, raised: list[Raised], *, today: date, base_url: str) 
             continue
         site = session.get(Site, signal.site_id) if signal.site_id is not None else None
         message = _message(signal, site, origin_of(session, site))
-        for user in acting_users(session, signal.site_id, signal.audience, today):
-            note = notify(session, user, SIGNALS, f"signal:{signal.id}:{item.occurrence}",
-                          message, base_url=base_url)
-            told += note is not None and note.mail_id is not None
+        told += sum(note.delivery == "now" for note in notify_all(
+            session, acting_users(session, signal.site_id, signal.audience, today), SIGNALS,
+            f"signal:{signal.id}:{item.occurrence}", message, base_url=base_url))
     return told
