@@ -446,3 +446,12 @@ def test_undoing_a_cancellation_sends_the_date_again_with_the_same_uid(app, worl
     with app.app_context():
         assert db.session.get(Booking, ids.coffee).status == "booked"
     scan_for_care(inbox)
+
+
+def test_the_page_says_so_when_there_is_no_address(app, world, login_as):
+    client = login_as("communitycoach")
+    with app.app_context():
+        db.session.get(User, world.users["communitycoach"]).email = ""
+        db.session.commit()
+    page = client.get("/profiel").get_data(as_text=True)
+    assert "Bij uw account staat geen e-mailadres: u krijgt geen e-mailberichten." in page
