@@ -54,6 +54,7 @@ from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import installation
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
+from services.notify import signals as urgent
 
 log = logging.getLogger("noaber.jobs")
 
@@ -226,7 +227,8 @@ def _send_outbox(app: Flask, session) -> int:
         error = None
         try:
             mail.deliver(settings, message.to_address, message.subject, message.body,
-                         message.html_body, message.ics)
+                         message.html_body, message.ics, sender_name=message.sender_name,
+                         reply_to=message.reply_to)
             counts["sent"] += 1
         except Exception as exc:  # noqa: BLE001 - retried on the next run
             error = last_error = f"{type(exc).__name__}: {exc}"
@@ -250,6 +252,15 @@ def _record_outbox(session, started: datetime, counts: dict, error: str | None) 
         log.warning("outbox round not recorded: %s", counts)
 
 
+def check_installation(app: Flask, session, now: datetime) -> int:
+    """The installation's signals for the administrators, the urgent ones mailed at once
+    (queued in the caller's transaction); returns how many mails were queued."""
+    raised: list = []
+    installation.check(session, now, raised)
+    return urgent.tell(session, raised, today=now.astimezone(AMSTERDAM).date(),
+                       base_url=app.config["BASE_URL"])
+
+
 def heartbeat(app: Flask, worker: str | None = None, now: datetime | None = None,
               starting: bool = False) -> bool:
     """The scheduler's heartbeat (every minute, and at start, when a gap of an hour or
@@ -263,7 +274,7 @@ def heartbeat(app: Flask, worker: str | None = None, now: datetime | None = None
                 installation.record_start(session, worker or _worker(), now)
             else:
                 installation.beat(session, worker or _worker(), now)
-            installation.check(session, now)
+            check_installation(app, session, now)
             session.commit()
             return True
         except OperationalError:
@@ -380,10 +391,13 @@ def scheduler_run() -> None:
 @scheduler_cli.command("check")
 def scheduler_check() -> None:
     """Evaluate the installation's signals (no heartbeat for an hour, failed e-mails)
-    from outside the scheduler, e.g. from a timer; exits 1 while no scheduler runs."""
+    from outside the scheduler, e.g. from a timer; exits 1 while no scheduler runs. An
+    urgent one is mailed to the administrators from here: no scheduler sends it."""
+    app = current_app._get_current_object()
     now = utcnow()
-    installation.check(db.session, now)
+    check_installation(app, db.session, now)
     db.session.commit()
+    send_outbox(app)
     last = installation.latest_beat(db.session)
     if installation.silence_finding(last, now) is not None:
         raise click.ClickException("De planner draait niet (geen hartslag in het laatste uur).")

@@ -109,6 +109,10 @@ class OutgoingMail(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(30))
     period: Mapped[str] = mapped_column(sa.String(20))
     to_address: Mapped[str] = mapped_column(sa.String(254))
+    #: the display name of From ("Noaber · <site>"); None: plain "Noaber"
+    sender_name: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    #: where an answer goes (the site's contact); None: no Reply-To
+    reply_to: Mapped[Optional[str]] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     #: an HTML alternative of ``body`` (account mails); None: plain text only

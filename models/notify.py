@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db, utcnow
+from models.monitoring import OutgoingMail  # noqa: F401 (the mail relationship)
 from models.user import User
 
 DELIVERIES = ("now", "digest", "off", "no_address")
@@ -44,6 +45,8 @@ class Notification(db.Model):
     #: the week of the digest that carried it (delivery "digest")
     digest_period: Mapped[Optional[str]] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mail: Mapped[Optional["OutgoingMail"]] = relationship()
 
 
 class NotificationPreference(db.Model):

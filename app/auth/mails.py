@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext as _
 from markupsafe import Markup, escape
 
 from models import OutgoingMail, User, db
+from services.notify.letterhead import SECURITY, only_site, origin_of, stamp
 
 
 def link(endpoint: str, **values) -> str:
@@ -42,12 +43,21 @@ def compose(greeting: str, paragraphs: list[str], action: tuple[str, str] | None
 
 
 def queue(*, recipient_id: int, kind: str, to: str, subject: str, body: str,
-          html: str) -> OutgoingMail:
-    """Put one mail in the outbox (the caller commits)."""
+          html: str, sites=(), locale: str = "nl") -> OutgoingMail:
+    """Put one mail in the outbox (the caller commits), from the one site of ``sites``
+    (else from Noaber itself), with the footer of a security mail in ``locale``."""
     mail = OutgoingMail(recipient_id=recipient_id, kind=kind, period=secrets.token_hex(8),
                         to_address=to, subject=subject, body=body, html_body=html)
+    origin = origin_of(db.session, only_site(sites))
+    with force_locale(locale):
+        stamp(mail, origin, SECURITY, current_app.config["BASE_URL"],
+              translate=lambda line: _(line.msgid, **line.values))
     db.session.add(mail)
     return mail
+
+
+def sites_of(user: User) -> list:
+    return [m.site for m in user.memberships]
 
 
 def _hours(minutes: int) -> str:
@@ -69,7 +79,8 @@ def password_reset(user: User, url: str) -> OutgoingMail:
                "blijft hetzelfde.")])
         subject = _("Noaber: nieuw wachtwoord kiezen")
     return queue(recipient_id=user.id, kind="password_reset", to=user.email,
-                 subject=subject, body=body, html=html)
+                 subject=subject, body=body, html=html, sites=sites_of(user),
+                 locale=user.locale or "nl")
 
 
 def invitation(invitation, url: str) -> OutgoingMail:
@@ -87,7 +98,8 @@ def invitation(invitation, url: str) -> OutgoingMail:
                "uitnodiging.", inviter=inviter.name, email=inviter.email)])
         subject = _("Uitnodiging voor Noaber")
     return queue(recipient_id=inviter.id, kind="invitation", to=invitation.email,
-                 subject=subject, body=body, html=html)
+                 subject=subject, body=body, html=html,
+                 sites=[role.site for role in invitation.roles])
 
 
 def email_change(user: User, new_email: str, url: str) -> OutgoingMail:
@@ -103,7 +115,7 @@ def email_change(user: User, new_email: str, url: str) -> OutgoingMail:
             [_("Hebt u dit niet gevraagd? Dan kunt u deze e-mail negeren.")])
         subject = _("Noaber: bevestig uw nieuwe e-mailadres")
     return queue(recipient_id=user.id, kind="email_change", to=new_email, subject=subject,
-                 body=body, html=html)
+                 body=body, html=html, sites=sites_of(user), locale=user.locale or "nl")
 
 
 def email_changed_notice(user: User, old_email: str) -> OutgoingMail:
@@ -117,7 +129,7 @@ def email_changed_notice(user: User, old_email: str) -> OutgoingMail:
                "van Noaber in uw woonproject.")])
         subject = _("Noaber: uw e-mailadres is gewijzigd")
     return queue(recipient_id=user.id, kind="email_changed", to=old_email, subject=subject,
-                 body=body, html=html)
+                 body=body, html=html, sites=sites_of(user), locale=user.locale or "nl")
 
 
 def _amsterdam():

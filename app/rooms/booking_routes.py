@@ -264,8 +264,9 @@ def cancel(site, access, booking_id: int):
 def restore(site, access, booking_id: int):
     """Undo a cancellation: the dates cancelled together are booked again if free."""
     b = _changeable(site, access, booking_id)
-    confirm(PostForm(), lambda: bookings.restore_cancelled(
+    confirm(PostForm(), lambda: after(bookings.restore_cancelled(
         db.session, b, actor_id=current_user.id, today=today(), now=now()),
+        lambda changed, ctx: events.booking_changed(db.session, changed, "readded", ctx)),
         lambda changed: ngettext("De annulering is ongedaan gemaakt: %(num)d datum is weer "
                                  "geboekt.", "De annulering is ongedaan gemaakt: %(num)d "
                                  "datums zijn weer geboekt.", len(changed)))

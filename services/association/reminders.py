@@ -20,12 +20,13 @@ from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from models import (AssociationMember, DuesReminder, Organisation, OutgoingMail,
-                    ReminderChannel, ReminderStatus)
+                    ReminderChannel, ReminderStatus, Site, User)
 from services import audit
 from services.association import board, books, members as member_service, payments
 from services.association.balances import Balance
 from services.association.money import euro
 from services.errors import N_, RuleViolation
+from services.notify.letterhead import REMINDER, Origin, origin_of, stamp
 
 MAIL_KIND = "dues_reminder"
 
@@ -141,17 +142,29 @@ def _decide(session: Session, association_id: int, found: list[DuesReminder], st
     return found
 
 
+def _origin(session: Session, association_id: int, actor_id: int | None) -> Origin:
+    """A reminder comes from the association on its site; an answer goes to the treasurer
+    who approved it."""
+    site = session.scalar(sa.select(Site).where(Site.association_id == association_id)
+                          .order_by(Site.id).limit(1))
+    association = session.get(Organisation, association_id)
+    treasurer = session.get(User, actor_id) if actor_id is not None else None
+    return origin_of(session, site, organisation=association.name if association else None,
+                     reply_to=treasurer.email if treasurer is not None else None)
+
+
 def approve(session: Session, association_id: int, ids: list[int], *, now: datetime,
             actor_id: int) -> list[DuesReminder]:
     """The treasurer reviewed these concepts: e-mails go to the outbox, letters count as
     printed."""
     found = _chosen(session, association_id, ids)
+    origin = _origin(session, association_id, actor_id)
     for reminder in found:
         if reminder.channel == ReminderChannel.EMAIL:
             mail = OutgoingMail(recipient_id=actor_id, kind=MAIL_KIND, period=f"HR{reminder.id}",
                                 to_address=reminder.to_address, subject=reminder.subject,
                                 body=reminder.body)
-            session.add(mail)
+            session.add(stamp(mail, origin, REMINDER, ""))
             session.flush()
             reminder.mail_id = mail.id
     return _decide(session, association_id, found, ReminderStatus.VERSTUURD, now=now,

@@ -12,6 +12,7 @@ from models import OutgoingMail, Signal, Site, User
 from services.accounts import site_access, visible_sites
 from services.monitoring.signals import SEVERITY_ORDER, visible
 from services.notify import waiting_for_digest
+from services.notify.letterhead import PREFERENCES, only_site, origin_of, stamp
 
 SEVERITY_NL = {"critical": "Urgent", "warning": "Let op", "info": "Ter info"}
 #: the heading of the installation's own signals in an administrator's digest
@@ -97,8 +98,10 @@ def write_digests(session: Session, today: date, now: datetime, base_url: str) -
         if not sections and not notes:
             continue
         subject, body = render(user, sections, since, base_url, notes)
-        session.add(OutgoingMail(recipient_id=user.id, kind="digest", period=period,
-                                 to_address=user.email, subject=subject, body=body))
+        origin = origin_of(session, only_site(visible_sites(session, user)))
+        session.add(stamp(OutgoingMail(recipient_id=user.id, kind="digest", period=period,
+                                       to_address=user.email, subject=subject, body=body),
+                          origin, PREFERENCES, base_url))
         for note in notes:
             note.digest_period = period
         counts["queued"] += 1

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from models import OutgoingMail, SchedulerHeartbeat, Signal
 from services.monitoring import mail
 from services.monitoring.findings import ONGOING, Evaluation, Finding
-from services.monitoring.signals import SyncCounts, sync
+from services.monitoring.signals import Raised, SyncCounts, sync
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: no heartbeat for this long: the administrators get a signal
@@ -110,9 +110,10 @@ def gap_evaluation(previous: datetime | None, now: datetime) -> Evaluation | Non
     return Evaluation("scheduler_gap", (period,), (finding,))
 
 
-def check(session: Session, now: datetime) -> SyncCounts:
-    """Store the installation's signals (idempotent, like a site's sweep)."""
-    return sync(session, None, installation_evaluations(session, now), now)
+def check(session: Session, now: datetime, raised: list[Raised] | None = None) -> SyncCounts:
+    """Store the installation's signals (idempotent, like a site's sweep); ``raised``
+    collects those that opened or turned critical."""
+    return sync(session, None, installation_evaluations(session, now), now, raised=raised)
 
 
 def record_start(session: Session, worker: str, now: datetime) -> SyncCounts:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models import JobPeriod
 from services.monitoring.digest import week_period, write_digests
 from services.monitoring.sweep import sweep
+from services.notify import signals as urgent
 from services.notify.events import action_reminders
 from services.privacy.retention import apply_retention
 from services.privacy.roleless import deactivate_roleless
@@ -30,6 +31,16 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 def week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())
+
+
+def monitor(session: Session, today: date, now: datetime, disclosure=None, base_url="",
+            **_) -> dict:
+    """The sweep, then the urgent signals it raised by mail at once (in the same
+    transaction: a rerun finds the period done, a signal found again is not raised)."""
+    raised: list = []
+    counts = sweep(session, today, now, disclosure, raised)
+    counts["told_at_once"] = urgent.tell(session, raised, today=today, base_url=base_url)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,7 @@ class Job:
 
 
 JOBS: dict[str, Job] = {job.name: job for job in (
-    Job("monitor", "Alle signaleringsregels op alle locaties",
-        lambda session, today, now, disclosure=None, **_: sweep(session, today, now,
-                                                                 disclosure),
+    Job("monitor", "Alle signaleringsregels op alle locaties", monitor,
         cron={"hour": 6, "minute": 0}),
     # the open signals as of the day's sweep: never before it, or the week's new
     # signals (or, on a fresh database, all of them) are missing from the e-mail

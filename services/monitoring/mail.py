@@ -12,6 +12,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.headerregistry import Address
 from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
@@ -44,11 +45,24 @@ class MailSettings:
     timeout: int = 20
 
 
+def sender(settings: MailSettings, name: str | None) -> str | Address:
+    """From: the configured address with ``name`` ("Noaber · <site>") as display name."""
+    if not name:
+        return settings.sender
+    user, _at, domain = settings.sender.rpartition("@")
+    return Address(display_name=name, username=user, domain=domain)
+
+
 def build_message(settings: MailSettings, to: str, subject: str, body: str,
-                  now: datetime | None = None) -> EmailMessage:
-    """The message with From, To, Subject, Date and a Message-ID in the sender's domain."""
+                  now: datetime | None = None, sender_name: str | None = None,
+                  reply_to: str | None = None) -> EmailMessage:
+    """The message with From (``sender_name`` as its display name), To, Subject, Date, a
+    Message-ID in the sender's domain and, when given, Reply-To."""
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message["From"] = sender(settings, sender_name)
+    message["To"], message["Subject"] = to, subject
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Date"] = formatdate(now.timestamp() if now else None, usegmt=True)
     domain = settings.sender.rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -70,11 +84,13 @@ def calendar_method(ics: str) -> str:
 
 
 def deliver(settings: MailSettings, to: str, subject: str, body: str,
-            html: str | None = None, ics: str | None = None) -> None:
+            html: str | None = None, ics: str | None = None, *,
+            sender_name: str | None = None, reply_to: str | None = None) -> None:
     """Hand one message to the SMTP server (or write it to the log); with ``html`` the
     message has an HTML alternative of the plain text, with ``ics`` a calendar
     attachment (``text/calendar`` with its METHOD, as calendar programs expect)."""
-    message = build_message(settings, to, subject, body)
+    message = build_message(settings, to, subject, body, sender_name=sender_name,
+                            reply_to=reply_to)
     if html:
         message.add_alternative(html, subtype="html")
     if ics:

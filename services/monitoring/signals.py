@@ -37,6 +37,16 @@ class SyncCounts:
     archived: int = 0
 
 
+@dataclass(frozen=True)
+class Raised:
+    """A signal that became open, or critical, in this sync; ``occurrence`` names that
+    moment stably ("new", the resolution it reopened after, the last sighting before it
+    escalated), so whoever tells it about it can do so once."""
+
+    signal: Signal
+    occurrence: str
+
+
 def archived_period(signal: Signal) -> str:
     """The period of a hand-resolved signal whose condition cleared: unique by its id,
     within the column's 20 characters."""
@@ -44,12 +54,16 @@ def archived_period(signal: Signal) -> str:
 
 
 def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: datetime,
-         counts: SyncCounts | None = None) -> SyncCounts:
+         counts: SyncCounts | None = None, raised: list[Raised] | None = None) -> SyncCounts:
     """Write the findings of one site: new keys become open signals, known keys are
     refreshed, and open signals of an evaluated rule and period that were not found again
     are resolved automatically; hand-resolved ones not found again are archived (see the
-    module docstring). Running it twice changes nothing the second time."""
+    module docstring). Running it twice changes nothing the second time.
+
+    ``raised`` collects the signals that were opened (new or reopened) or that turned
+    critical while open: what may be told at once (services.notify.signals)."""
     counts = counts or SyncCounts()
+    raised = [] if raised is None else raised
     for evaluation in evaluations:
         existing = {(s.subject, s.period): s for s in session.scalars(
             sa.select(Signal).where(Signal.site_id == site_id, Signal.rule == evaluation.rule,
@@ -62,19 +76,26 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
             values = dict(severity=f.severity, audience=f.audience, title=f.title,
                           explanation=f.explanation, figures=f.figures, link=f.link)
             if signal is None:
-                session.add(Signal(rule=f.rule, site_id=site_id, subject=f.subject,
-                                   period=f.period, created_at=now, last_seen_at=now,
-                                   **values))
+                signal = Signal(rule=f.rule, site_id=site_id, subject=f.subject,
+                                period=f.period, created_at=now, last_seen_at=now, **values)
+                session.add(signal)
+                raised.append(Raised(signal, "new"))
                 counts.created += 1
                 continue
             changed = any(getattr(signal, k) != v for k, v in values.items())
+            escalated = signal.severity != "critical" and f.severity == "critical"
+            seen_before = signal.last_seen_at
             for key_name, value in values.items():
                 setattr(signal, key_name, value)
             signal.last_seen_at = now
             if signal.state == "resolved" and signal.resolved_by_id is None:
+                occurrence = f"r{(signal.resolved_at or now):%Y%m%dT%H%M%S}"
                 signal.state, signal.resolved_at = "open", None   # the condition is back
+                raised.append(Raised(signal, occurrence))
                 counts.reopened += 1
             elif changed:
+                if escalated and signal.state != "resolved":
+                    raised.append(Raised(signal, f"c{seen_before:%Y%m%dT%H%M%S}"))
                 counts.updated += 1
         for key, signal in existing.items():
             if key in seen:

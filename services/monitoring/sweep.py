@@ -18,7 +18,7 @@ from services.imo.monitoring import imo_evaluations
 from services.imo.placement import latest_decision
 from services.monitoring import rules
 from services.monitoring.findings import ONGOING, Evaluation
-from services.monitoring.signals import SyncCounts, sync
+from services.monitoring.signals import Raised, SyncCounts, sync
 from services.registry.disclosure import DisclosureRules
 from services.registry.mix import band_of, site_mix
 from services.registry.mix_rules import assess_mix
@@ -86,15 +86,17 @@ class SweepCounts(SyncCounts):
 
 
 def sweep(session: Session, today: date, now: datetime,
-          disclosure: DisclosureRules | None = None) -> dict:
+          disclosure: DisclosureRules | None = None,
+          raised: list[Raised] | None = None) -> dict:
     """Run every rule on every site and store the signals; returns counts for the job log.
-    ``disclosure``: the rules for the published mix figures (the defaults if None)."""
+    ``disclosure``: the rules for the published mix figures (the defaults if None);
+    ``raised`` collects the signals that opened or turned critical."""
     counts = SweepCounts()
     groups = [partial(g, disclosure=disclosure) if g is mix_evaluations else g
               for g in RULE_GROUPS]
     for site in session.scalars(sa.select(Site).order_by(Site.id)):
         evaluations = [e for group in groups
                        for e in group(session, site, today)]
-        sync(session, site.id, evaluations, now, counts)
+        sync(session, site.id, evaluations, now, counts, raised)
         counts.sites += 1
     return counts.__dict__.copy()

@@ -10,6 +10,7 @@ clock change; an action item's due date is an all-day event.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 import icalendar
@@ -61,6 +62,23 @@ def _vevent(event: Event, now: datetime, organizer: str | None,
     return vevent
 
 
+def invitations(events: list[Event], *, method: str, now: datetime, organizer: str | None,
+                attendees: list[str]) -> dict[str, bytes]:
+    """The calendar of ``events`` for each of ``attendees`` (address -> bytes), the same
+    as :func:`calendar` with that ``attendee``: written once, with each attendee's own
+    ATTENDEE line put into each event (a meeting of 40 is one calendar, not 40)."""
+    template = calendar(events, method=method, now=now, organizer=organizer)
+    end = b"END:VEVENT\r\n"
+    found = {}
+    for address in attendees:
+        line = icalendar.Event()
+        line.add("attendee", f"mailto:{address}",
+                 parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+        attendee = line.to_ical().removeprefix(b"BEGIN:VEVENT\r\n").removesuffix(end)
+        found[address] = template.replace(end, attendee + end)
+    return found
+
+
 def calendar(events: list[Event], *, method: str, now: datetime, name: str | None = None,
              organizer: str | None = None, attendee: str | None = None) -> bytes:
     """One calendar object with ``events`` and the VTIMEZONE of Europe/Amsterdam."""
@@ -74,10 +92,17 @@ def calendar(events: list[Event], *, method: str, now: datetime, name: str | Non
     for event in events:
         cal.add_component(_vevent(event, now, organizer, attendee))
     years = [e.starts.year for e in events] or [now.year]
-    cal.add_component(icalendar.Timezone.from_tzid(
-        "Europe/Amsterdam", first_date=date(min(years) - 1, 1, 1),
-        last_date=date(max(years) + 2, 1, 1)))
-    return cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    head, _end, _rest = cal.to_ical().rpartition(end)
+    return head + _vtimezone(min(years) - 1, max(years) + 2) + end
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE of Europe/Amsterdam for those years, written once: the same for every
+    invitation of a meeting (and half the work of each)."""
+    return icalendar.Timezone.from_tzid("Europe/Amsterdam", first_date=date(first_year, 1, 1),
+                                        last_date=date(last_year, 1, 1)).to_ical()
 
 
 def all_day(day: date) -> tuple[date, date]:

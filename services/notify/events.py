@@ -9,13 +9,15 @@ import sqlalchemy as sa
 from babel.dates import format_date, format_datetime
 from sqlalchemy.orm import Session
 
-from models import (ActionItem, ActionStatus, Booking, BookingSeries, BookingStatus,
-                    ImoMeeting, Meeting, MeetingStatus, RequestStatus, RoomRequest, User)
+from models import (ActionItem, ActionStatus, BodyMember, Booking, BookingSeries,
+                    BookingStatus, ImoMeeting, Invitation, Meeting, MeetingStatus,
+                    RequestStatus, RoomRequest, Site, User)
 from services.governance.bodies import site_id_of
 from services.governance.ics import meeting_uid
 from services.governance.localtime import AMSTERDAM
-from services.notify import Message, notify, notify_address
+from services.notify import Message, notify, notify_address, notify_all
 from services.notify import calendar as cal
+from services.notify.letterhead import Origin, origin_of
 from services.notify.preferences import ACTIONS, MEETINGS, MINUTES, ROOMS
 from services.rooms.ics import booking_uid, UID_DOMAIN
 
@@ -40,6 +42,11 @@ def when(instant: datetime) -> str:
 
 def day(value: date) -> str:
     return format_date(value, "EEEE d MMMM yyyy", locale="nl")
+
+
+def _origin(session: Session, site_id: int | None) -> Origin:
+    """Where the mails of an event on ``site_id`` come from (services.notify.letterhead)."""
+    return origin_of(session, session.get(Site, site_id) if site_id is not None else None)
 
 
 def _span(b: Booking) -> str:
@@ -90,8 +97,8 @@ def booking_made(session: Session, series: BookingSeries, ctx: Context) -> None:
         subject=f"Geboekt: {series.title} in {room.name}",
         paragraphs=[f"U hebt {room.name} ({room.site.name}) geboekt voor {series.title}: "
                     f"{count} {'datum' if count == 1 else 'datums'}."],
-        items=items, link=_booking_link(booked[0]), after=after, ics=ics),
-        base_url=ctx.base_url)
+        items=items, link=_booking_link(booked[0]), after=after, ics=ics,
+        origin=_origin(session, room.site_id)), base_url=ctx.base_url)
 
 
 def booking_changed(session: Session, changed: list[Booking], action: str,
@@ -115,7 +122,8 @@ def booking_changed(session: Session, changed: list[Booking], action: str,
         subject = (f"Verplaatst: {series.title} in {room.name}" if action == "moved"
                    else f"Weer geboekt: {series.title} in {room.name}")
         text = ("De boeking staat nu op:" if action == "moved" else
-                "Deze datum is weer geboekt:")
+                "Deze datum is weer geboekt:" if len(changed) == 1 else
+                "Deze datums zijn weer geboekt:")
         method, items = cal.REQUEST, _dates(changed, BookingStatus.BOOKED)
     skipped = _dates(changed, BookingStatus.SKIPPED) if action != "cancelled" else []
     after = [f"Overgeslagen (niet vrij): {', '.join(skipped)}."] if skipped else []
@@ -126,8 +134,8 @@ def booking_changed(session: Session, changed: list[Booking], action: str,
     notify(session, user, ROOMS, key, Message(
         subject=subject, paragraphs=[f"{series.title} in {room.name} ({room.site.name}).",
                                      text],
-        items=items, link=_booking_link(first), after=after, ics=ics),
-        base_url=ctx.base_url)
+        items=items, link=_booking_link(first), after=after, ics=ics,
+        origin=_origin(session, room.site_id)), base_url=ctx.base_url)
 
 
 # --- external requests ------------------------------------------------------------------
@@ -151,7 +159,8 @@ def request_received(session: Session, request: RoomRequest, ctx: Context) -> No
                        paragraphs=[f"Wij hebben uw aanvraag voor {room.name} "
                                    f"({room.site.name}) namens {request.organisation} "
                                    f"ontvangen: {series.title}."],
-                       items=dates, after=after), base_url=ctx.base_url)
+                       items=dates, after=after, origin=_origin(session, room.site_id)),
+                   base_url=ctx.base_url)
 
 
 def request_decided(session: Session, request: RoomRequest, ctx: Context) -> None:
@@ -183,13 +192,14 @@ def request_decided(session: Session, request: RoomRequest, ctx: Context) -> Non
                           paragraphs=[f"Uw aanvraag voor {room.name} ({room.site.name}) is "
                                       "goedgekeurd. Geboekt:"],
                           items=_dates(occurrences, BookingStatus.BOOKED), after=after,
-                          ics=ics)
+                          ics=ics, origin=_origin(session, room.site_id))
     elif request.status == RequestStatus.DECLINED:
         message = Message(subject=f"Aanvraag afgewezen: {series.title} in {room.name}",
                           paragraphs=[f"Uw aanvraag voor {room.name} ({room.site.name}) is "
                                       "helaas afgewezen.",
                                       f"Reden: {request.decision_note or '-'}"],
-                          items=[_span(b) for b in occurrences])
+                          items=[_span(b) for b in occurrences],
+                          origin=_origin(session, room.site_id))
     else:
         return
     notify_address(session, request.email, request.contact_name, ROOM_REQUEST, key, message,
@@ -204,14 +214,13 @@ def meeting_link(meeting: Meeting) -> str:
             f"/vergaderingen/{meeting.id}")
 
 
-def _invitees(meeting: Meeting) -> list[User]:
-    seen, users = set(), []
-    for invitation in meeting.invitations:
-        user = invitation.member.user
-        if user is not None and user.id not in seen:
-            seen.add(user.id)
-            users.append(user)
-    return users
+def _invitees(session: Session, meeting: Meeting) -> list[User]:
+    """The accounts of the meeting's invited seats, each once, in the invitations' order
+    (one query, not two per seat)."""
+    return list(session.scalars(
+        sa.select(User).join(BodyMember, BodyMember.user_id == User.id)
+        .join(Invitation, Invitation.member_id == BodyMember.id)
+        .where(Invitation.meeting_id == meeting.id).order_by(Invitation.id)).unique())
 
 
 def meeting_event(meeting: Meeting, base_url: str) -> cal.Event:
@@ -245,32 +254,29 @@ def meeting_planned(session: Session, meeting: Meeting, ctx: Context) -> int:
                                                             key=lambda i: i.position)]
         if items:
             paragraphs.append("Agenda:")
-    told = 0
-    for user in _invitees(meeting):
-        ics = cal.calendar([meeting_event(meeting, ctx.base_url)],
-                           method=cal.CANCEL if cancelled else cal.REQUEST, now=ctx.now,
-                           organizer=ctx.sender, attendee=user.email)
-        if notify(session, user, MEETINGS, f"meeting:gov:{meeting.id}:q{meeting.sequence}",
-                  Message(subject=subject, paragraphs=paragraphs, items=items,
-                          link=meeting_link(meeting), link_label="Naar de vergadering",
-                          ics=ics), base_url=ctx.base_url):
-            told += 1
-    return told
+    users = _invitees(session, meeting)
+    calendars = cal.invitations([meeting_event(meeting, ctx.base_url)],
+                                method=cal.CANCEL if cancelled else cal.REQUEST, now=ctx.now,
+                                organizer=ctx.sender,
+                                attendees=[u.email for u in users if u.email])
+    return len(notify_all(
+        session, users, MEETINGS, f"meeting:gov:{meeting.id}:q{meeting.sequence}",
+        Message(subject=subject, paragraphs=paragraphs, items=items,
+                link=meeting_link(meeting), link_label="Naar de vergadering",
+                origin=_origin(session, site_id_of(body))),
+        base_url=ctx.base_url, calendars=calendars))
 
 
 def minutes_ready(session: Session, meeting: Meeting, ctx: Context) -> int:
     """The body's members: the minutes of ``meeting`` are ready to be approved."""
-    told = 0
-    for user in _invitees(meeting):
-        if notify(session, user, MINUTES, f"minutes:gov:{meeting.id}", Message(
-                subject=f"Verslag ter vaststelling: {meeting.body.name} van "
-                        f"{day(meeting.starts_at.astimezone(AMSTERDAM).date())}",
-                paragraphs=[f"Het verslag van de vergadering van {meeting.body.name} op "
-                            f"{when(meeting.starts_at)} is klaar om te worden vastgesteld."],
-                link=meeting_link(meeting), link_label="Lees het verslag"),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    return len(notify_all(session, _invitees(session, meeting), MINUTES,
+                          f"minutes:gov:{meeting.id}", Message(
+        subject=f"Verslag ter vaststelling: {meeting.body.name} van "
+                f"{day(meeting.starts_at.astimezone(AMSTERDAM).date())}",
+        paragraphs=[f"Het verslag van de vergadering van {meeting.body.name} op "
+                    f"{when(meeting.starts_at)} is klaar om te worden vastgesteld."],
+        link=meeting_link(meeting), link_label="Lees het verslag",
+        origin=_origin(session, site_id_of(meeting.body))), base_url=ctx.base_url))
 
 
 # --- the IMO ------------------------------------------------------------------------
@@ -295,33 +301,28 @@ def imo_planned(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
     """Invitations to the IMO's invitees: the agenda's point titles and a link to the
     meeting; never the candidates (names, status, care, soft landing)."""
     items = [f"{i.position}. {i.title}" for i in sorted(meeting.items, key=lambda i: i.position)]
-    told = 0
-    for row in meeting.attendance:
-        user = row.user
-        ics = cal.calendar([imo_event(meeting, ctx.base_url)], method=cal.REQUEST, now=ctx.now,
-                           organizer=ctx.sender, attendee=user.email)
-        if notify(session, user, MEETINGS, f"meeting:imo:{meeting.id}:q0", Message(
-                subject=f"Uitnodiging: IMO op {day(meeting.held_on)}",
-                paragraphs=[f"U bent uitgenodigd voor het IMO op {day(meeting.held_on)}"
-                            + (f", {meeting.location}" if meeting.location else "") + ".",
-                            "Agenda (de kandidaten staan in Noaber, niet in deze e-mail):"],
-                items=items, link=imo_link(meeting), link_label="Naar het IMO", ics=ics),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    users = [row.user for row in meeting.attendance]
+    calendars = cal.invitations([imo_event(meeting, ctx.base_url)], method=cal.REQUEST,
+                                now=ctx.now, organizer=ctx.sender,
+                                attendees=[u.email for u in users if u.email])
+    return len(notify_all(session, users, MEETINGS, f"meeting:imo:{meeting.id}:q0", Message(
+        subject=f"Uitnodiging: IMO op {day(meeting.held_on)}",
+        paragraphs=[f"U bent uitgenodigd voor het IMO op {day(meeting.held_on)}"
+                    + (f", {meeting.location}" if meeting.location else "") + ".",
+                    "Agenda (de kandidaten staan in Noaber, niet in deze e-mail):"],
+        items=items, link=imo_link(meeting), link_label="Naar het IMO",
+        origin=_origin(session, meeting.site_id)), base_url=ctx.base_url,
+        calendars=calendars))
 
 
 def imo_minutes_ready(session: Session, meeting: ImoMeeting, ctx: Context) -> int:
-    told = 0
-    for row in meeting.attendance:
-        if notify(session, row.user, MINUTES, f"minutes:imo:{meeting.id}", Message(
-                subject=f"Verslag ter vaststelling: IMO van {day(meeting.held_on)}",
-                paragraphs=[f"Het verslag van het IMO van {day(meeting.held_on)} is klaar "
-                            "om te worden vastgesteld."],
-                link=imo_link(meeting), link_label="Lees het verslag"),
-                base_url=ctx.base_url):
-            told += 1
-    return told
+    return len(notify_all(session, [row.user for row in meeting.attendance], MINUTES,
+                          f"minutes:imo:{meeting.id}", Message(
+        subject=f"Verslag ter vaststelling: IMO van {day(meeting.held_on)}",
+        paragraphs=[f"Het verslag van het IMO van {day(meeting.held_on)} is klaar om te "
+                    "worden vastgesteld."],
+        link=imo_link(meeting), link_label="Lees het verslag",
+        origin=_origin(session, meeting.site_id)), base_url=ctx.base_url))
 
 
 # --- action items -----------------------------------------------------------------------
@@ -337,7 +338,8 @@ def action_assigned(session: Session, action: ActionItem, ctx: Context) -> None:
                    paragraphs=[f"In de vergadering van {action.body.name} is een actiepunt "
                                f"aan u toegewezen, af op {day(action.due_on)}:",
                                action.text],
-                   link=action_link(action), link_label="Naar het actiepunt"),
+                   link=action_link(action), link_label="Naar het actiepunt",
+                   origin=_origin(session, site_id_of(action.body))),
            base_url=ctx.base_url)
 
 
@@ -354,7 +356,8 @@ def action_reminders(session: Session, today: date, now: datetime, base_url: str
             message = Message(subject=f"Actiepunt bijna af: {action.text[:120]}",
                               paragraphs=[f"Uw actiepunt van {action.body.name} moet af zijn "
                                           f"op {day(action.due_on)}:", action.text],
-                              link=action_link(action), link_label="Naar het actiepunt")
+                              link=action_link(action), link_label="Naar het actiepunt",
+                              origin=_origin(session, site_id_of(action.body)))
         else:
             key, kind = f"action:{action.id}:overdue", "overdue"
             message = Message(subject=f"Actiepunt verlopen: {action.text[:120]}",
@@ -362,7 +365,8 @@ def action_reminders(session: Session, today: date, now: datetime, base_url: str
                                           f"zijn op {day(action.due_on)}:", action.text,
                                           "Is het gedaan of vervallen? Zet de status in "
                                           "Noaber."],
-                              link=action_link(action), link_label="Naar het actiepunt")
+                              link=action_link(action), link_label="Naar het actiepunt",
+                              origin=_origin(session, site_id_of(action.body)))
         if notify(session, action.owner, ACTIONS, key, message, base_url=base_url):
             counts[kind] += 1
     return counts

@@ -16,18 +16,23 @@ from models.notify import CHOICES
 from services.errors import N_, RuleViolation
 
 ROOMS, MEETINGS, MINUTES, ACTIONS = "rooms", "meetings", "minutes", "actions"
+SIGNALS = "signals"
 #: kind -> the label on the profile page (translated there)
 KINDS = {
     ROOMS: N_("Mijn boekingen van de ontmoetingsruimte (geboekt, verplaatst, geannuleerd)"),
     MEETINGS: N_("Uitnodigingen voor vergaderingen (gepland, verplaatst, afgelast)"),
     MINUTES: N_("Verslagen die klaar zijn om vast te stellen"),
     ACTIONS: N_("Mijn actiepunten (toegewezen, bijna verlopen, verlopen)"),
+    SIGNALS: N_("Urgente signalen waar u iets mee kunt (de andere signalen staan altijd in "
+                "het weekoverzicht)"),
 }
 #: the roles that get a kind at once by default; everybody else gets it in the digest
 AT_ONCE = {
     ROOMS: None,      # None: every role
     MEETINGS: None,
     ACTIONS: None,
+    # only who may act on a signal is told of it at all (services.notify.signals)
+    SIGNALS: None,
     MINUTES: frozenset({Role.BESTUUR, Role.KERNGROEP, Role.STUURGROEP,
                         Role.TOELATINGSCOMMISSIE}),
 }
@@ -51,8 +56,14 @@ def chosen(session: Session, user_id: int) -> dict[str, str]:
                                 .where(NotificationPreference.user_id == user_id)).all())
 
 
-def delivery_for(session: Session, user: User, kind: str) -> str:
-    return chosen(session, user.id).get(kind) or default_for(session, user, kind)
+def chosen_by(session: Session, user_ids: list[int], kind: str) -> dict[int, str]:
+    """The choice for ``kind`` of each of ``user_ids`` that made one (one query)."""
+    if not user_ids:
+        return {}
+    return dict(session.execute(sa.select(NotificationPreference.user_id,
+                                          NotificationPreference.delivery)
+                                .where(NotificationPreference.kind == kind,
+                                       NotificationPreference.user_id.in_(user_ids))).all())
 
 
 def preferences_of(session: Session, user: User) -> dict[str, str]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Membership, OutgoingMail, User
 from services import audit
+from services.notify.letterhead import INSTALLATION, SECURITY, stamp
 
 ROLELESS_DAYS = 30
 MAIL_KIND = "account_deactivated"
@@ -55,9 +56,10 @@ def _mail(user: User) -> OutgoingMail:
         "locatie en is daarom uitgeschakeld. U kunt er niet meer mee inloggen.", "",
         "Hebt u weer toegang nodig? Vraag de sociaal beheerder van uw locatie of de "
         "beheerder om u opnieuw een rol te geven.", "", "Noaber"])
-    return OutgoingMail(recipient_id=user.id, kind=MAIL_KIND, period=secrets.token_hex(8),
-                        to_address=user.email, subject="Uw Noaber-account is uitgeschakeld",
-                        body=body)
+    return stamp(OutgoingMail(recipient_id=user.id, kind=MAIL_KIND,
+                              period=secrets.token_hex(8), to_address=user.email,
+                              subject="Uw Noaber-account is uitgeschakeld", body=body),
+                 INSTALLATION, SECURITY, "")
 
 
 def deactivate_roleless(session: Session, today: date, now: datetime) -> int:

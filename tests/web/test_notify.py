@@ -6,24 +6,19 @@ preferences and the personal calendar feed, with their role tests; no care data 
 mail, attachment or feed."""
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from datetime import date, time, timedelta
 
 import icalendar
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from app.jobs import run_job, send_outbox
-from models import (ActionItem, Booking, Body, ImoMeeting, Meeting, Notification,
-                    OutgoingMail, RoomRequest, Site, User, db)
+from models import (ActionItem, Booking, Body, Meeting, Notification, OutgoingMail, Site,
+                    User, db)
 from services.governance import actions as action_service, meetings as gov_meetings
 from services.governance.localtime import AMSTERDAM, local_instant
 from services.imo import meetings as imo_meetings
-from services.imo.meetings import FIXED_POINTS
 from services.monitoring.digest import write_digests
 from services.notify import events, preferences
 from services.notify.events import Context
@@ -34,94 +29,17 @@ from tests.conftest import ALL_ROLES, CSRF_TOKEN, ROLE_EMAILS, TODAY
 from tests.rooms_fixtures import NOW, book, make_room, requester, user
 from tests.web.governance_support import make_governance
 from tests.web.imo_support import make_imo
-
-BASE = "http://127.0.0.1:5000"
-CARE = ("begeleid", "onbegeleid", "Zorggroep De Linde", "Stichting Het Anker", "indicatie", "geïndiceerd",
-        "Lies Linde", "Arie Anker", "Vera Vrij", "Otto Open", "Dirk Dossier", "Pim Plaatsing",
-        "Tom Toewijzing", "Sam Selectie", "Kees Later", "Opvang De Haven", "zwaar",
-        "zachte landing", "7,25")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    old = {k: app.config[k] for k in ("MAIL_BACKEND", "MAIL_PORT", "MAIL_SERVER")}
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    app.config.update(old)
-    controller.stop()
+from tests.web.mail_support import (BASE, CARE, calendar_of, html_of, scan_for_care,  # noqa: F401
+                                    smtp, text_of, to, vevents)
 
 
 def ctx():
     return Context(base_url=BASE, now=NOW, sender="noaber@hofje.example")
 
 
-def text_of(message) -> str:
-    return next(p.get_content() for p in message.walk() if p.get_content_type() == "text/plain")
-
-
-def html_of(message) -> str:
-    return next(p.get_content() for p in message.walk() if p.get_content_type() == "text/html")
-
-
-def calendar_of(message):
-    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, [p.get_content_type() for p in message.walk()]
-    part = parts[0]
-    data = part.get_payload(decode=True)
-    parsed = icalendar.Calendar.from_ical(data)
-    assert part.get_param("method") == str(parsed["METHOD"])
-    return parsed
-
-
-def vevents(parsed):
-    return [c for c in parsed.walk("VEVENT")]
-
-
-def scan_for_care(inbox: Inbox) -> None:
-    """Every part of every message, attachments included. The IMO's fixed agenda points
-    name the topics "begeleid / onbegeleid" (no person's status): they are left out."""
-    assert inbox.messages
-    for message in inbox.messages:
-        for part in message.walk():
-            if part.is_multipart():
-                continue
-            content = part.get_payload(decode=True).decode("utf-8")
-            content = re.sub(r"\s+", " ", content)
-            for _topic, title in FIXED_POINTS:
-                content = content.replace(title, "")
-            for word in CARE:
-                assert not re.search(rf"\b{re.escape(word)}\b", content, re.IGNORECASE), \
-                    (word, message["Subject"])
-        for word in CARE:
-            assert word.lower() not in str(message["Subject"]).lower()
-
-
 def csrf_of(page: str) -> dict:
     found = CSRF_TOKEN.search(page)
     return {"csrf_token": found.group(1)} if found else {}
-
-
-def to(inbox, address):
-    return [m for m in inbox.messages if m["To"] == address]
 
 
 # --- rooms ----------------------------------------------------------------------------
@@ -350,9 +268,11 @@ def test_preferences_off_digest_and_no_address(app, world, smtp):
         assert preferences.preferences_of(db.session, bestuur)["minutes"] == "now"
         assert preferences.preferences_of(db.session, coach)["minutes"] == "digest"
         preferences.save(db.session, bestuur, {"rooms": "off", "meetings": "now",
-                                               "minutes": "now", "actions": "now"})
+                                               "minutes": "now", "actions": "now",
+                                               "signals": "now"})
         preferences.save(db.session, coach, {"rooms": "digest", "meetings": "now",
-                                             "minutes": "digest", "actions": "now"})
+                                             "minutes": "digest", "actions": "now",
+                                             "signals": "now"})
         room = make_room(db.session, db.session.get(Site, world.site))
         for who in (bestuur, coach):
             series = book(db.session, room, date(2026, 7, 2 + who.id % 3), time(10), time(11),
@@ -396,7 +316,8 @@ def test_pages_need_a_login_and_a_bad_choice_saves_nothing(app, world, client, l
     answer = client.post("/profiel/meldingen", data={**csrf, "pref-rooms": "soms",
                                                      "pref-meetings": "off",
                                                      "pref-minutes": "off",
-                                                     "pref-actions": "off"})
+                                                     "pref-actions": "off",
+                                                     "pref-signals": "off"})
     assert answer.status_code == 422
     assert "Kies per soort bericht" in answer.get_data(as_text=True)
     with app.app_context():
@@ -404,7 +325,8 @@ def test_pages_need_a_login_and_a_bad_choice_saves_nothing(app, world, client, l
             preferences.NotificationPreference)) == 0
     assert client.post("/profiel/meldingen", data={
         **csrf, "pref-rooms": "off", "pref-meetings": "digest",
-        "pref-minutes": "off", "pref-actions": "now"}).status_code == 302
+        "pref-minutes": "off", "pref-actions": "now", "pref-signals": "digest"}
+        ).status_code == 302
     with app.app_context():
         bestuur = db.session.get(User, world.users["bestuur"])
         assert preferences.preferences_of(db.session, bestuur)["meetings"] == "digest"
@@ -492,3 +414,44 @@ def test_the_pages_queue_the_mail_with_the_action(app, world, login_as, smtp):
             Notification.kind == "minutes")) == 4
     assert gov
     scan_for_care(inbox)
+
+
+def test_undoing_a_cancellation_sends_the_date_again_with_the_same_uid(app, world, login_as,
+                                                                       smtp):
+    """Cancel a date on the booking page, then undo it ('Ongedaan maken'): the booker gets
+    a REQUEST for the same UID with a SEQUENCE above the cancellation's; a second click
+    sends nothing."""
+    from tests.rooms_fixtures import rooms_world
+
+    inbox = smtp
+    ids = rooms_world(app, world)
+    client = login_as("bestuur")
+    path = f"/locaties/{world.site}/ruimte/boekingen/{ids.coffee}"
+    page = client.get(path).get_data(as_text=True)
+    assert client.post(path + "/annuleren", data={**csrf_of(page), "scope": "one"}
+                       ).status_code == 302
+    for _click in range(2):
+        page = client.get(path).get_data(as_text=True)
+        client.post(path + "/herstellen", data=csrf_of(page))
+    send_outbox(app)
+    cancel, again = to(inbox, ROLE_EMAILS["bestuur"])
+    [gone] = vevents(calendar_of(cancel))
+    parsed = calendar_of(again)
+    [back] = vevents(parsed)
+    assert again["Subject"].startswith("Weer geboekt: ")
+    assert "Deze datum is weer geboekt:" in text_of(again)
+    assert str(parsed["METHOD"]) == "REQUEST" and str(back["STATUS"]) == "CONFIRMED"
+    assert str(back["UID"]) == str(gone["UID"])
+    assert int(back["SEQUENCE"]) > int(gone["SEQUENCE"])
+    with app.app_context():
+        assert db.session.get(Booking, ids.coffee).status == "booked"
+    scan_for_care(inbox)
+
+
+def test_the_page_says_so_when_there_is_no_address(app, world, login_as):
+    client = login_as("communitycoach")
+    with app.app_context():
+        db.session.get(User, world.users["communitycoach"]).email = ""
+        db.session.commit()
+    page = client.get("/profiel").get_data(as_text=True)
+    assert "Bij uw account staat geen e-mailadres: u krijgt geen e-mailberichten." in page
