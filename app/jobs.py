@@ -54,6 +54,7 @@ from models import JobPeriod, JobRun, db, utcnow
 from services.monitoring import installation
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
+from services.webhooks import delivery as webhooks
 
 log = logging.getLogger("noaber.jobs")
 
@@ -97,6 +98,12 @@ def mail_settings(app: Flask) -> mail.MailSettings:
                              username=c["MAIL_USERNAME"], password=c["MAIL_PASSWORD"],
                              sender=c["MAIL_FROM"], use_ssl=c.get("MAIL_USE_SSL", False),
                              ca_file=c.get("MAIL_CA_FILE"), timeout=c.get("MAIL_TIMEOUT", 20))
+
+
+def webhooks_allow_local(app: Flask) -> bool:
+    """Webhooks to http://localhost and to private addresses: in debug, in the tests
+    (TestConfig) or with WEBHOOK_ALLOW_LOCAL=1; never otherwise (docs/webhooks.md)."""
+    return bool(app.config.get("WEBHOOK_ALLOW_LOCAL") or app.debug)
 
 
 def _worker() -> str:
@@ -233,10 +240,44 @@ def _send_outbox(app: Flask, session) -> int:
             counts["failed"] += 1
         mail.finish(session, mail_id, utcnow(), error)
         session.commit()
+    last_error = _send_webhooks(app, session, counts) or last_error
     if any(counts.values()):
         log.info("outbox: %s", counts)
         _record_outbox(session, started, counts, last_error)
     return counts["sent"]
+
+
+def _send_webhooks(app: Flask, session, counts: dict) -> str | None:
+    """The webhook deliveries due now, each claimed by one process (as the e-mails);
+    returns the last error, if any."""
+    last_error = None
+    try:
+        counts["webhooks_released"] = webhooks.release_stale(session, utcnow())
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        return None
+    counts.setdefault("webhooks_sent", 0)
+    counts.setdefault("webhooks_failed", 0)
+    allow_local = webhooks_allow_local(app)
+    for delivery_id in webhooks.pending_ids(session, utcnow()):
+        try:
+            claimed = webhooks.claim(session, delivery_id, utcnow())
+            session.commit()
+        except OperationalError:
+            session.rollback()
+            continue
+        if not claimed:
+            continue
+        delivery = session.get(webhooks.WebhookDelivery, delivery_id)
+        attempt = webhooks.send(delivery, secret_key=app.config["SECRET_KEY"], now=utcnow(),
+                                allow_local=allow_local)
+        counts["webhooks_sent" if attempt.ok else "webhooks_failed"] += 1
+        if not attempt.ok:
+            last_error = f"webhook {delivery.event_id}: {attempt.error}"
+        webhooks.finish(session, delivery, utcnow(), attempt)
+        session.commit()
+    return last_error
 
 
 def _record_outbox(session, started: datetime, counts: dict, error: str | None) -> None:

@@ -24,6 +24,7 @@ from models import Signal
 from services.access import SiteAccess
 from services.errors import N_, RuleViolation
 from services.monitoring.findings import Evaluation
+from services.webhooks import events as webhooks
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -50,6 +51,7 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
     are resolved automatically; hand-resolved ones not found again are archived (see the
     module docstring). Running it twice changes nothing the second time."""
     counts = counts or SyncCounts()
+    raised: list[Signal] = []
     for evaluation in evaluations:
         existing = {(s.subject, s.period): s for s in session.scalars(
             sa.select(Signal).where(Signal.site_id == site_id, Signal.rule == evaluation.rule,
@@ -62,9 +64,10 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
             values = dict(severity=f.severity, audience=f.audience, title=f.title,
                           explanation=f.explanation, figures=f.figures, link=f.link)
             if signal is None:
-                session.add(Signal(rule=f.rule, site_id=site_id, subject=f.subject,
-                                   period=f.period, created_at=now, last_seen_at=now,
-                                   **values))
+                signal = Signal(rule=f.rule, site_id=site_id, subject=f.subject,
+                                period=f.period, created_at=now, last_seen_at=now, **values)
+                session.add(signal)
+                raised.append(signal)
                 counts.created += 1
                 continue
             changed = any(getattr(signal, k) != v for k, v in values.items())
@@ -73,6 +76,7 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
             signal.last_seen_at = now
             if signal.state == "resolved" and signal.resolved_by_id is None:
                 signal.state, signal.resolved_at = "open", None   # the condition is back
+                raised.append(signal)
                 counts.reopened += 1
             elif changed:
                 counts.updated += 1
@@ -88,6 +92,9 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
                 signal.period = archived_period(signal)
                 counts.archived += 1
     session.flush()
+    if site_id is not None:   # the installation's own signals are the admins' only
+        webhooks.queue(session, site_id, [webhooks.signal_event(s, visible) for s in raised],
+                       now)
     return counts
 
 
