@@ -249,16 +249,14 @@ def _send_outbox(app: Flask, session) -> int:
 
 def _send_webhooks(app: Flask, session, counts: dict) -> str | None:
     """The webhook deliveries due now, each claimed by one process (as the e-mails);
-    returns the last error, if any."""
-    last_error = None
+    their counts join the round's when not zero. Returns the last error, if any."""
+    last_error, done = None, {"webhooks_sent": 0, "webhooks_failed": 0}
     try:
-        counts["webhooks_released"] = webhooks.release_stale(session, utcnow())
+        done["webhooks_released"] = webhooks.release_stale(session, utcnow())
         session.commit()
     except OperationalError:
         session.rollback()
         return None
-    counts.setdefault("webhooks_sent", 0)
-    counts.setdefault("webhooks_failed", 0)
     allow_local = webhooks_allow_local(app)
     for delivery_id in webhooks.pending_ids(session, utcnow()):
         try:
@@ -272,11 +270,12 @@ def _send_webhooks(app: Flask, session, counts: dict) -> str | None:
         delivery = session.get(webhooks.WebhookDelivery, delivery_id)
         attempt = webhooks.send(delivery, secret_key=app.config["SECRET_KEY"], now=utcnow(),
                                 allow_local=allow_local)
-        counts["webhooks_sent" if attempt.ok else "webhooks_failed"] += 1
+        done["webhooks_sent" if attempt.ok else "webhooks_failed"] += 1
         if not attempt.ok:
             last_error = f"webhook {delivery.event_id}: {attempt.error}"
         webhooks.finish(session, delivery, utcnow(), attempt)
         session.commit()
+    counts.update({key: value for key, value in done.items() if value})
     return last_error
 
 
