@@ -8,9 +8,8 @@ deliveries stay as the record of what was sent.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,7 +61,8 @@ class WebhookEndpointSite(db.Model):
 class WebhookDelivery(db.Model):
     """One event for one endpoint, written in the transaction of the event itself and
     sent by the scheduler's outbox round; ``body`` is the JSON exactly as it is signed
-    and sent. Retried like an e-mail (services/monitoring/mail.py's delays)."""
+    and sent, cleared once it is sent or given up (it may hold personal and care data).
+    Retried like an e-mail (services/monitoring/mail.py's delays)."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
@@ -92,7 +92,3 @@ class WebhookDelivery(db.Model):
     error: Mapped[Optional[str]] = mapped_column(sa.String(500))
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        return json.loads(self.body)

@@ -44,7 +44,9 @@ def release_stale(session: Session, now: datetime) -> int:
     result = session.execute(sa.update(WebhookDelivery).where(
         WebhookDelivery.status == "sending", WebhookDelivery.claimed_at < now - SENDING_TIMEOUT)
         .values(status=sa.case((WebhookDelivery.attempts >= MAX_ATTEMPTS, "failed"),
-                               else_="pending"), claimed_at=None,
+                               else_="pending"),
+                body=sa.case((WebhookDelivery.attempts >= MAX_ATTEMPTS, ""),
+                             else_=WebhookDelivery.body), claimed_at=None,
                 error="Onderbroken tijdens het versturen (het proces stopte)."))
     return result.rowcount
 
@@ -93,7 +95,9 @@ def send(delivery: WebhookDelivery, *, secret_key: str, now: datetime, allow_loc
 
 def finish(session: Session, delivery: WebhookDelivery, now: datetime,
            attempt: Attempt) -> None:
-    """Sent, or back to pending for a later attempt, or failed after ``MAX_ATTEMPTS``."""
+    """Sent, or back to pending for a later attempt, or failed after ``MAX_ATTEMPTS``. A
+    body that is done with (sent or given up) is cleared: it may hold a resident's name
+    and care data, which the installation keeps only where the record needs it."""
     delivery.last_status_code, delivery.claimed_at = attempt.status_code, None
     if attempt.ok:
         delivery.status, delivery.sent_at, delivery.error = "sent", now, None
@@ -103,6 +107,8 @@ def finish(session: Session, delivery: WebhookDelivery, now: datetime,
         delivery.status = "pending" if delay is not None else "failed"
         delivery.next_attempt_at = now + delay if delay is not None else None
         delivery.error = attempt.error[:500]
+    if delivery.status in ("sent", "failed"):
+        delivery.body = ""
     session.flush()
 
 

@@ -137,10 +137,14 @@ def create_endpoint(session: Session, manager: Manager, *, organisation_id: int 
 
 def deactivate(session: Session, endpoint: WebhookEndpoint, *, actor_id: int,
                now: datetime) -> None:
-    """Stop sending to it; what is still waiting for it is not sent."""
+    """Stop sending to it; what is still waiting for it is not sent (given up, its body
+    cleared)."""
     if not endpoint.active:
         raise RuleViolation(N_("Deze webhook is al uitgezet."))
     endpoint.active, endpoint.deactivated_at, endpoint.deactivated_by_id = False, now, actor_id
+    session.execute(sa.update(WebhookDelivery).where(
+        WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "pending")
+        .values(status="failed", body="", error="Niet verstuurd: de webhook is uitgezet."))
     audit.record(session, actor_id=actor_id, entity_type="webhook_endpoint",
                  entity_id=endpoint.id, action="deactivate", changes={"name": endpoint.name})
     session.flush()

@@ -8,7 +8,9 @@ the site (services.service_accounts.organisation_access): a resident's support s
 care organisation and indicated hours only for an organisation that may see that
 person's care data (a care organisation for its own clients, the corporation), names
 only for roles that see the resident list; otherwise the keys are left out entirely.
-A signal goes only to organisations whose role is in its audience.
+A signal goes only to organisations whose role is in its audience. Sending a person's
+care data is written to the audit log, as the API's reads of it are: one event per
+endpoint and call, naming the residents.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from models import WebhookDelivery, WebhookEndpoint, WebhookEndpointSite
+from services import audit
 from services.access import SiteAccess
 from services.service_accounts import organisation_access
 
@@ -69,6 +72,7 @@ def queue(session: Session, site_id: int, events: list[Event],
     rows = []
     for endpoint in endpoints:
         access = organisation_access(endpoint.organisation, site_id)
+        care_of: list[int] = []
         for event in events:
             if event.type not in endpoint.events:
                 continue
@@ -83,6 +87,12 @@ def queue(session: Session, site_id: int, events: list[Event],
                          "event_type": event.type, "site_id": site_id, "body": body,
                          "status": "pending", "attempts": 0,
                          "created_at": datetime.now(timezone.utc)})
+            if "support" in data:
+                care_of.append(data["resident_id"])
+        if care_of:
+            audit.record(session, actor_id=None, entity_type="webhook_endpoint",
+                         entity_id=endpoint.id, action="webhook_care_data", site_id=site_id,
+                         changes={"resident_ids": care_of})
     if rows:   # one multi-row statement however many events (the import)
         session.execute(sa.insert(WebhookDelivery), rows)
     return len(rows)

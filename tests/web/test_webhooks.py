@@ -11,7 +11,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.jobs import send_outbox
-from models import Signal, SupportStatus, User, WebhookDelivery, WebhookEndpoint, db, utcnow
+from models import AuditEvent, Signal, SupportStatus, User, WebhookDelivery, WebhookEndpoint, db, utcnow
+from services.association import members as member_service
 from services.monitoring import installation, mail, signals
 from services.monitoring.findings import ONGOING, Evaluation, Finding
 from services.registry import residents as resident_service
@@ -79,6 +80,11 @@ def test_signed_payloads_with_care_data_only_for_who_may_see_it(app, world, rece
                                         "indicated_hours": "7.5"}
     assert corp["data"]["support"]["status"] == "begeleid"
     assert "support" not in anker["data"]
+    with app.app_context():   # sending care data is in the audit log, as an API read is
+        logged = {e.entity_id: e.changes["resident_ids"] for e in db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "webhook_care_data"))}
+        db.session.remove()
+    assert logged == {made["linde"][0]: [resident_id], made["corp"][0]: [resident_id]}
     raw = receiver.on("/anker")[0]["body"]
     assert "begeleid" not in raw and "indicated_hours" not in raw and "7.5" not in raw
     assert "care_organisation" not in raw
@@ -156,6 +162,9 @@ def test_retried_after_a_500_and_never_sent_twice(app, world, receiver):
     assert verified(second, secret)
     assert receiver.payloads("/corp")[0]["data"]["number"] == "C1"
     assert _deliveries(app) == [(endpoint_id, "sent", 2)]
+    with app.app_context():   # sent: the body (names, care data) is not kept
+        assert db.session.scalars(sa.select(WebhookDelivery.body)).all() == [""]
+        db.session.remove()
 
 
 def test_a_claimed_delivery_is_not_claimed_again(app, world, receiver):
@@ -188,7 +197,15 @@ def test_a_deactivated_endpoint_gets_nothing(app, world, receiver):
     assert receiver.on("/linde") == receiver.on("/corp") == []
     assert [p["type"] for p in receiver.payloads("/anker")] == ["resident.moved_in",
                                                                  "resident.moved_out"]
-    assert len(_deliveries(app, endpoint_id=made["linde"][0])) == 1   # nothing new queued
+    # nothing new queued; the waiting one given up without being sent, its body cleared
+    assert _deliveries(app, endpoint_id=made["linde"][0]) == [(made["linde"][0], "failed", 0)]
+    with app.app_context():
+        assert db.session.scalar(sa.select(WebhookDelivery.body).where(
+            WebhookDelivery.endpoint_id == made["linde"][0])) == ""
+        installation.check(db.session, utcnow())   # not a delivery problem: no signal
+        assert db.session.scalar(sa.select(Signal).where(Signal.rule == "webhook_failed")) \
+            is None
+        db.session.remove()
 
 
 def test_given_up_after_the_last_attempt_and_signalled(app, world, receiver, login_as):
@@ -240,3 +257,30 @@ def test_a_name_that_turns_internal_gets_no_request(app, world, receiver, monkey
         [found] = db.session.scalars(sa.select(WebhookDelivery)).all()
         assert found.status == "pending" and "intern netwerk" in found.error
         db.session.remove()
+
+
+def test_a_changed_unit_and_a_new_member(app, world, receiver):
+    with app.app_context():
+        _endpoint_id, secret = make_endpoint(
+            app, db.session, org_id=world.orgs["vereniging"], site_id=world.site,
+            url=receiver.url("/vereniging"), events=[events.UNIT_CHANGED, events.MEMBER_ADDED])
+        site = db.session.get(site_service.Site, world.site)
+        unit = db.session.get(site_service.Unit, world.units["B1"])
+        site_service.save_unit(db.session, site, unit, site_service.UnitData(
+            "B1", "2-kamer", world.parts["Blok B"]), actor_id=None)
+        site_service.save_unit(db.session, site, unit, site_service.UnitData(
+            "B1", "2-kamer", world.parts["Blok B"]), actor_id=None)     # no change: no event
+        member = member_service.add_member(db.session, world.orgs["vereniging"],
+                                           resident_id=world.residents["vrij1"],
+                                           starts_on=TODAY, actor_id=None)
+        db.session.commit()
+        member_id = member.id
+        db.session.remove()
+    send_outbox(app)
+    changed, added = receiver.payloads("/vereniging")
+    assert all(verified(r, secret) for r in receiver.on("/vereniging"))
+    assert changed["type"] == "unit.changed"
+    assert changed["data"]["changes"] == ["unit_type"] and changed["data"]["number"] == "B1"
+    assert added["type"] == "member.added"
+    assert added["data"]["member_id"] == member_id and added["data"]["unit_number"] == "B1"
+    assert "name" not in added["data"] and "support" not in added["data"]
