@@ -284,3 +284,21 @@ def test_a_changed_unit_and_a_new_member(app, world, receiver):
     assert added["type"] == "member.added"
     assert added["data"]["member_id"] == member_id and added["data"]["unit_number"] == "B1"
     assert "name" not in added["data"] and "support" not in added["data"]
+
+
+def test_a_redirect_is_not_followed(app, world, receiver):
+    """A receiver (or whoever took over its address) answering 302 to an internal address
+    does not make Noaber post there: the attempt counts as failed."""
+    with app.app_context():
+        endpoint_id, _secret = make_endpoint(app, db.session, org_id=world.orgs["corp"],
+                                             site_id=world.site, url=receiver.url("/corp"),
+                                             events=[events.UNIT_CREATED])
+        site = db.session.get(site_service.Site, world.site)
+        site_service.save_unit(db.session, site, None, site_service.UnitData("C4", "studio"),
+                               actor_id=None)
+        db.session.commit()
+        db.session.remove()
+    receiver.answers = [(302, {"Location": receiver.url("/intern")})]
+    send_outbox(app)
+    assert [r["path"] for r in receiver.received] == ["/corp"]
+    assert _deliveries(app) == [(endpoint_id, "pending", 1)]

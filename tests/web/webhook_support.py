@@ -15,8 +15,8 @@ from services.webhooks import endpoints, signing
 
 
 class Receiver:
-    """Records every POST (headers, raw body) and answers with the next queued status
-    (200 once the queue is empty)."""
+    """Records every POST (headers, raw body) and answers with the next queued status,
+    or (status, headers) (200 once the queue is empty)."""
 
     def __init__(self):
         self.received: list[dict] = []
@@ -28,10 +28,15 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 receiver.received.append({"path": self.path, "headers": dict(self.headers),
                                           "body": body, "at": int(time.time())})
-                status = receiver.answers.pop(0) if receiver.answers else 200
+                answer = receiver.answers.pop(0) if receiver.answers else 200
+                status, headers = answer if isinstance(answer, tuple) else (answer, {})
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            do_GET = do_POST  # noqa: N815 - a followed redirect would arrive as a GET
 
             def log_message(self, *args):
                 pass
