@@ -99,26 +99,30 @@ def queue(session: Session, site_id: int, events: list[Event],
 
 
 # --- the events ---------------------------------------------------------------------------
+# The data is read when the event is queued, not when it is made: an import makes its
+# events before the new rows have their ids.
 
 def unit_event(unit, created: bool, changes: dict | None = None) -> Event:
-    values = {"unit_id": unit.id, "number": unit.number, "unit_type": unit.unit_type,
-              "part_id": unit.part_id, "shared": unit.shared}
-    if not created:
-        values["changes"] = sorted(changes or {})
-    return Event(UNIT_CREATED if created else UNIT_CHANGED, lambda access: values)
+    def data_for(access: SiteAccess) -> dict:
+        data = {"unit_id": unit.id, "number": unit.number, "unit_type": unit.unit_type,
+                "part_id": unit.part_id, "shared": unit.shared}
+        if not created:
+            data["changes"] = sorted(changes or {})
+        return data
+
+    return Event(UNIT_CREATED if created else UNIT_CHANGED, data_for)
 
 
 def resident_event(kind: str, resident, unit, support=None) -> Event:
     """A move-in or move-out. ``support`` (status, care organisation id, indicated hours
     as a record or None) is care data: sent only to a receiver that sees that person's."""
-    values = {"resident_id": resident.id, "unit_id": unit.id, "unit_number": unit.number,
-              "move_in_date": resident.move_in_date, "move_out_date": resident.move_out_date}
-    name = resident.name
 
     def data_for(access: SiteAccess) -> dict:
-        data = dict(values)
+        data = {"resident_id": resident.id, "unit_id": unit.id, "unit_number": unit.number,
+                "move_in_date": resident.move_in_date,
+                "move_out_date": resident.move_out_date}
         if access.can_list_residents:
-            data["name"] = name
+            data["name"] = resident.name
         if support is not None and access.sees_care_of(support.care_organisation_id):
             data["support"] = {"status": support.status,
                                "care_organisation_id": support.care_organisation_id,
@@ -129,17 +133,23 @@ def resident_event(kind: str, resident, unit, support=None) -> Event:
 
 
 def member_event(member, unit) -> Event:
-    values = {"member_id": member.id, "association_id": member.association_id,
-              "number": member.number, "unit_id": unit.id, "unit_number": unit.number,
-              "starts_on": member.starts_on}
-    return Event(MEMBER_ADDED, lambda access: values)
+    def data_for(access: SiteAccess) -> dict:
+        return {"member_id": member.id, "association_id": member.association_id,
+                "number": member.number, "unit_id": unit.id, "unit_number": unit.number,
+                "starts_on": member.starts_on}
+
+    return Event(MEMBER_ADDED, data_for)
 
 
 def signal_event(signal, visible: Callable[[SiteAccess, str], bool]) -> Event:
     """A signal raised (new, or back after it cleared), with the title the digest shows;
     only for receivers in its audience (``visible``: services.monitoring.signals')."""
-    values = {"signal_id": signal.id, "rule": signal.rule, "subject": signal.subject,
-              "period": signal.period, "severity": signal.severity, "title": signal.title,
-              "link": signal.link}
-    audience = signal.audience
-    return Event(SIGNAL_RAISED, lambda access: values if visible(access, audience) else None)
+
+    def data_for(access: SiteAccess) -> dict | None:
+        if not visible(access, signal.audience):
+            return None
+        return {"signal_id": signal.id, "rule": signal.rule, "subject": signal.subject,
+                "period": signal.period, "severity": signal.severity, "title": signal.title,
+                "link": signal.link}
+
+    return Event(SIGNAL_RAISED, data_for)

@@ -157,3 +157,9 @@ def test_an_import_tells_the_webhooks(session, world, app, monkeypatch):
     assert [d["support"]["status"] for d in moved_in][:3] == ["onbegeleid", "onbegeleid",
                                                              "begeleid"]
     assert all("support" not in p["data"] for p in sent["anker"])
+    residents = session.scalars(sa.select(Resident).join(Unit).where(
+        Unit.site_id == site.id).order_by(Resident.id)).all()
+    assert [(d["resident_id"], d["unit_id"], d["unit_number"]) for d in moved_in] == [
+        (r.id, r.unit_id, r.unit.number) for r in residents]
+    created = [p["data"] for p in sent["anker"] if p["type"] == "unit.created"]
+    assert [d["unit_id"] for d in created] == [r.unit_id for r in residents]
