@@ -18,7 +18,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import Organisation, WebhookDelivery, WebhookEndpoint, WebhookEndpointSite
 from services import audit
@@ -93,7 +93,9 @@ def may_manage(manager: Manager, endpoint: WebhookEndpoint) -> bool:
 
 
 def endpoints_for(session: Session, manager: Manager) -> list[WebhookEndpoint]:
-    found = session.scalars(sa.select(WebhookEndpoint).order_by(WebhookEndpoint.id.desc()))
+    found = session.scalars(sa.select(WebhookEndpoint).order_by(WebhookEndpoint.id.desc())
+                            .options(selectinload(WebhookEndpoint.sites),
+                                     selectinload(WebhookEndpoint.organisation)))
     return [e for e in found if may_manage(manager, e)]
 
 
