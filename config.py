@@ -265,6 +265,9 @@ class Config:
     MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
     MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE")
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 20, minimum=1)
+    # Webhooks (docs/webhooks.md) to http://localhost and to hosts that resolve to private
+    # or loopback addresses: refused unless this is set (or in debug and the tests).
+    WEBHOOK_ALLOW_LOCAL = _env_bool("WEBHOOK_ALLOW_LOCAL", False)
 
     # Accounts: invitations, forgotten passwords, e-mail changes and the second factor.
     # An invitation link lives this many days, a password-reset link this many minutes,
@@ -297,4 +300,5 @@ class TestConfig(Config):
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
     TOTP_REQUIRED_ROLES: tuple = ()  # the two-factor tests switch it on
     SSO_PROVIDERS: tuple = ()  # the single sign-on tests add their own provider
+    WEBHOOK_ALLOW_LOCAL = True  # the webhook tests receive on 127.0.0.1
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

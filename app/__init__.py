@@ -228,6 +228,7 @@ def register_blueprints(app: Flask) -> None:
     from app.imo import meeting_routes  # noqa: F401  (adds the meeting pages to imo_bp)
     from app.imo.routes import bp as imo_bp
     from app.imports.routes import bp as imports_bp
+    from app.service_accounts import webhook_routes  # noqa: F401  (adds the webhook pages)
     from app.service_accounts.routes import bp as service_accounts_bp
     from app.monitoring.routes import bp as monitoring_bp
     from app.privacy.routes import bp as privacy_bp

@@ -55,6 +55,7 @@ from services.monitoring import installation
 from services.monitoring import jobs as job_registry
 from services.monitoring import mail
 from services.notify import signals as urgent
+from services.webhooks import delivery as webhooks
 
 log = logging.getLogger("noaber.jobs")
 
@@ -98,6 +99,12 @@ def mail_settings(app: Flask) -> mail.MailSettings:
                              username=c["MAIL_USERNAME"], password=c["MAIL_PASSWORD"],
                              sender=c["MAIL_FROM"], use_ssl=c.get("MAIL_USE_SSL", False),
                              ca_file=c.get("MAIL_CA_FILE"), timeout=c.get("MAIL_TIMEOUT", 20))
+
+
+def webhooks_allow_local(app: Flask) -> bool:
+    """Webhooks to http://localhost and to private addresses: in debug, in the tests
+    (TestConfig) or with WEBHOOK_ALLOW_LOCAL=1; never otherwise (docs/webhooks.md)."""
+    return bool(app.config.get("WEBHOOK_ALLOW_LOCAL") or app.debug)
 
 
 def _worker() -> str:
@@ -235,10 +242,43 @@ def _send_outbox(app: Flask, session) -> int:
             counts["failed"] += 1
         mail.finish(session, mail_id, utcnow(), error)
         session.commit()
+    last_error = _send_webhooks(app, session, counts) or last_error
     if any(counts.values()):
         log.info("outbox: %s", counts)
         _record_outbox(session, started, counts, last_error)
     return counts["sent"]
+
+
+def _send_webhooks(app: Flask, session, counts: dict) -> str | None:
+    """The webhook deliveries due now, each claimed by one process (as the e-mails);
+    their counts join the round's when not zero. Returns the last error, if any."""
+    last_error, done = None, {"webhooks_sent": 0, "webhooks_failed": 0}
+    try:
+        done["webhooks_released"] = webhooks.release_stale(session, utcnow())
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        return None
+    allow_local = webhooks_allow_local(app)
+    for delivery_id in webhooks.pending_ids(session, utcnow()):
+        try:
+            claimed = webhooks.claim(session, delivery_id, utcnow())
+            session.commit()
+        except OperationalError:
+            session.rollback()
+            continue
+        if not claimed:
+            continue
+        delivery = session.get(webhooks.WebhookDelivery, delivery_id)
+        attempt = webhooks.send(delivery, secret_key=app.config["SECRET_KEY"], now=utcnow(),
+                                allow_local=allow_local)
+        done["webhooks_sent" if attempt.ok else "webhooks_failed"] += 1
+        if not attempt.ok:
+            last_error = f"webhook {delivery.event_id}: {attempt.error}"
+        webhooks.finish(session, delivery, utcnow(), attempt)
+        session.commit()
+    counts.update({key: value for key, value in done.items() if value})
+    return last_error
 
 
 def _record_outbox(session, started: datetime, counts: dict, error: str | None) -> None:

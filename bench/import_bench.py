@@ -7,9 +7,12 @@ and the association's member list of 80 households: 20 x 4 x 80 = 6,400 rows pla
 about 5,000 of them written. Each file is uploaded, dry-run and confirmed as the pages
 do. The target is under 30 s for all of it, and a constant number of SQL statements per
 confirmed batch: a site of 20 units takes as many statements to confirm as one of 80.
-PostgreSQL gets that from SQLAlchemy's multi-row INSERT ... RETURNING; on SQLite the ORM
-sends one INSERT per row (SQLite cannot return the new ids in parameter order), so there
-the statements grow with the rows while the time stays well within the target.
+
+Then single files of 500, 1,000 and 5,000 units on sites of their own (one, two and ten
+batches of services/imports/apply.py's 500 rows): the statements per batch are the
+difference between the first two, and the 5,000-row file must take exactly the 500-row
+file's statements plus nine batches more. The statements are counted with an event
+listener on ``before_cursor_execute`` (a multi-row statement counts once).
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ IMPORT_SITES = int(os.environ.get("BENCH_IMPORT_SITES", "20"))
 IMPORT_UNITS = int(os.environ.get("BENCH_IMPORT_UNITS", "80"))
 TARGET_IMPORT_S = 30
 TODAY = date(2026, 6, 15)
+BATCH_SIZES = tuple(int(n) for n in os.environ.get("BENCH_IMPORT_BATCH_SIZES",
+                                                   "500,1000,5000").split(","))
 
 
 def _export(site_no: int, units: int, moved: int = 0) -> bytes:
@@ -51,6 +56,7 @@ def bench_import(app, say) -> dict:
 
     from models import OrgKind, db
     from services.imports import files
+    from services.imports.apply import BATCH_ROWS
     from services.registry import sites as site_service
 
     statements = {"n": 0}
@@ -103,6 +109,15 @@ def bench_import(app, say) -> dict:
                     confirm_sql.append(sql)
         seconds = time.perf_counter() - started
         _small_counts, small_sql = run(sites[0], "registry", _export(0, IMPORT_UNITS // 4))
+        by_size = {}
+        for n, size in enumerate(BATCH_SIZES, start=IMPORT_SITES + 1):
+            site = site_service.save_site(session, None, site_service.SiteData(
+                f"Bench {n:02d}", "Benchstad", date(2024, 1, 1),
+                org[OrgKind.WONINGCORPORATIE].id), actor_id=None)
+            session.commit()
+            began = time.perf_counter()
+            _counts, sql = run(site, "registry", _export(n, size))
+            by_size[size] = {"statements": sql, "seconds": round(time.perf_counter() - began, 2)}
         sa.event.remove(db.engine, "before_cursor_execute", count)
         db.session.remove()
     result = {"sites": IMPORT_SITES, "units_per_site": IMPORT_UNITS, "rows": rows,
@@ -110,7 +125,18 @@ def bench_import(app, say) -> dict:
               "confirm_sql_full": max(confirm_sql), "confirm_sql_quarter": small_sql,
               # a 4x larger file may take a statement more (a batch split), not 4x as many
               "constant_sql": max(confirm_sql) <= small_sql + 2,
-              "met": seconds < TARGET_IMPORT_S}
+              "met": seconds < TARGET_IMPORT_S, "by_size": by_size}
+    if len(BATCH_SIZES) >= 3:
+        first, second, last = BATCH_SIZES[0], BATCH_SIZES[1], BATCH_SIZES[-1]
+        per_batch = by_size[second]["statements"] - by_size[first]["statements"]
+        batches = -(-last // BATCH_ROWS) - 1
+        result["statements_per_batch"] = per_batch
+        result["constant_per_batch"] = (by_size[last]["statements"] ==
+                                        by_size[first]["statements"] + batches * per_batch)
+        say("  import of one file: " + ", ".join(
+            f"{size:,} rows {v['statements']} statements ({v['seconds']:.1f} s)"
+            for size, v in by_size.items()) + f"; {per_batch} per batch of {BATCH_ROWS}, "
+            f"{'constant' if result['constant_per_batch'] else 'NOT constant'}")
     say(f"  import: {rows:,} rows ({written:,} written) of {IMPORT_SITES} sites in "
         f"{seconds:.1f} s; confirming {IMPORT_UNITS} units took {max(confirm_sql)} "
         f"statements, {IMPORT_UNITS // 4} units {small_sql}  "

@@ -37,6 +37,7 @@ from models.service_account import IdempotencyKey, ServiceAccount, ServiceAccoun
 from models.site import Site, SitePart, Unit
 from models.user import (AccountInvitation, InvitationRole, Membership, RecoveryCode,
                          User)
+from models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEndpointSite
 from models.workplan import (AgreementKind, AgreementParty, CollaborationAgreement,
                              Ingredient, Progress, WorkPlan, WorkPlanAction, WorkPlanGoal)
 
@@ -64,7 +65,7 @@ __all__ = [
     "UTCDateTime", "db", "utcnow",
     "ApiToken", "RetentionSetting",
     "ImportFile", "ImportKind", "ImportMapping", "IdempotencyKey", "ServiceAccount",
-    "ServiceAccountSite",
+    "ServiceAccountSite", "WebhookDelivery", "WebhookEndpoint", "WebhookEndpointSite",
     "Notification", "NotificationPreference", "PersonalFeedToken",
     "ActivityAttendance", "BlockReason", "Booking", "BookingRecordError", "BookingSeries",
     "BookingStatus", "KeyHolder", "OrganiserKind", "Recurrence", "RequesterKind",

@@ -191,8 +191,15 @@ def site_access(account: ServiceAccount, site_id: int) -> SiteAccess:
     scope = scope_on(account, site_id)
     if scope is None or account.revoked_at is not None:
         return SiteAccess(site_id=site_id)
-    role = ROLE_OF_KIND[OrgKind(account.organisation.kind)]
-    orgs = frozenset({account.organisation_id}) if role == Role.BEGELEIDER else frozenset()
+    return organisation_access(account.organisation, site_id)
+
+
+def organisation_access(organisation: Organisation, site_id: int) -> SiteAccess:
+    """What an organisation's system sees of a site in its scope (a service account, a
+    webhook endpoint): the role its kind has there; a care organisation sees the care
+    data of its own clients, a corporation that of every resident."""
+    role = ROLE_OF_KIND[OrgKind(organisation.kind)]
+    orgs = frozenset({organisation.id}) if role == Role.BEGELEIDER else frozenset()
     return SiteAccess(site_id=site_id, roles=frozenset({role}), care_organisation_ids=orgs)
 
 

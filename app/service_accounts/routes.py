@@ -13,9 +13,11 @@ from wtforms.validators import Optional
 
 from app.clock import today
 from app.forms import blank_to_none, show_violation
+from app.service_accounts.labels import STATUS_LABELS
 from models import ApiToken, ServiceAccount, db
 from services import service_accounts as service
 from services.errors import RuleViolation
+from services.webhooks import endpoints as webhooks
 
 bp = Blueprint("service_accounts", __name__, url_prefix="/koppelingen")
 
@@ -47,8 +49,11 @@ def _manager():
 def _index(manager, form, status=200):
     form.organisation_id.choices = [("", _("— kies —"))] + [
         (str(o.id), o.name) for o in service.organisations_for(db.session, manager)]
+    hooks = webhooks.endpoints_for(db.session, manager)
     return render_template("service_accounts/index.html", form=form,
-                           accounts=service.accounts_for(db.session, manager),
+                           accounts=service.accounts_for(db.session, manager), webhooks=hooks,
+                           last_deliveries=webhooks.last_deliveries(
+                               db.session, [h.id for h in hooks]), status_labels=STATUS_LABELS,
                            sites=service.sites_for(db.session, manager), scopes=SCOPES,
                            chosen={k: request.form.get(k, "") for k in request.form}), status
 

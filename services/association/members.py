@@ -21,6 +21,7 @@ from models import AssociationMember, MembershipDecline, Resident, Site, Unit, u
 from services import audit
 from services.association import dues
 from services.errors import N_, RuleViolation
+from services.webhooks import events as webhooks
 
 
 def sites_of(session: Session, association_id: int) -> list[int]:
@@ -123,6 +124,7 @@ def add_member(session: Session, association_id: int, *, resident_id: int | None
                  action="create", site_id=resident.unit.site_id,
                  changes={"number": member.number, "resident": resident.id,
                           "starts_on": starts_on})
+    webhooks.queue(session, resident.unit.site_id, [webhooks.member_event(member, resident.unit)])
     return member
 
 

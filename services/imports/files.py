@@ -106,17 +106,20 @@ def confirm(session: Session, site: Site, imported: ImportFile, *, today: date,
             may_write_care: bool, chosen: dict[str, str] | None,
             actor_id: int | None) -> ImportFile:
     """Apply the file as its dry run shows it now; the caller commits. The upload's row
-    is locked first, so a second click waits and then finds it confirmed."""
+    is locked first, so a second click waits and then finds it confirmed; it is marked
+    confirmed before anything else is written, which on SQLite takes the database's write
+    lock for the rest of the transaction (services/imports/apply.py relies on it)."""
     session.refresh(imported, with_for_update=True)
     if imported.confirmed_at is not None:
         raise RuleViolation(N_("Dit bestand is al ingelezen."))
+    imported.confirmed_at, imported.confirmed_by_id = utcnow(), actor_id
+    session.flush()
     run = dry_run(session, site, imported, today=today, may_write_care=may_write_care,
                   chosen=chosen)
     apply_plan(session, site, run.plan, import_id=imported.id, actor_id=actor_id, today=today)
     mappings.remember(session, site, imported.kind, run.mapping, actor_id=actor_id)
     imported.mapping = run.mapping
     imported.counts = run.plan.counts
-    imported.confirmed_at, imported.confirmed_by_id = utcnow(), actor_id
     imported.content = b""
     audit.record(session, actor_id=actor_id, entity_type="import", entity_id=imported.id,
                  action="confirm", site_id=site.id,

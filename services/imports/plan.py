@@ -142,6 +142,27 @@ class _Person:
     support: tuple | None = None      # (status, care_organisation_id, indicated_hours)
 
 
+class _Living(defaultdict):
+    """Per unit, who lives there as the plan goes; ``existing`` finds the residents of
+    the database by name at once (a move within the site), instead of every row going
+    through every unit: a file of 5,000 rows would compare 25 million names."""
+
+    def __init__(self):
+        super().__init__(list)
+        self.by_name: dict[str, list[tuple[Any, _Person]]] = defaultdict(list)
+
+    def add_existing(self, unit_ref, person: _Person) -> None:
+        self[unit_ref].append(person)
+        self.by_name[normalise_name(person.name)].append((unit_ref, person))
+
+    def existing(self, name: str):
+        """(unit, person) of the database's residents of that name who still live there
+        in the plan, in the order they were loaded."""
+        for unit_ref, person in self.by_name.get(normalise_name(name), ()):
+            if any(p is person for p in self.get(unit_ref, ())):
+                yield unit_ref, person
+
+
 def _date_of(row: RowPlan, value: str, label: str, today: date) -> date | None:
     day = parse_date(value)
     if day is None:
@@ -174,14 +195,14 @@ def plan_registry(session: Session, site: Site, table: Table, index: dict[str, i
         sa.select(SitePart).where(SitePart.site_id == site.id))}
     units = {unit_key(u.number): u for u in session.scalars(
         sa.select(Unit).where(Unit.site_id == site.id))}
-    current: dict[Any, list[_Person]] = defaultdict(list)
+    current = _Living()
     for resident in session.scalars(
             sa.select(Resident).join(Unit, Unit.id == Resident.unit_id)
             .where(Unit.site_id == site.id, Resident.move_out_date.is_(None))
             .options(selectinload(Resident.support_periods))
             .order_by(Resident.move_in_date, Resident.id)):
         record = current_status(resident, today)
-        current[resident.unit_id].append(_Person(
+        current.add_existing(resident.unit_id, _Person(
             resident.name, resident.move_in_date, resident,
             (record.status, record.care_organisation_id, record.indicated_hours)
             if record else None))
@@ -413,19 +434,10 @@ def _plan_resident(row: RowPlan, unit_ref, number: str, unit_shared: bool, name:
                  date=move_in.strftime("%d-%m-%Y"))
         living.remove(occupant)
     # the same person living in another unit of the site: a move within the site
-    moved_from = None
-    for other_unit, people in current.items():
-        if other_unit == unit_ref:
-            continue
-        for person in people:
-            if person.resident is not None and normalise_name(person.name) == \
-                    normalise_name(name) and person.move_in < move_in and (
-                    not contact.get("email") or (person.resident.email or "").lower()
-                    == contact["email"].lower()):
-                moved_from = (other_unit, person)
-                break
-        if moved_from:
-            break
+    moved_from = next(((other_unit, person) for other_unit, person in current.existing(name)
+                       if other_unit != unit_ref and person.move_in < move_in and (
+                           not contact.get("email") or (person.resident.email or "").lower()
+                           == contact["email"].lower())), None)
     if moved_from is not None:
         other_unit, person = moved_from
         row.actions.append(("move_out", person.resident.id, move_in))

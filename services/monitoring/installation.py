@@ -24,6 +24,7 @@ from models import OutgoingMail, SchedulerHeartbeat, Signal
 from services.monitoring import mail
 from services.monitoring.findings import ONGOING, Evaluation, Finding
 from services.monitoring.signals import Raised, SyncCounts, sync
+from services.webhooks import delivery as webhook_delivery
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: no heartbeat for this long: the administrators get a signal
@@ -86,10 +87,25 @@ def failed_mail_finding(failed: int) -> Finding | None:
         link=f"{JOBS_PAGE}#mislukte-e-mails", figures={"failed": failed})
 
 
+def failed_webhook_finding(failed: int) -> Finding | None:
+    if not failed:
+        return None
+    what = "1 webhookbericht is" if failed == 1 else f"{failed} webhookberichten zijn"
+    return Finding(
+        rule="webhook_failed", subject="webhooks", severity="warning", audience=ADMIN,
+        title=f"{what} niet afgeleverd",
+        explanation=(f"Na {mail.MAX_ATTEMPTS} pogingen verspreid over ongeveer een dag is "
+                     "het afleveren opgegeven: het ontvangende systeem antwoordde niet of "
+                     "met een fout. Zie Koppelingen voor het adres en de laatste fout."),
+        link="/koppelingen/", figures={"failed": failed})
+
+
 def installation_evaluations(session: Session, now: datetime) -> list[Evaluation]:
     failed, _latest = mail.failed(session, limit=0)
     found = [("scheduler_silent", silence_finding(latest_beat(session), now)),
-             ("mail_failed", failed_mail_finding(failed))]
+             ("mail_failed", failed_mail_finding(failed)),
+             ("webhook_failed", failed_webhook_finding(
+                 webhook_delivery.failed_count(session)))]
     return [Evaluation(rule, (ONGOING,), tuple(f for f in [finding] if f))
             for rule, finding in found]
 

@@ -24,6 +24,7 @@ from models import Signal
 from services.access import SiteAccess
 from services.errors import N_, RuleViolation
 from services.monitoring.findings import Evaluation
+from services.webhooks import events as webhooks
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -64,6 +65,7 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
     critical while open: what may be told at once (services.notify.signals)."""
     counts = counts or SyncCounts()
     raised = [] if raised is None else raised
+    first = len(raised)   # (the caller's list may hold another site's already)
     for evaluation in evaluations:
         existing = {(s.subject, s.period): s for s in session.scalars(
             sa.select(Signal).where(Signal.site_id == site_id, Signal.rule == evaluation.rule,
@@ -109,6 +111,11 @@ def sync(session: Session, site_id: int, evaluations: list[Evaluation], now: dat
                 signal.period = archived_period(signal)
                 counts.archived += 1
     session.flush()
+    if site_id is not None:   # the installation's own signals are the admins' only
+        # new or reopened (an escalation is the same signal, already sent)
+        opened = [r.signal for r in raised[first:] if not r.occurrence.startswith("c")]
+        webhooks.queue(session, site_id, [webhooks.signal_event(s, visible) for s in opened],
+                       now)
     return counts
 
 

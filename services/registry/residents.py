@@ -18,6 +18,7 @@ from services import audit
 from services.access import SiteAccess
 from services.errors import N_, NotFound, RuleViolation
 from services.registry.mix import StatusRecord, status_on
+from services.webhooks import events as webhooks
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def add_resident(session: Session, *, site_id: int, unit_id: int, move_in: date,
                  changes={"unit": unit.number, "move_in_date": move_in,
                           "status": support.status, **values})
     session.flush()
+    webhooks.queue(session, site_id, [webhooks.resident_event(webhooks.MOVED_IN, resident,
+                                                              unit, support)])
     return resident
 
 
@@ -200,6 +203,9 @@ def record_move_out(session: Session, resident: Resident, *, move_out: date,
                  action="move_out", site_id=resident.unit.site_id,
                  changes={"move_out_date": move_out, "reason": resident.move_out_reason})
     session.flush()
+    webhooks.queue(session, resident.unit.site_id, [webhooks.resident_event(
+        webhooks.MOVED_OUT, resident, resident.unit, current_status(resident, move_out
+                                                                    - timedelta(days=1)))])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Organisation, OrgKind, Resident, Site, SitePart, Unit
 from services import audit
 from services.errors import N_, RuleViolation
+from services.webhooks import events as webhooks
 
 
 def _required(value: str | None, field: str, message: str) -> str:
@@ -195,6 +196,7 @@ def save_unit(session: Session, site: Site, unit: Unit | None, data: UnitData, *
         session.flush()
         audit.record(session, actor_id=actor_id, entity_type="unit", entity_id=unit.id,
                      action="create", site_id=site.id, changes=values)
+        webhooks.queue(session, site.id, [webhooks.unit_event(unit, created=True)])
     else:
         changes = audit.changes_between(unit, values)
         for key, value in values.items():
@@ -202,6 +204,8 @@ def save_unit(session: Session, site: Site, unit: Unit | None, data: UnitData, *
         if changes:
             audit.record(session, actor_id=actor_id, entity_type="unit", entity_id=unit.id,
                          action="update", site_id=site.id, changes=changes)
+            session.flush()
+            webhooks.queue(session, site.id, [webhooks.unit_event(unit, False, changes)])
     session.flush()
     return unit
 

@@ -222,9 +222,8 @@ def test_a_failure_while_applying_saves_nothing(bongerd, session, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(apply_module.member_service, "end_on_move_out", broken)
-    monkeypatch.setattr(apply_module, "AuditEvent", None)  # fails at the last step
-    with pytest.raises(TypeError):
+    monkeypatch.setattr(apply_module._Writer, "_audit", broken)  # fails at the last step
+    with pytest.raises(RuntimeError, match="disk full"):
         files.confirm(session, site, imported, today=TODAY, may_write_care=True,
                       chosen=None, actor_id=None)
     session.rollback()
