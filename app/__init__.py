@@ -78,11 +78,10 @@ class SettingsError(click.ClickException):
 MAIL_BACKENDS = ("smtp", "log")
 
 
-def settings_problems(settings, production: bool) -> list[str]:
-    """What is wrong with ``settings`` (an app's config), one line per problem. Values
-    that cannot work are refused always; with ``production`` (not debug, not the tests)
-    also the development key, which would make the installation unsafe. What only a
-    process that serves pages or sends mail needs is in :func:`serving_problems`."""
+def settings_problems(settings) -> list[str]:
+    """What is wrong with ``settings`` (an app's config), one line per problem: values
+    that cannot work, refused always. What a production process that serves pages or
+    sends mail needs besides is in :func:`serving_problems`."""
     problems = list(config.SETTING_PROBLEMS.values())
     proxies = settings.get("PROXY_COUNT")
     if (not isinstance(proxies, int) or isinstance(proxies, bool) or proxies < 0) \
@@ -97,24 +96,23 @@ def settings_problems(settings, production: bool) -> list[str]:
     if base_url and not _is_web_address(base_url):
         problems.append(f"BASE_URL: {base_url!r} is not an http:// or https:// address "
                         "with a host name, e.g. https://noaber.example.nl")
-    if not production:
-        return problems
-    key = settings.get("SECRET_KEY") or ""
-    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
-        problems.append(
-            f"SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE to a random value of at least "
-            f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python3 -c 'import secrets; "
-            f"print(secrets.token_urlsafe(48))'); the development key is public.")
     return problems
 
 
 def serving_problems(settings) -> list[str]:
     """What a production process that serves pages or sends mail (a web worker, the
     scheduler, the commands that invite or seed) needs beyond :func:`settings_problems`:
-    the address links point to, and mail that is really sent. The database commands
-    (``flask db upgrade``, ``flask noaber db-state``) run without them, so an
-    installation can migrate in a release step that knows only the database."""
+    a key of its own (the development key is public), the address links point to, and
+    mail that is really sent. The database commands (``flask db upgrade``, ``flask noaber
+    db-state``) run without them, so an installation can migrate in a release step that
+    knows only the database."""
     problems = []
+    key = settings.get("SECRET_KEY") or ""
+    if key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python3 -c 'import secrets; "
+            f"print(secrets.token_urlsafe(48))'); the development key is public.")
     if not settings.get("BASE_URL"):
         problems.append("BASE_URL: not set; set it to the address where the installation "
                         "is reached, e.g. https://noaber.example.nl (links in e-mails "
@@ -143,7 +141,7 @@ def check_settings(app: Flask) -> None:
     settings are checked by the commands that serve or send (:func:`require_serving`);
     a web worker (gunicorn, any WSGI server, ``flask run``) checks them here, at load."""
     production = not (app.debug or app.testing)
-    problems = settings_problems(app.config, production=production)
+    problems = settings_problems(app.config)
     serving = serving_problems(app.config) if production else []
     command = click.get_current_context(silent=True)
     if serving and command is not None and command.info_name != "run":

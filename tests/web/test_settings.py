@@ -152,10 +152,11 @@ def test_the_flask_command_runs_with_good_settings(tmp_path):
 
 
 def test_the_database_commands_need_only_the_database(tmp_path):
-    """A release step that migrates knows the database and the key, not the address or
-    the mail server: ``db upgrade``, ``db check`` and ``noaber db-state`` run without
-    them; the commands that send refuse in the same environment."""
-    env = _clean_environment(tmp_path) | {"MAIL_BACKEND": "log"}
+    """A release step that migrates knows the database, not the key, the address or the
+    mail server: ``db upgrade``, ``db check`` and ``noaber db-state`` run without them;
+    the commands that send refuse in the same environment."""
+    env = _clean_environment(tmp_path) | {"MAIL_BACKEND": "log",
+                                          "SECRET_KEY": config.DEVELOPMENT_SECRET_KEY}
     env.pop("BASE_URL")
     for command in (("db", "upgrade"), ("db", "check"), ("noaber", "db-state")):
         done = _flask(env, *command)
@@ -167,9 +168,14 @@ def test_the_database_commands_need_only_the_database(tmp_path):
             assert done.returncode == 0, done.stderr
             continue
         assert done.returncode == 78, (command, done.stdout, done.stderr)
-        assert done.stderr.splitlines()[0] == "Error: BASE_URL: not set; set it to the " \
-            "address where the installation is reached, e.g. https://noaber.example.nl " \
-            "(links in e-mails point there)"
+        lines = done.stderr.splitlines()
+        assert lines[0].startswith("Error: SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE")
+        assert lines[1:] == [
+            "BASE_URL: not set; set it to the address where the installation is reached, "
+            "e.g. https://noaber.example.nl (links in e-mails point there)",
+            "MAIL_BACKEND: log writes the e-mails to the log and sends none; set "
+            "MAIL_BACKEND=smtp and MAIL_SERVER, or MAIL_LOG_ALLOWED=1 if this installation "
+            "must not send mail"]
     # a value that cannot work stops every command, the database's too
     done = _flask(env | {"PROXY_COUNT": "two"}, "db", "upgrade")
     assert done.returncode == 78
