@@ -103,8 +103,11 @@ def current_key() -> str | None:
         return "participation"
     if endpoint == "monitoring.signals":
         return "signals"
-    if endpoint.startswith("sites.access_review"):
+    if endpoint.startswith("sites.access_review") or endpoint in (
+            "sites.roles", "sites.role_end", "sites.revoke_role"):
         return "access"
+    if endpoint == "sites.settings":
+        return "dashboard"
     return {"start": "start", "residents": "residents", "imo": "imo", "hours": "hours",
             "governance": "governance", "rooms": "rooms", "association": "association",
             "imports": "imports", "service_accounts": "links",
