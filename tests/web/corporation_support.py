@@ -3,9 +3,11 @@ a site (Het Bolwerk), a unit and a sociaal beheerder there, an administrator of
 corporation A (the world's corporation, owner of Het Hofje) and one of corporation B."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
-from models import OrgKind, Role, db
+import sqlalchemy as sa
+
+from models import Membership, OrgKind, Role, db
 from services import accounts
 from services.registry import sites as site_service
 from tests.conftest import PASSWORD
@@ -45,3 +47,13 @@ def corporation_setup(app, world) -> dict[str, int]:
 def login_email(client, auth, email: str) -> None:
     auth.logout()
     assert auth.login(email).status_code == 302, f"login as {email} failed"
+
+
+def roles_begun_on(app, day: date) -> None:
+    """Let every role begin on ``day`` (the world's roles begin at the real date, which
+    may lie after the app's fixed day)."""
+    with app.app_context():
+        db.session.execute(sa.update(Membership).values(
+            created_at=datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc)))
+        db.session.commit()
+        db.session.remove()

@@ -8,7 +8,7 @@ answer per page is in tests/web/test_access_matrix.py.)"""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from services.errors import RuleViolation
 from tests.conftest import ROLE_EMAILS, TODAY
 from tests.web.account_support import mails
 from tests.web.corporation_support import (ADMIN_A, ADMIN_B, SB_B, corporation_setup,
-                                           login_email)
+                                           login_email, roles_begun_on)
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
 from tests.web.support import db_snapshot, field_error, query, text, url_ids
 
@@ -32,11 +32,7 @@ def ids(app, world):
     """The world's ids, corporation B's, and every world role begun on 1 January 2026
     (the fixture's roles would otherwise begin at the real date, after the app's day)."""
     found = {**url_ids(app, world), **corporation_setup(app, world)}
-    with app.app_context():
-        db.session.execute(sa.update(Membership).values(
-            created_at=datetime(2026, 1, 1, 9, tzinfo=timezone.utc)))
-        db.session.commit()
-        db.session.remove()
+    roles_begun_on(app, date(2026, 1, 1))
     return found
 
 
