@@ -101,7 +101,8 @@ class SiteRoleForm(PersonForm):
     """A role on one site for whoever has the e-mail address (an account gets it at once,
     an unknown address an invitation)."""
 
-    role = SelectField(_l("Rol"), choices=ROLES)
+    role = SelectField(_l("Rol"), choices=[("", _l("— kies —")), *ROLES],
+                       validators=[DataRequired(message=_l("Kies een rol."))])
     organisation_id = SelectField(_l("Zorgaanbieder (verplicht voor een begeleider)"),
                                   coerce=optional_int, validators=[Optional()])
     ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), **END_DATE)
