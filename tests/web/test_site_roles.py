@@ -224,6 +224,27 @@ def test_the_invitation_form_no_longer_tells_which_addresses_have_an_account(
         == "kerngroep"
 
 
+@pytest.mark.parametrize("fields, field, message", [
+    ({"grant-role": ""}, "grant-role", "Kies een rol."),
+    ({"grant-role": "begeleider"}, "grant-organisation_id",
+     "Een begeleider hoort bij een zorgaanbieder."),
+    ({"grant-email": "geen-adres"}, "grant-email", "Vul een geldig e-mailadres in."),
+    ({"grant-name": " "}, "grant-name", "Vul een naam in."),
+    ({"grant-ends_on": "2026-06-14"}, "grant-ends_on", "De einddatum ligt in het verleden."),
+    ({"grant-email": ROLE_EMAILS["communitycoach"]}, "grant-role",
+     "Deze gebruiker heeft deze rol op deze locatie al."),
+])
+def test_bad_grants_are_refused(app, client, auth, ids, fields, field, message):
+    login_email(client, auth, ADMIN_A)
+    before = db_snapshot(app)
+    response = client.post(f"/locaties/{ids['site']}/rollen", data={
+        "grant-email": "nieuw@elders.example", "grant-name": "Iemand",
+        "grant-role": "communitycoach", **fields})
+    assert response.status_code == 422
+    assert field_error(text(response), field) == message
+    assert db_snapshot(app) == before
+
+
 def test_a_corporation_admin_ends_a_role(app, client, auth, ids):
     login_email(client, auth, ADMIN_A)
     coach = ids["membership_communitycoach"]
