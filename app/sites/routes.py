@@ -14,7 +14,7 @@ from app.sites.charts import history_chart, parts_chart
 from app.admin.forms import SiteForm
 from app.admin.routes import org_choices
 from app.sites.forms import PartForm, UnitForm
-from models import OrgKind, Unit, db
+from models import OrgKind, SitePart, Unit, db
 from services import access_review as access_review_service, sso
 from services.accounts import visible_sites
 from services.hours.export import slug, to_csv, to_xlsx
@@ -107,6 +107,21 @@ def edit_unit(site, access, unit_id: int):
         success=lambda u: _("Wooneenheid %(number)s is opgeslagen.", number=u.number),
         next_url=lambda u: url_for("sites.units", site_id=site.id),
         template="sites/unit_form.html", site=site, unit=unit)
+
+
+@bp.route("/locaties/<int:site_id>/delen/<int:part_id>", methods=["GET", "POST"])
+@site_view(MANAGE_UNITS)
+def edit_part(site, access, part_id: int):
+    part = db.session.get(SitePart, part_id)
+    if part is None or part.site_id != site.id:
+        abort(404)
+    form = PartForm(obj=part)
+    return save_or_render(
+        form, lambda: site_service.rename_part(db.session, site, part, form.name.data,
+                                               actor_id=current_user.id),
+        success=lambda p: _("Deel %(name)s is opgeslagen.", name=p.name),
+        next_url=lambda p: url_for("sites.units", site_id=site.id),
+        template="sites/part_form.html", site=site, part=part)
 
 
 # --- the site's own settings ---------------------------------------------------

@@ -94,7 +94,7 @@ def current_key() -> str | None:
         return "actions"
     if endpoint == "sites.dashboard":
         return "dashboard"
-    if endpoint in ("sites.units", "sites.edit_unit", "sites.add_part"):
+    if endpoint in ("sites.units", "sites.edit_unit", "sites.add_part", "sites.edit_part"):
         return "units"
     if endpoint == "imo.handovers":
         return "handover"

@@ -1,5 +1,5 @@
 """A corporation's administrator changes a coach's role end date and sees it on "Wie
-heeft toegang"; screenshots of the pages at 390 and 1366 px (written to the directory in
+heeft toegang", and renames a part of the site; screenshots of the pages at 390 and 1366 px (written to the directory in
 NOABER_SCREENSHOTS, when set)."""
 from __future__ import annotations
 
@@ -55,3 +55,10 @@ def test_a_corporation_admin_changes_a_coach_end_date(app, new_page, world, view
     _shot(page, f"access-review-{width}")
     visit(page, f"/locaties/{world.site}/instellingen")
     _shot(page, f"site-settings-{width}")
+    visit(page, f"/locaties/{world.site}/eenheden")
+    page.get_by_role("link", name="Blok A (naam wijzigen)").click()
+    page.get_by_label("Naam van het deel").fill("Blok Noord")
+    _shot(page, f"part-{width}")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".alert-success")).to_have_text("Deel Blok Noord is opgeslagen.")
+    _shot(page, f"units-{width}")

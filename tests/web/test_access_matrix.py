@@ -107,7 +107,8 @@ MATRIX = [
             R + "/{resident_linde}/status",
             R + "/{resident_linde}/vertrek",
             "/locaties/{site}/eenheden",
-            "/locaties/{site}/eenheden/{unit_A1}"],
+            "/locaties/{site}/eenheden/{unit_A1}",
+            "/locaties/{site}/delen/{part_A}"],
                   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
     get("who has access (the access review)", [
             "/locaties/{site}/toegang",
@@ -159,7 +160,8 @@ MATRIX = [
             R + "/{other_resident}/vertrek",
             R + f"/{UNKNOWN}/vertrek",
             "/locaties/{site}/eenheden/{other_unit}",
-            f"/locaties/{{site}}/eenheden/{UNKNOWN}"],
+            f"/locaties/{{site}}/eenheden/{UNKNOWN}",
+            f"/locaties/{{site}}/delen/{UNKNOWN}"],
                   NF,   NF,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
     get("administration", [
             "/beheer/organisaties",
@@ -353,6 +355,8 @@ FORM_POSTS = [
              lambda s, ids: s.get(Unit, ids["unit_A3"]).number, "sociaal_beheerder"),
     FormPost("add part", "/locaties/{site}/delen", REGISTRY, {"part-name": "Blok C"},
              lambda s, ids: s.scalar(sa.select(sa.func.count(SitePart.id))), "sociaal_beheerder"),
+    FormPost("rename part", "/locaties/{site}/delen/{part_A}", REGISTRY, {"name": "Blok Noord"},
+             lambda s, ids: s.get(SitePart, ids["part_A"]).name, "sociaal_beheerder"),
     FormPost("new organisation", "/beheer/organisaties/nieuw", BEHEER,
              {"name": "Nieuwe Zorg", "kind": "zorgaanbieder", "active": "y"},
              lambda s, ids: s.scalar(sa.select(sa.func.count(Organisation.id))), "admin"),

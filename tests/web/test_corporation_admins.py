@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from models import AccountInvitation, Unit, User, db
+from models import AccountInvitation, AuditEvent, Unit, User, db
 from services import accounts
 from tests.web.corporation_support import ADMIN_A, corporation_setup, login_email
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
@@ -130,3 +130,34 @@ def test_only_a_global_admin_appoints_and_only_to_a_corporation(app, client, log
     assert client.post(f"/beheer/gebruikers/{user_id}", data={
         "name": "Beheer A", "email": ADMIN_A, "active": "y",
         "admin_of_corporation_id": world.orgs["corp"]}).status_code == 403
+
+
+def test_a_part_is_renamed_by_its_own_corporation_only(app, client, auth, world):
+    from models import SitePart
+    from tests.web.corporation_support import ADMIN_B
+    from tests.web.support import db_snapshot, field_error
+
+    ids = _setup(app, world)
+    part = world.parts["Blok A"]
+    login_email(client, auth, ADMIN_B)
+    before = db_snapshot(app)
+    assert client.post(f"/locaties/{world.site}/delen/{part}",
+                       data={"name": "Overgenomen"}).status_code == 403
+    assert client.post(f"/locaties/{ids['site_b']}/delen/{part}",
+                       data={"name": "Overgenomen"}).status_code == 404
+    assert db_snapshot(app) == before
+    _login(client, auth)
+    before = db_snapshot(app)  # the login is recorded on the account
+    url = f"/locaties/{world.site}/delen/{part}"
+    for name, message in (("", "Vul een naam in."),
+                          ("blok b", "Deze locatie heeft al een deel met deze naam.")):
+        refused = client.post(url, data={"name": name})
+        assert refused.status_code == 422 and field_error(text(refused), "name") == message
+    assert db_snapshot(app) == before
+    assert client.post(url, data={"name": "Blok Noord"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(SitePart, part).name == "Blok Noord"
+        assert db.session.scalar(sa.select(AuditEvent.changes).where(
+            AuditEvent.entity_type == "site_part", AuditEvent.action == "update")) == {
+            "name": ["Blok A", "Blok Noord"]}
+        db.session.remove()
