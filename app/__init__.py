@@ -4,12 +4,14 @@ from __future__ import annotations
 #: the release (pyproject.toml's version; CHANGELOG.md lists what each one changed)
 __version__ = "1.0.0"
 
+import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request, session
+from flask.cli import ScriptInfo
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -79,8 +81,8 @@ MAIL_BACKENDS = ("smtp", "log")
 def settings_problems(settings, production: bool) -> list[str]:
     """What is wrong with ``settings`` (an app's config), one line per problem. Values
     that cannot work are refused always; with ``production`` (not debug, not the tests)
-    also the development conveniences that would make an installation unsafe or lose
-    its mail."""
+    also the development key, which would make the installation unsafe. What only a
+    process that serves pages or sends mail needs is in :func:`serving_problems`."""
     problems = list(config.SETTING_PROBLEMS.values())
     proxies = settings.get("PROXY_COUNT")
     if (not isinstance(proxies, int) or isinstance(proxies, bool) or proxies < 0) \
@@ -103,11 +105,21 @@ def settings_problems(settings, production: bool) -> list[str]:
             f"SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE to a random value of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python3 -c 'import secrets; "
             f"print(secrets.token_urlsafe(48))'); the development key is public.")
-    if not base_url:
+    return problems
+
+
+def serving_problems(settings) -> list[str]:
+    """What a production process that serves pages or sends mail (a web worker, the
+    scheduler, the commands that invite or seed) needs beyond :func:`settings_problems`:
+    the address links point to, and mail that is really sent. The database commands
+    (``flask db upgrade``, ``flask noaber db-state``) run without them, so an
+    installation can migrate in a release step that knows only the database."""
+    problems = []
+    if not settings.get("BASE_URL"):
         problems.append("BASE_URL: not set; set it to the address where the installation "
                         "is reached, e.g. https://noaber.example.nl (links in e-mails "
                         "point there)")
-    if backend == "log" and not settings.get("MAIL_LOG_ALLOWED"):
+    if settings.get("MAIL_BACKEND") == "log" and not settings.get("MAIL_LOG_ALLOWED"):
         problems.append("MAIL_BACKEND: log writes the e-mails to the log and sends none; "
                         "set MAIL_BACKEND=smtp and MAIL_SERVER, or MAIL_LOG_ALLOWED=1 if "
                         "this installation must not send mail")
@@ -127,10 +139,41 @@ def _is_web_address(url: str) -> bool:
 def check_settings(app: Flask) -> None:
     """Refuse to start on settings that cannot work or that would make the installation
     unsafe. Debug and the tests may use the development key, no BASE_URL and the log
-    mail backend; everything else needs its own."""
-    problems = settings_problems(app.config, production=not (app.debug or app.testing))
-    if problems:
-        raise SettingsError("\n".join(problems))
+    mail backend; everything else needs its own. Under the ``flask`` command the serving
+    settings are checked by the commands that serve or send (:func:`require_serving`);
+    a web worker (gunicorn, any WSGI server, ``flask run``) checks them here, at load."""
+    production = not (app.debug or app.testing)
+    problems = settings_problems(app.config, production=production)
+    serving = serving_problems(app.config) if production else []
+    command = click.get_current_context(silent=True)
+    if serving and command is not None and command.info_name != "run":
+        app.extensions["noaber.serving_problems"] = serving
+        serving = []
+    if problems or serving:
+        raise SettingsError("\n".join(problems + serving))
+
+
+def require_serving(command: click.Command) -> None:
+    """Make ``command`` (and a group's subcommands) refuse to run, with the settings'
+    lines, when its app was built without what serving needs (:func:`check_settings`)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            require_serving(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "requires_serving", False):
+        return
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        problems = app.extensions.get("noaber.serving_problems")
+        if problems:
+            raise SettingsError("\n".join(problems))
+        return callback(*args, **kwargs)
+
+    checked.requires_serving = True  # type: ignore[attr-defined]
+    command.callback = checked
 
 
 def make_instance_folder(app: Flask) -> None:

@@ -85,8 +85,11 @@ def seed_scale_command(sites: int, years: int, seed_value: int, today) -> None:
 
 
 def register(app: Flask) -> None:
-    from app import jobs
+    from app import jobs, require_serving
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     jobs.register(app)
+    # these invite, seed, run the jobs and the scheduler: they make links and send mail
+    for command in (users_cli, seed_cli, jobs.jobs_cli, jobs.scheduler_cli):
+        require_serving(command)

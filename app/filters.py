@@ -1,12 +1,16 @@
 """Template filters and globals: dates, percentages and Dutch labels for stored codes."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel import numbers
 from flask import Flask
 from flask_babel import (format_currency, format_date, format_datetime, get_locale,
-                         lazy_gettext as _l)
+                         gettext as _, lazy_gettext as _l, ngettext)
+
+from services.governance.localtime import local_day
+from services.hours.periods import PeriodKind, period_of_code
 
 LABELS = {
     "begeleid": _l("begeleid"),
@@ -169,6 +173,95 @@ def euro(value) -> str:
     return "–" if value is None else format_currency(value, "EUR")
 
 
+def _day(on) -> date:
+    """A date, the start of a period, or the local date of an instant."""
+    if isinstance(on, datetime):
+        return local_day(on)
+    return getattr(on, "start", on)
+
+
+def day_range(first: date, last: date, with_year: bool = False) -> str:
+    """Two dates as a span a person reads at a glance: "7–13 dec", "29 dec – 4 jan";
+    with the year "7–13 dec 2026", "29 dec 2025 – 4 jan 2026"."""
+    if with_year and first.year != last.year:
+        return f"{format_date(first, 'd MMM yyyy')} – {format_date(last, 'd MMM yyyy')}"
+    tail = " yyyy" if with_year else ""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{format_date(last, 'd MMM' + tail)}"
+    return f"{format_date(first, 'd MMM')} – {format_date(last, 'd MMM' + tail)}"
+
+
+def week_label(on, with_year: bool = False) -> str:
+    """The ISO week of a day (or of a week period) with its days: "week 50 (7–13 dec)".
+    Week 1 can start in late December and week 53 end in January; the days say so."""
+    day = _day(on)
+    monday = day - timedelta(days=day.weekday())
+    return _("week %(week)s (%(days)s)", week=monday.isocalendar()[1],
+             days=day_range(monday, monday + timedelta(days=6), with_year))
+
+
+def month_label(on) -> str:
+    """A month as words: "november 2026"."""
+    return format_date(_day(on), "MMMM yyyy") if on else ""
+
+
+def period_label(period, with_year: bool = True) -> str:
+    """A period of the hours reports in words: "week 23 (1–7 jun 2026)", "mei 2026",
+    "2e kwartaal 2026 (apr–jun)", "2026"."""
+    kind = PeriodKind(period.kind)
+    if kind is PeriodKind.WEEK:
+        return week_label(period.start, with_year=with_year)
+    if kind is PeriodKind.MONTH:
+        return month_label(period.start)
+    if kind is PeriodKind.QUARTER:
+        last = period.end - timedelta(days=1)
+        return _("%(n)se kwartaal %(year)s (%(months)s)", n=(period.start.month - 1) // 3 + 1,
+                 year=period.start.year, months=f"{format_date(period.start, 'LLL')}–"
+                                                f"{format_date(last, 'LLL')}")
+    return str(period.start.year)
+
+
+def code_label(code) -> str:
+    """A stored period code in words (a job's week, month or day): "2026-W25" is
+    "week 25 (15–21 jun 2026)", "2026-05" "mei 2026", "2026-06-16" "16 jun 2026"; any
+    other code stays as it is."""
+    text = str(code or "")
+    period = period_of_code(text)
+    if period is not None:
+        return period_label(period)
+    try:
+        return format_date(date.fromisoformat(text), "d MMM yyyy")
+    except ValueError:
+        return text
+
+
+def duration(minutes) -> str:
+    """Minutes as a person says them: "45 minuten", "5 uur", "1,5 uur", "1 uur en 20
+    minuten"."""
+    if minutes is None:
+        return "–"
+    minutes = int(minutes)
+    if minutes < 60:
+        return ngettext("%(num)d minuut", "%(num)d minuten", minutes)
+    if minutes % 30 == 0:
+        return _("%(hours)s uur", hours=number(minutes / 60))
+    return _("%(hours)s uur en %(minutes)s", hours=minutes // 60,
+             minutes=ngettext("%(num)d minuut", "%(num)d minuten", minutes % 60))
+
+
+def points(value) -> str:
+    """A difference between two percentages: "5 procentpunt" (not "5,0%")."""
+    if value is None:
+        return "–"
+    return _("%(n)s procentpunt", n=number(round(float(value), 1)))
+
+
+def sentence(text) -> str:
+    """The first letter a capital, the rest as it is ("week 50 (7–13 dec)" as a title)."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.add_template_filter(label, "label")
@@ -176,6 +269,13 @@ def register(app: Flask) -> None:
     app.add_template_filter(percent, "percent")
     app.add_template_filter(number, "number")
     app.add_template_filter(euro, "euro")
+    app.add_template_filter(week_label, "week_label")
+    app.add_template_filter(month_label, "month_label")
+    app.add_template_filter(period_label, "period_label")
+    app.add_template_filter(duration, "duration")
+    app.add_template_filter(code_label, "code_label")
+    app.add_template_filter(points, "points")
+    app.add_template_filter(sentence, "sentence")
     app.add_template_filter(lambda d: format_date(d, "d MMM yyyy") if d else "", "date")
     app.add_template_filter(lambda d: format_date(d, "MMM yyyy") if d else "", "monthyear")
     app.add_template_filter(lambda d: format_datetime(d, "d MMM yyyy HH:mm") if d else "",

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -111,6 +112,31 @@ def signal_actors(people: list[Person], audience: str, link: str | None
     return _grouped(both or opening or acting)
 
 
+#: what the link under a signal does, in words (by the signal's rule)
+SIGNAL_LINKS = {
+    "mix": _l("Bekijk de mix van de locatie"), "mix_trend": _l("Bekijk de mix van de locatie"),
+    "mix_forecast": _l("Bekijk de aanmeldingen in de IMO"),
+    "imo_invite": _l("Bekijk de aanmeldingen in de IMO"),
+    "active_share": _l("Bekijk de bewoners"),
+    "coach_hours": _l("Bekijk het urenrapport"), "coach_phase": _l("Bekijk het urenrapport"),
+    "care_contribution": _l("Bekijk het urenrapport"), "management": _l("Bekijk het urenrapport"),
+    "actions_overdue": _l("Bekijk de actiepunten"), "minutes_open": _l("Bekijk de vergaderingen"),
+    "cadence": _l("Plan een vergadering"), "agreement_ending": _l("Bekijk de afspraken"),
+    "grant_ending": _l("Bekijk de subsidies"), "board_vacancy": _l("Bekijk het bestuur"),
+    "dues_overdue": _l("Bekijk de openstaande contributie"),
+    "room_requests_waiting": _l("Bekijk de aanvragen voor de ruimte"),
+    "room_hardly_used": _l("Bekijk het gebruik van de ruimte"),
+    "mail_failed": _l("Bekijk de mislukte e-mails"),
+    "scheduler_silent": _l("Bekijk de geplande taken"),
+    "scheduler_gap": _l("Bekijk de geplande taken"),
+}
+
+
+def signal_link_text(rule: str | None) -> str:
+    """The words of the link under a signal: what the reader can do there."""
+    return str(SIGNAL_LINKS.get(rule or "", _l("Open de pagina van dit signaal")))
+
+
 def register(app) -> None:
     """Template globals for the signal lists: ``open_link(path)`` gives the path when the
     reader may open it (else None) and ``actors_of(signal)`` who acts on it."""
@@ -129,6 +155,7 @@ def register(app) -> None:
     from app.start.nav import menu
 
     app.add_template_global(menu, "nav_menu")
+    app.add_template_filter(signal_link_text, "signal_link_text")
     app.add_template_filter(lambda d: format_date(d, "d MMM") if d else "", "daymonth")
 
     @app.template_global("actors_of")

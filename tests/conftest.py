@@ -30,6 +30,8 @@ TODAY = date(2026, 6, 15)
 PASSWORD = "correct horse battery"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI") == "true"
+# the Redis the shared rate limits and the two-host tests use
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def _fast_hash(password: str) -> str:
@@ -310,3 +312,21 @@ def pytest_terminal_summary(terminalreporter):
     if favicons:
         terminalreporter.write_line(
             f"browser: {len(favicons)} tolerated /favicon.ico error(s), e.g. {favicons[0]}")
+
+
+@pytest.fixture(scope="module")
+def redis_client():
+    """A client of the Redis at TEST_REDIS_URL; the test is skipped without one, and
+    fails in CI."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        reason = f"Redis at {REDIS_URL} is not reachable ({error})"
+        if IN_CI:
+            pytest.fail(f"{reason}; CI must run these tests", pytrace=False)
+        pytest.skip(reason)
+    yield client
+    client.close()

@@ -12,7 +12,8 @@ from app.association.forms import (AuditCheckForm, BudgetForm, CategoryForm, Ent
                                    GrantForm, PresentForm, ReasonForm, SettingsForm)
 from app.association.routes import association_view, bp, owned_or_404, to
 from app.clock import today
-from app.filters import label
+from app.charts import HBarChart, hbars
+from app.filters import euro, label
 from app.forms import save_or_render
 from app.governance.routes import save_on_page
 from models import CashEntry, Grant, db, utcnow
@@ -97,6 +98,7 @@ def budgets(site, access, association):
         (str(c.id), c.name) for c in board.commissions(db.session, association.id)]
     if request.method == "GET":
         form.year.data = year
+    rows = books.budget_rows(db.session, association.id, year)
     return save_or_render(
         form, lambda: books.save_budget(db.session, association.id, year=form.year.data,
                                         name=form.name.data,
@@ -105,7 +107,15 @@ def budgets(site, access, association):
         success=lambda b: _("De begroting %(name)s is opgeslagen.", name=b.name),
         next_url=lambda b: url_for("association.budgets", site_id=site.id, jaar=b.year),
         template="association/budgets.html", site=site, association=association, year=year,
-        rows=books.budget_rows(db.session, association.id, year))
+        rows=rows, chart=budget_chart(rows))
+
+
+def budget_chart(rows) -> HBarChart:
+    """Each budget as its whole, with what was spent on it drawn over it (red when more)."""
+    scale = max([float(max(r.budget.amount, r.spent)) for r in rows] + [1.0])
+    return hbars([(r.budget.name, float(r.spent), float(r.budget.amount),
+                   _("%(spent)s van %(budget)s", spent=euro(r.spent), budget=euro(r.budget.amount)))
+                  for r in rows], scale)
 
 
 @bp.route("/fondsen")
@@ -183,7 +193,7 @@ def _statement_context(site, association, year: int, posted: dict | None = None)
         (str(m.id), local_day(m.starts_at).strftime("%d-%m-%Y"))
         for m in statement.alv_meetings(db.session, association.id, year)]
     return dict(site=site, association=association, year=year, on=today(),
-                s=statement.build_statement(db.session, association.id, year),
+                s=statement.build_statement(db.session, association.id, year, today()),
                 years=statement.years(db.session, association.id, today()),
                 items=statement.AUDIT_ITEMS,
                 state=statement.audit_state(db.session, association.id, year),
@@ -229,7 +239,8 @@ def statement_export(site, access, association, year: int, fmt: str):
         abort(404)
     year = _statement_year(year)
     write, mimetype = EXPORTS[fmt]
-    tables = statement_tables(statement.build_statement(db.session, association.id, year), _)
+    tables = statement_tables(statement.build_statement(db.session, association.id, year,
+                                                        today()), _)
     tables.append(audit_table(statement.audit_trail(db.session, association.id, year), _))
     return Response(write(tables), mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{file_name(association.name, year, fmt)}"'})

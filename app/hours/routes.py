@@ -6,14 +6,14 @@ from datetime import date
 from fractions import Fraction
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 from app.access import site_view
 from app.clock import today
 from app.filters import format_decimal
 from app.forms import save_or_render
-from app.hours.charts import coach_chart
+from app.hours.charts import coach_chart, norm_chart
 from app.hours.forms import (CloseMonthForm, ConfirmForm, CorrectionForm, EndOverrideForm,
                              EntryForm, FteForm, OverrideForm, WeekForm)
 from models import ActivityType, CoachNormOverride, OrgKind, Role, db
@@ -26,7 +26,7 @@ from services.hours.entries import EntryData
 from services.hours.export import (ACTIVITY_LABELS, BASIS_LABELS, CATEGORY_LABELS, STATUS_LABELS,
                                    entry_table, file_name, report_tables, to_csv, to_xlsx)
 from services.hours.periods import (PeriodKind, as_hours, days, month_start, parse_period,
-                                    quarters_to_hours)
+                                    period_of, quarters_to_hours)
 from services.hours.calendar import load_norm_inputs
 from services.hours.reports import SMALL_GROUP, build_report, coach_history, default_period
 from services.registry.sites import organisations
@@ -59,20 +59,6 @@ def hour_label(code, prefix: str = "") -> str:
 @bp.app_template_filter("weekday")
 def weekday(on: date) -> str:
     return format_date(on, "EEEE d MMMM")
-
-
-@bp.app_template_filter("period_label")
-def period_label(period) -> str:
-    """"week 23, 2026", "mei 2026", "2e kwartaal 2026", "2026"."""
-    if period.kind is PeriodKind.WEEK:
-        return _("week %(week)s, %(year)s", week=period.start.isocalendar()[1],
-                 year=period.start.isocalendar()[0])
-    if period.kind is PeriodKind.MONTH:
-        return format_date(period.start, "MMMM yyyy")
-    if period.kind is PeriodKind.QUARTER:
-        return _("kwartaal %(n)s %(year)s", n=(period.start.month - 1) // 3 + 1,
-                 year=period.start.year)
-    return str(period.start.year)
 
 
 def _entry_or_404(site, entry_id: int):
@@ -304,9 +290,21 @@ def correct(site, access, entry_id: int):
         template="hours/correct.html", site=site, entry=entry)
 
 
+#: the report's kinds of period, as the picker names them
+KINDS = ((PeriodKind.WEEK, _l("week")), (PeriodKind.MONTH, _l("maand")),
+         (PeriodKind.QUARTER, _l("kwartaal")), (PeriodKind.YEAR, _l("jaar")))
+
+
 def _report_period():
-    return parse_period(request.args.get("soort"), request.args.get("periode"), today()) \
-        if request.args.get("soort") else default_period(today())
+    """The period of ``soort`` that holds the day ``datum`` (the picker), or the one
+    named by the code ``periode`` (the previous/next links), or the default."""
+    kind = request.args.get("soort")
+    if not kind:
+        return default_period(today())
+    try:
+        return period_of(kind, date.fromisoformat(request.args.get("datum", "")))
+    except ValueError:
+        return parse_period(kind, request.args.get("periode"), today())
 
 
 @bp.route("/rapport")
@@ -317,8 +315,21 @@ def report(site, access):
     result = build_report(db.session, site, access, period, today(), inputs)
     chart = (coach_chart(coach_history(db.session, site, today(), inputs=inputs),
                          site.project_start) if access.sees_coach_report else None)
+    sections = {s.organisation_id: s for s in result.care}  # care: by organisation
+    if result.management:
+        sections["management"] = result.management
+    norm_charts = {key: norm_chart(s.rows, _column_label, hours_filter)
+                   for key, s in sections.items() if len(s.rows) > 1}
     return render_template("hours/report.html", site=site, access=access, report=result,
-                           chart=chart, kinds=list(PeriodKind), small_group=SMALL_GROUP)
+                           chart=chart, norm_charts=norm_charts, kinds=KINDS,
+                           small_group=SMALL_GROUP)
+
+
+def _column_label(period) -> str:
+    """A sub-period under its column: "wk 23", "jun"."""
+    if period.kind is PeriodKind.WEEK:
+        return _("wk %(n)s", n=period.start.isocalendar()[1])
+    return format_date(period.start, "LLL")
 
 
 EXPORTS = {"xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument."

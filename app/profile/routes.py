@@ -17,7 +17,7 @@ from app.auth.account import clock, relogin
 from app.auth.forms import LoginCodeForm, NewPasswordForm
 from app.clock import now as clock_now
 from app.extensions import limiter
-from app.forms import blank_to_none, show_violation
+from app.forms import NOT_SAVED, blank_to_none, commit_form, show_violation
 from models import ApiToken, db, utcnow
 from services import accounts, api_tokens, audit, invitations, tokens, totp
 from services.errors import RuleViolation
@@ -119,24 +119,21 @@ def change_password():
     stays."""
     form = PasswordChangeForm(prefix="pw")
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            if not user.check_password(form.current.data or ""):
-                raise RuleViolation("Het huidige wachtwoord klopt niet.", field="current")
-            check_new_password(form.password.data, email=user.email)
-            user.set_password(form.password.data)
-            audit.record(db.session, actor_id=user.id, entity_type="user", entity_id=user.id,
-                         action="change_password", changes={"password": ["***", "***"]})
-            db.session.commit()
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            relogin(user)
-            flash(_("Uw nieuwe wachtwoord is ingesteld. Op uw andere apparaten bent u "
-                    "uitgelogd."), "success")
-            return redirect(url_for("profile.show"))
-    return _page(status=422, password_form=form)
+
+    def change():
+        if not user.check_password(form.current.data or ""):
+            raise RuleViolation("Het huidige wachtwoord klopt niet.", field="current")
+        check_new_password(form.password.data, email=user.email)
+        user.set_password(form.password.data)
+        audit.record(db.session, actor_id=user.id, entity_type="user", entity_id=user.id,
+                     action="change_password", changes={"password": ["***", "***"]})
+
+    if commit_form(form, change) is NOT_SAVED:
+        return _page(status=422, password_form=form)
+    relogin(user)
+    flash(_("Uw nieuwe wachtwoord is ingesteld. Op uw andere apparaten bent u "
+            "uitgelogd."), "success")
+    return redirect(url_for("profile.show"))
 
 
 @bp.route("/profiel/e-mailadres", methods=["POST"])
@@ -146,22 +143,21 @@ def change_email():
     address is told when that happens."""
     form = EmailChangeForm(prefix="em")
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            email, token = tokens.request_email_change(
-                db.session, current_app.config["SECRET_KEY"], user, form.email.data,
-                form.password.data, clock())
-            mails.email_change(user, email, mails.link("account.confirm_email", token=token))
-            db.session.commit()
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            flash(_("We hebben een e-mail gestuurd naar %(email)s. Klik op de link daarin om "
-                    "het nieuwe adres te bevestigen; tot dan blijft %(old)s uw adres.",
-                    email=email, old=user.email), "info")
-            return redirect(url_for("profile.show"))
-    return _page(status=422, email_form=form)
+
+    def request_change():
+        email, token = tokens.request_email_change(
+            db.session, current_app.config["SECRET_KEY"], user, form.email.data,
+            form.password.data, clock())
+        mails.email_change(user, email, mails.link("account.confirm_email", token=token))
+        return email
+
+    email = commit_form(form, request_change)
+    if email is NOT_SAVED:
+        return _page(status=422, email_form=form)
+    flash(_("We hebben een e-mail gestuurd naar %(email)s. Klik op de link daarin om "
+            "het nieuwe adres te bevestigen; tot dan blijft %(old)s uw adres.",
+            email=email, old=user.email), "info")
+    return redirect(url_for("profile.show"))
 
 
 # --- two-factor authentication ---------------------------------------------------
@@ -195,31 +191,21 @@ def second_factor():
     if user.has_second_factor:  # confirmed meanwhile (another tab)
         return redirect(url_for("profile.second_factor"))
     form = LoginCodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = totp.confirm(db.session, user, form.code.data, clock())
-            db.session.commit()
-            return _second_factor_page(codes=codes, status=201)
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-    return _second_factor_page(code_form=form, status=422)
+    codes = commit_form(form, lambda: totp.confirm(db.session, user, form.code.data, clock()))
+    if codes is NOT_SAVED:
+        return _second_factor_page(code_form=form, status=422)
+    return _second_factor_page(codes=codes, status=201)
 
 
 @bp.route("/profiel/tweestapsverificatie/herstelcodes", methods=["POST"])
 @login_required
 def new_recovery_codes():
     form = PasswordOnlyForm()
-    if form.validate_on_submit():
-        try:
-            codes = totp.regenerate_recovery_codes(
-                db.session, current_user._get_current_object(), form.password.data, clock())
-            db.session.commit()
-            return _second_factor_page(codes=codes, status=201)
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-    return _second_factor_page(password_form=form, status=422)
+    codes = commit_form(form, lambda: totp.regenerate_recovery_codes(
+        db.session, current_user._get_current_object(), form.password.data, clock()))
+    if codes is NOT_SAVED:
+        return _second_factor_page(password_form=form, status=422)
+    return _second_factor_page(codes=codes, status=201)
 
 
 @bp.route("/profiel/tweestapsverificatie/uitzetten", methods=["POST"])
@@ -227,19 +213,13 @@ def new_recovery_codes():
 def second_factor_off():
     form = PasswordOnlyForm(prefix="off")
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            totp.switch_off(db.session, user, form.password.data,
-                            current_app.config.get("TOTP_REQUIRED_ROLES") or (), clock())
-            db.session.commit()
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-        else:
-            relogin(user)
-            flash(_("Tweestapsverificatie staat uit."), "success")
-            return redirect(url_for("profile.show"))
-    return _second_factor_page(off_form=form, status=422)
+    if commit_form(form, lambda: totp.switch_off(
+            db.session, user, form.password.data,
+            current_app.config.get("TOTP_REQUIRED_ROLES") or (), clock())) is NOT_SAVED:
+        return _second_factor_page(off_form=form, status=422)
+    relogin(user)
+    flash(_("Tweestapsverificatie staat uit."), "success")
+    return redirect(url_for("profile.show"))
 
 
 @bp.route("/profiel")
@@ -254,15 +234,11 @@ def create_token():
     """The new token is shown in this one answer (never flashed: the session cookie is
     signed, not encrypted) and then only its hash remains."""
     form = TokenForm()
-    if form.validate_on_submit():
-        try:
-            made = api_tokens.create_token(db.session, current_user, form.name.data, now=utcnow())
-            db.session.commit()
-            return _page(TokenForm(formdata=None), secret=made.secret, status=201)
-        except RuleViolation as error:
-            db.session.rollback()
-            show_violation(form, error)
-    return _page(form, status=422)
+    made = commit_form(form, lambda: api_tokens.create_token(
+        db.session, current_user, form.name.data, now=utcnow()))
+    if made is NOT_SAVED:
+        return _page(form, status=422)
+    return _page(TokenForm(formdata=None), secret=made.secret, status=201)
 
 
 @bp.route("/profiel/tokens/<int:token_id>/intrekken", methods=["POST"])

@@ -76,12 +76,11 @@ def new(site, access):
     units = resident_service.vacant_units(db.session, site.id,
                                           form.move_in_date.data or today())
     form.unit_id.choices = [("", _("— kies een vrije eenheid —"))] + [
-        (str(u.id), f"{u.number} ({u.part.name if u.part else '-'}, {u.unit_type})")
-        for u in units]
+        (str(u.id), f"{u.number} ({u.part.name if u.part else '-'}, {u.unit_type}"
+                    f"{', ' + _('gedeeld') if u.shared else ''})") for u in units]
     form.care_organisation_id.choices = _care_choices()
     if request.method == "GET":
         form.move_in_date.data = today()
-        form.status.data = SupportStatus.ONBEGELEID
         form.unit_id.data = request.args.get("eenheid", type=int)
     return save_or_render(
         form, lambda: resident_service.add_resident(
@@ -89,7 +88,8 @@ def new(site, access):
             move_in=form.move_in_date.data, person=_person(form), support=_support(form),
             actor_id=current_user.id, today=today()),
         success=lambda r: _("%(name)s is ingeschreven.", name=r.name),
-        next_url=_to_resident(site), template="residents/new.html", site=site)
+        next_url=_to_resident(site), template="residents/new.html", site=site,
+        shared_offered=any(u.shared for u in units))
 
 
 @bp.route("/<int:resident_id>")
@@ -97,7 +97,10 @@ def new(site, access):
 def show(site, access, resident_id: int):
     resident = _resident_or_404(site, resident_id)
     on = today()
-    if resident.move_out_date is not None and resident.move_out_date <= on:
+    moves_in_later = resident.move_in_date > on
+    if moves_in_later:  # not living here yet: the status recorded for the move-in day
+        on = resident.move_in_date
+    elif resident.move_out_date is not None and resident.move_out_date <= on:
         on = resident.move_out_date
     status = resident_service.current_status(resident, on)
     care_visible = access.sees_care_of(status.care_organisation_id if status else None)
@@ -109,7 +112,8 @@ def show(site, access, resident_id: int):
         db.session.commit()
     return render_template("residents/show.html", site=site, access=access,
                            resident=resident, status=status if care_visible else None,
-                           care_visible=care_visible, history=history)
+                           care_visible=care_visible, history=history,
+                           moves_in_later=moves_in_later)
 
 
 @bp.route("/<int:resident_id>/bewerken", methods=["GET", "POST"])

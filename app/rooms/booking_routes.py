@@ -2,10 +2,10 @@
 cancelling and re-adding dates, attendance and the .ics of one date."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import format_date, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 from app.notify import after
@@ -14,8 +14,8 @@ from app.access import site_view
 from app.clock import today
 from app.forms import save_or_render
 from app.rooms.forms import AttendanceForm, BookingForm, MoveForm, PostForm, ScopeForm
-from app.rooms.routes import (BOOK, S, bp, confirm, describe_series, now, room_or_404,
-                              url_of_week)
+from app.rooms.routes import (BOOK, S, bp, confirm, describe_series, now, room_label,
+                              room_or_404, url_of_week)
 from models import Booking, BookingStatus, db, utcnow
 from services.errors import RuleViolation
 from services.governance.localtime import AMSTERDAM, local_day
@@ -25,12 +25,29 @@ from services.rooms.ics import EventText, calendar_of
 from services.rooms.recurrence import Rule
 
 
+#: the button that goes ahead with the free dates, per form ("28 datums boeken")
+GO_AHEAD = {
+    "book": lambda n: ngettext("%(num)d datum boeken", "%(num)d datums boeken", n),
+    "move": lambda n: ngettext("%(num)d datum verplaatsen", "%(num)d datums verplaatsen", n),
+    "approve": lambda n: ngettext("%(num)d datum goedkeuren en boeken",
+                                  "%(num)d datums goedkeuren en boeken", n),
+}
+#: the button that books nothing after all
+NOTHING = {"book": _l("Niets boeken"), "move": _l("Niets verplaatsen"),
+           "approve": _l("Niets goedkeuren")}
+#: how many colliding dates the one-line summary names before "and n more"
+NAMED_IN_SUMMARY = 3
+
+
 class Report:
     """The dates of the last attempt that collided, for the template (the action fills it
-    in before the violation reaches save_or_render)."""
+    in before the violation reaches save_or_render). When some dates are free and some
+    are not, the page asks a question (book the free ones, or nothing) instead of
+    showing an error; ``public`` (the request form of an outsider) never offers it."""
 
-    def __init__(self) -> None:
+    def __init__(self, action: str = "book", public: bool = False) -> None:
         self.checks: list = []
+        self.action, self.public = action, public
 
     @property
     def clashing(self) -> int:
@@ -39,6 +56,51 @@ class Report:
     @property
     def code(self) -> str:
         return ",".join(sorted(d.isoformat() for d in bookings.collision_dates(self.checks)))
+
+    @property
+    def clashes(self) -> list:
+        return [c for c in self.checks if not c.free]
+
+    @property
+    def free(self) -> list:
+        return [c for c in self.checks if c.free]
+
+    @property
+    def choice(self) -> bool:
+        """Some dates are free and some are not: a question, not an error."""
+        return not self.public and len(self.checks) > 1 and 0 < self.clashing < len(self.checks)
+
+    @property
+    def summary(self) -> str:
+        """"28 van 30 datums vrij; 9 feb onderhoud, 16 feb al geboekt"."""
+        named = [f"{format_date(c.slot.day, 'd MMM')} {why(c)}"
+                 for c in self.clashes[:NAMED_IN_SUMMARY]]
+        rest = len(self.clashes) - len(named)
+        if rest:
+            named.append(ngettext("nog %(num)d datum", "nog %(num)d datums", rest))
+        return _("%(free)s van %(total)s datums vrij; %(clashes)s", free=len(self.free),
+                 total=len(self.checks), clashes=", ".join(named))
+
+    @property
+    def go_ahead(self) -> str:
+        return GO_AHEAD[self.action](len(self.free))
+
+    @property
+    def nothing(self) -> str:
+        return str(NOTHING[self.action])
+
+
+def why(check) -> str:
+    """Why a date cannot be booked, in a few words ("onderhoud", "al geboekt")."""
+    return ", ".join(room_label(x.label) if x.kind == "blocked" else room_label(x.kind)
+                     for x in check.clashes)
+
+
+def asked(report: Report, response):
+    """A page that asks which dates to book answers 200: nothing was wrong."""
+    if report.choice and isinstance(response, tuple):
+        return response[0], 200
+    return response
 
 
 def guarded(report: Report, action):
@@ -102,6 +164,14 @@ def _arg_date(name: str) -> date | None:
         return None
 
 
+def _arg_time(name: str) -> time | None:
+    """A time from the week grid's "Boeken" link (09:30); anything else is left empty."""
+    try:
+        return time.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 @bp.route(S + "/<int:room_id>/boeken", methods=["GET", "POST"])
 @site_view(BOOK)
 def book(site, access, room_id: int):
@@ -109,11 +179,12 @@ def book(site, access, room_id: int):
     form = BookingForm()
     if request.method == "GET":
         form.first_day.data = _arg_date("datum") or today()
+        form.start_time.data, form.end_time.data = _arg_time("van"), _arg_time("tot")
     elif form.on_conflict.data == CANCEL:
         flash(_("Er is niets geboekt."), "info")
         return redirect(url_of_week(site, room, form.first_day.data or today()))
-    report = Report()
-    return save_or_render(
+    report = Report("book")
+    return asked(report, save_or_render(
         form, guarded(report, lambda: after(bookings.book(
             db.session, room, booking_data(form, _activity(form)),
             booked_by_id=current_user.id, on_conflict=form.on_conflict.data,
@@ -122,7 +193,7 @@ def book(site, access, room_id: int):
         success=_booked_message,
         next_url=lambda series: url_for("rooms.booking", site_id=site.id,
                                         booking_id=_first_booked(series).id),
-        template="rooms/book.html", site=site, access=access, room=room, report=report)
+        template="rooms/book.html", site=site, access=access, room=room, report=report))
 
 
 def booking_or_404(site, booking_id: int) -> Booking:
@@ -224,8 +295,8 @@ def move(site, access, booking_id: int):
     elif form.on_conflict.data == CANCEL:
         flash(_("Er is niets verplaatst."), "info")
         return _to_booking(site, b)
-    report = Report()
-    return save_or_render(
+    report = Report("move")
+    return asked(report, save_or_render(
         form, guarded(report, lambda: after(bookings.move(
             db.session, b, new_day=form.first_day.data, start_time=form.start_time.data,
             end_time=form.end_time.data, scope=form.scope.data,
@@ -236,7 +307,7 @@ def move(site, access, booking_id: int):
                                        "%(num)d datums zijn verplaatst.", len(moved)),
         next_url=lambda moved: url_for("rooms.booking", site_id=site.id, booking_id=b.id),
         template="rooms/move.html", site=site, access=access, booking=b, room=b.room,
-        report=report)
+        report=report))
 
 
 @bp.route(S + "/boekingen/<int:booking_id>/aanwezigheid", methods=["GET", "POST"])

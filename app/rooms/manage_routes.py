@@ -13,9 +13,11 @@ from flask_login import current_user
 from app.notify import after
 from services.notify import events
 from app.access import site_view
+from app.charts import HBarChart, hbars
 from app.clock import today
+from app.filters import percent, week_label
 from app.forms import save_or_render, show_violation
-from app.rooms.booking_routes import CANCEL, Report, guarded, parse_seen
+from app.rooms.booking_routes import CANCEL, Report, asked, guarded, parse_seen
 from app.rooms.forms import (WEEKDAYS, BlockForm, DecisionForm, FeedForm, KeyForm, OpeningForm,
                              PostForm, ReturnKeyForm, RoomForm, SettingsForm, TariffForm)
 from app.rooms.routes import BOOK, MANAGE, S, bp, confirm, now, room_or_404
@@ -236,7 +238,7 @@ def _request_context(site, access, room_request, **forms) -> dict:
     minutes = int((series.occurrences[0].ends_at - series.occurrences[0].starts_at)
                   .total_seconds() // 60) if series.occurrences else 0
     return dict(site=site, access=access, room_request=room_request, series=series,
-                room=series.room, report=forms.get("report") or Report(),
+                room=series.room, report=forms.get("report") or Report("approve"),
                 quote=request_service.quote(series.room, room_request.requester_kind, minutes,
                                             len(series.occurrences)),
                 approve_form=forms.get("approve_form") or DecisionForm(formdata=None),
@@ -260,8 +262,8 @@ def approve(site, access, request_id: int):
     if form.on_conflict.data == CANCEL:
         flash(_("Er is niets goedgekeurd."), "info")
         return redirect(url_for("rooms.request_page", site_id=site.id, request_id=request_id))
-    report = Report()
-    return save_or_render(
+    report = Report("approve")
+    return asked(report, save_or_render(
         form, guarded(report, lambda: after(request_service.approve(
             db.session, room_request, on_conflict=form.on_conflict.data,
             seen=parse_seen(form.seen_dates.data), note=form.note.data,
@@ -270,7 +272,7 @@ def approve(site, access, request_id: int):
         success=lambda r: _("De aanvraag van %(name)s is goedgekeurd.", name=r.organisation),
         next_url=lambda r: url_for("rooms.requests", site_id=site.id),
         template="rooms/request.html",
-        **_request_context(site, access, room_request, approve_form=form, report=report))
+        **_request_context(site, access, room_request, approve_form=form, report=report)))
 
 
 @bp.route(S + "/aanvragen/<int:request_id>/afwijzen", methods=["POST"])
@@ -356,10 +358,20 @@ def usage(site, access):
     on = today()
     settings = room_service.settings_of(db.session, site.id)
     rooms = room_service.rooms_of(db.session, site.id, active_only=True)
+    usages = [room_usage(db.session, r, settings, on) for r in rooms]
     return render_template(
-        "rooms/usage.html", site=site, access=access, settings=settings,
-        usages=[room_usage(db.session, r, settings, on) for r in rooms],
+        "rooms/usage.html", site=site, access=access, settings=settings, usages=usages,
+        charts=[usage_chart(u, settings.hardly_used_percent) for u in usages],
         taking_part=activities.participation(db.session, site, on))
+
+
+def usage_chart(usage, hardly_used_percent) -> HBarChart:
+    """Each week's booked share of the opening hours as a bar on the whole of them, with
+    the "hardly used" line."""
+    return hbars([(week_label(w.start), float(w.share) if w.share is not None else None,
+                   1.0 if w.open_minutes else None,
+                   percent(w.share * 100) if w.share is not None else "–") for w in usage.weeks],
+                 1.0, float(hardly_used_percent) / 100)
 
 
 @bp.route(S + "/revitalisatie")

@@ -55,7 +55,7 @@ def public_request(room_id: int):
     form = RequestForm()
     if request.method == "GET":
         form.first_day.data = today() + timedelta(days=7)
-    report = Report()
+    report = Report(public=True)
     return save_or_render(
         form, guarded(report, lambda: after(request_service.submit(
             db.session, room, _requester(form), booking_data(form), today=today(),

@@ -11,6 +11,7 @@ from flask_babel import format_currency, format_date, gettext as _, lazy_gettext
 from app.access import site_view
 from app.clock import today
 from app.pdf import STATIC
+from app.rooms.grid import as_time, week_grid
 from models import BookingSeries, BookingStatus, Room, db, utcnow
 from services.errors import RuleViolation
 from services.governance.localtime import AMSTERDAM, local_instant
@@ -59,6 +60,12 @@ def room_label(code) -> str:
 def hhmm(value) -> str:
     """A local time (or datetime) as 19:00."""
     return value.strftime("%H:%M") if value is not None else ""
+
+
+@bp.app_template_filter("clock")
+def clock(minutes: int) -> str:
+    """Minutes since midnight as 09:30 (24:00 for the end of the day)."""
+    return "24:00" if minutes >= 24 * 60 else as_time(minutes).strftime("%H:%M")
 
 
 @bp.app_template_filter("localtime")
@@ -203,6 +210,19 @@ def site_month(site, access):
 @site_view(BOOK)
 def room_week(site, access, room_id: int):
     return _render_week(site, access, room_or_404(site, room_id))
+
+
+@bp.route(S + "/<int:room_id>/rooster")
+@site_view(BOOK)
+def room_grid(site, access, room_id: int):
+    """The room's week as a time grid: what is booked and where it is free (a list per
+    day on a phone), with the previous and next week."""
+    room = room_or_404(site, room_id)
+    period = _week()
+    days = agenda_service.agenda(db.session, [room], period.start, period.end)
+    return render_template("rooms/grid.html", site=site, access=access, room=room,
+                           period=period, grid=week_grid(days), today=today(),
+                           bookable=room.active)
 
 
 @bp.route(S + "/<int:room_id>/maand")

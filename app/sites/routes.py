@@ -1,6 +1,8 @@
 """The site overview (mix dashboard) and the management of units and parts."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
                    url_for)
 from flask_babel import format_date, gettext as _
@@ -18,6 +20,7 @@ from models import OrgKind, SitePart, Unit, db
 from services import access_review as access_review_service, sso
 from services.accounts import visible_sites
 from services.hours.export import slug, to_csv, to_xlsx
+from services.imo.agenda import Vacancy, vacancies
 from services.monitoring.signals import site_signals
 from services.registry import sites as site_service
 from services.registry.mix import band_of, site_mix
@@ -39,13 +42,26 @@ def index():
 def dashboard(site, access):
     mix = site_mix(db.session, site, today(), rules=mix_rules_for(access))
     about = _("ca.") + " " if mix.rules else ""
-    chart = history_chart(
-        mix.history, band_of(site),
-        lambda p: f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
-                  f"({about}{p.assessment.begeleid}/{p.assessment.total})")
-    bars = parts_chart([*mix.parts, mix.whole], band_of(site))
+    band = band_of(site)
+
+    def labels(p):
+        return (f"{format_date(p.on, 'MMM yyyy')}: {percent(p.assessment.percentage)} "
+                f"({about}{p.assessment.begeleid}/{p.assessment.total})")
+
+    chart = history_chart(mix.history, band, labels)
+    part_charts = [(row, history_chart(mix.part_history[row.part_id], band, labels))
+                   for row in mix.parts if len(mix.parts) > 1
+                   and row.part_id in mix.part_history]
+    bars = parts_chart([*mix.parts, mix.whole], band)
+    on = today()
+    # of today's empty units, those promised already (live figures only: the published
+    # ones are of an earlier day)
+    promised = 0 if mix.rules else sum(
+        1 for v in _promised_units(site, access).values()
+        if v.available_from is None or v.available_from <= on)
     return render_template("sites/dashboard.html", site=site, access=access, mix=mix,
-                           chart=chart, bars=bars, band=band_of(site),
+                           chart=chart, part_charts=part_charts, bars=bars, band=band,
+                           promised=promised,
                            signals=site_signals(db.session, access))
 
 
@@ -72,7 +88,7 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
     form.part_id.choices = _part_choices(site)
     back = lambda _result: url_for("sites.units", site_id=site.id)  # noqa: E731
     context = dict(site=site, rows=site_service.unit_overview(db.session, site.id, today()),
-                   access=g.access)
+                   access=g.access, promised=_promised_units(site, g.access))
     if unit_form_posted:
         return save_or_render(
             form, lambda: site_service.save_unit(db.session, site, None, _unit_data(form),
@@ -86,6 +102,15 @@ def _units_page(site, form: UnitForm, part_form: PartForm, unit_form_posted: boo
         success=lambda part: _("Deel %(name)s is toegevoegd.", name=part.name),
         next_url=back, template="sites/units.html", part_form=part_form,
         unit_form=form, **context)
+
+
+def _promised_units(site, access) -> dict[int, Vacancy]:
+    """unit id -> the IMO's vacancy of a unit promised to someone (a candidate assigned to
+    it, or a resident moving in later); who and when only for those who see the IMO (a
+    corporation administrator sees no residents)."""
+    return {v.unit_id: v if access.is_imo_member
+            else replace(v, assigned_to=None, moves_in_on=None)
+            for v in vacancies(db.session, site.id, today()) if v.assigned}
 
 
 def _unit_data(form: UnitForm) -> site_service.UnitData:

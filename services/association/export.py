@@ -6,8 +6,19 @@ from services.association.statement import AUDIT_ITEMS, Statement
 from services.hours.export import Table, Translate, slug, untranslated
 
 
+def closing_labels(s: Statement, _: Translate = untranslated) -> tuple[str, str]:
+    """The head of the closing balance column and the label of the open dues: on 31
+    December, or up to and including today in a year not over yet."""
+    if s.complete:
+        return _("31 december"), _("Openstaand op 31 december")
+    day = s.through.strftime("%d-%m-%Y")
+    return (_("t/m vandaag (%(date)s)", date=day),
+            _("Openstaand t/m vandaag (%(date)s)", date=day))
+
+
 def statement_tables(s: Statement, _: Translate = untranslated) -> list[Table]:
     amount = [_("Bedrag")]
+    closing, open_label = closing_labels(s, _)
     tables = [
         Table(_("Inkomsten"), [_("Categorie"), *amount],
               [[line.name, line.amount] for line in s.income]
@@ -15,15 +26,17 @@ def statement_tables(s: Statement, _: Translate = untranslated) -> list[Table]:
         Table(_("Uitgaven"), [_("Categorie"), *amount],
               [[line.name, line.amount] for line in s.expenses]
               + [[_("Totaal uitgaven"), s.total_expenses], [_("Resultaat"), s.result]]),
-        Table(_("Saldo"), ["", _("1 januari"), _("31 december")],
+        Table(_("Saldo"), ["", _("1 januari"), closing],
               [[_("Bank"), s.start["bank"], s.end["bank"]],
                [_("Kas"), s.start["kas"], s.end["kas"]],
                [_("Totaal"), s.start["total"], s.end["total"]]]),
         Table(_("Begrotingen"), [_("Begroting"), _("Begroot"), _("Besteed"), _("Over")],
               [[b.name, b.budget, b.actual, b.left] for b in s.budgets]),
         Table(_("Contributie"), ["", *amount],
-              [[_("Openstaand op 31 december"), s.open_dues],
-               [_("Huishoudens met een achterstand"), s.households_behind],
+              [[open_label, s.open_dues],
+               [_("Huishoudens met openstaande contributie"), s.households_behind],
+               [_("Waarvan achterstallig (vervaldatum voorbij)"), s.overdue],
+               [_("Huishoudens met een achterstand"), s.households_overdue],
                [_("Tegoed van leden"), s.credit]]),
         Table(_("Fondsen en subsidies"), [_("Naam"), _("Gever"), _("Toegekend"),
                                           _("Ontvangen dit jaar"), _("Einddatum")],

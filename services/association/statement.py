@@ -14,7 +14,7 @@ then closed (services/association/books.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -73,13 +73,22 @@ class Statement:
     income: list[Line]
     expenses: list[Line]
     start: dict[str, Decimal]        # bank, kas, total on 1 January
-    end: dict[str, Decimal]          # on 1 January of the next year
+    end: dict[str, Decimal]          # at the end of ``through``
     budgets: list[BudgetLine]
-    open_dues: Decimal
-    households_behind: int
+    open_dues: Decimal               # not paid yet, whether its due date has passed or not
+    households_behind: int           # households with open dues
     credit: Decimal
     grants: list[GrantLine]
     presented: PresentedStatement | None
+    #: the last day the figures cover: 31 December, or today in a year not over yet
+    through: date | None = None
+    overdue: Decimal = ZERO          # the part of ``open_dues`` past its due date
+    households_overdue: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether the figures cover the whole year (else: up to and including today)."""
+        return self.through is None or self.through == date(self.year, 12, 31)
 
     @property
     def total_income(self) -> Decimal:
@@ -108,8 +117,16 @@ def _by_category(session: Session, association_id: int, start: date,
     return lines[EntryKind.INKOMSTEN], lines[EntryKind.UITGAVEN]
 
 
-def build_statement(session: Session, association_id: int, year: int) -> Statement:
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+def build_statement(session: Session, association_id: int, year: int,
+                    today: date | None = None) -> Statement:
+    """The year's figures; a year not over yet on ``today`` up to and including today (so
+    the closing balance and the dues agree with the association's dashboard). Open dues
+    count every unpaid due; the overdue part only those past their due date, as the
+    dashboard's arrears do."""
+    start, through = date(year, 1, 1), date(year, 12, 31)
+    if today is not None and today < through:
+        through = today
+    end = through + timedelta(days=1)
     income, expenses = _by_category(session, association_id, start, end)
     at_end = payments.balances(session, association_id, until=end).values()
     grants = session.scalars(sa.select(Grant).where(
@@ -134,7 +151,9 @@ def build_statement(session: Session, association_id: int, year: int) -> Stateme
         credit=sum((b.credit for b in at_end), ZERO),
         grants=[GrantLine(g.name, g.funder, g.amount, cents(received.get(g.id, ZERO)), g.ends_on)
                 for g in grants],
-        presented=presented(session, association_id, year))
+        presented=presented(session, association_id, year), through=through,
+        overdue=sum((b.overdue(through) for b in at_end), ZERO),
+        households_overdue=sum(1 for b in at_end if b.overdue(through) > 0))
 
 
 def years(session: Session, association_id: int, today: date) -> list[int]:

@@ -177,8 +177,9 @@ def record_attendance(session: Session, meeting: Meeting,
                                    "aanwezig huishouden."), unit=row.unit.number)
         held[holder.unit_id] = held.get(holder.unit_id, 0) + 1
         if held[holder.unit_id] > max_proxies:
-            raise RuleViolation(N_("Huishouden %(unit)s heeft meer dan %(max)s "
-                                   "machtiging(en)."), unit=holder.unit.number, max=max_proxies)
+            raise RuleViolation(N_("Huishouden %(unit)s heeft te veel machtigingen: "
+                                   "hoogstens %(max)s."), unit=holder.unit.number,
+                                max=max_proxies)
     for row in listed:
         row.presence, row.proxy_unit_id = chosen[row.id]
     session.flush()

@@ -15,6 +15,7 @@ from services.governance import cadence
 from services.governance.bodies import bodies_of_site
 from services.governance.overview import site_governance
 from services.monitoring.findings import ONGOING, Evaluation, Finding
+from services.words import counted, month_name
 
 MINUTES_GRACE_DAYS = 30
 AGREEMENT_NOTICE_MONTHS = 6
@@ -40,9 +41,10 @@ def overdue_finding(subject: str, name: str, overdue: int, oldest: date | None,
     if not overdue:
         return None
     return Finding("actions_overdue", subject, "warning" if overdue >= 3 else "info",
-                   f"{name}: {overdue} actiepunt(en) over de datum",
-                   f"{overdue} open actiepunt(en) van {name} zijn over de afgesproken datum; "
-                   f"het oudste sinds {oldest:%d-%m-%Y}.", link=link,
+                   f"{name}: {counted(overdue, 'actiepunt', 'actiepunten')} over de datum",
+                   f"{counted(overdue, 'open actiepunt', 'open actiepunten')} van {name} "
+                   f"{'is' if overdue == 1 else 'zijn'} over de afgesproken datum; "
+                   f"het oudste sinds {oldest.day} {month_name(oldest)}.", link=link,
                    figures={"overdue": overdue})
 
 
@@ -50,9 +52,11 @@ def minutes_finding(subject: str, name: str, unlocked: int, link: str) -> Findin
     if not unlocked:
         return None
     return Finding("minutes_open", subject, "info",
-                   f"{name}: {unlocked} verslag(en) nog niet vastgesteld",
-                   f"{unlocked} vergadering(en) van {name} van meer dan {MINUTES_GRACE_DAYS} "
-                   f"dagen geleden hebben nog geen vastgesteld verslag.", link=link,
+                   f"{name}: {counted(unlocked, 'verslag', 'verslagen')} nog niet vastgesteld",
+                   f"{counted(unlocked, 'vergadering', 'vergaderingen')} van {name} van meer "
+                   f"dan {MINUTES_GRACE_DAYS} dagen geleden "
+                   f"{'heeft' if unlocked == 1 else 'hebben'} nog geen vastgesteld verslag.",
+                   link=link,
                    figures={"unlocked": unlocked})
 
 

@@ -25,6 +25,7 @@ from services.errors import N_, NotFound, RuleViolation
 from services.hours.calendar import freeze_month, load_norm_inputs
 from services.hours.periods import month_start, next_month
 from services.registry.mix import load_occupancies, status_on
+from services.words import month_name
 
 ROLE_CATEGORIES = {
     Role.COMMUNITYCOACH: (HourCategory.COMMUNITYCOACH,),
@@ -124,7 +125,7 @@ def _check(session: Session, site: Site, access: SiteAccess, person_id: int,
     if is_closed(session, site.id, data.work_date):
         raise RuleViolation(N_("Maand %(month)s is afgesloten; leg een correctie vast in "
                                "een open maand."), field="work_date",
-                            month=f"{data.work_date:%m-%Y}")
+                            month=month_name(data.work_date))
     _check_organisation(session, site, access, data, clients_on or data.work_date)
     total = _day_total(session, site.id, person_id, data.work_date, ignore_entry_id)
     if total + data.quarters > MAX_QUARTERS_PER_ENTRY:
@@ -161,7 +162,7 @@ def _require_open(session: Session, entry: HourEntry) -> None:
         raise RuleViolation(N_("Deze regel is ingetrokken."))
     if is_closed(session, entry.site_id, entry.work_date):
         raise RuleViolation(N_("Maand %(month)s is afgesloten; leg een correctie vast."),
-                            month=f"{entry.work_date:%m-%Y}")
+                            month=month_name(entry.work_date))
 
 
 def update_entry(session: Session, site: Site, access: SiteAccess, entry: HourEntry, *,

@@ -15,6 +15,7 @@ from services.hours.calendar import load_norm_inputs
 from services.hours.norms import Band, HourStatus, assess, project_year
 from services.hours.reports import MANAGEMENT, SMALL_GROUP, figures, logged_by_day
 from services.monitoring.findings import ONGOING, Evaluation, Finding
+from services.words import month_name
 
 SHORT_WEEKS, LONG_WEEKS = 4, 13
 PHASE_NOTICE_DAYS = 60
@@ -42,7 +43,7 @@ def coach_finding(name: str, short: tuple[Fraction, Band | None],
         rule="coach_hours", subject="coach",
         severity="warning" if s13 is not HourStatus.WITHIN else "info",
         title=f"Communitycoach {name}: {word} uren dan de norm",
-        explanation=(f"Gelogd in de laatste {SHORT_WEEKS} weken: {_h(a4)} uur (norm "
+        explanation=(f"Geschreven in de laatste {SHORT_WEEKS} weken: {_h(a4)} uur (norm "
                      f"{_band(n4)}); in de laatste {LONG_WEEKS} weken: {_h(a13)} uur (norm "
                      f"{_band(n13)}). Bespreek de afbouw of opschaling in de kerngroep."),
         audience="management", link=link,
@@ -59,7 +60,8 @@ def phase_change(name: str, project_start: date, today: date, link: str,
             return Finding(
                 rule="coach_phase", subject=f"year:{year_end}", severity="info",
                 period=str(boundary.year),
-                title=f"{name}: projectjaar {year_end} eindigt op {boundary:%d-%m-%Y}",
+                title=f"{name}: projectjaar {year_end} eindigt op "
+                      f"{boundary.day} {month_name(boundary)}",
                 explanation=f"Besluit op tijd over de {what}.", audience="management",
                 link=link)
     return None
@@ -77,7 +79,7 @@ def month_finding(rule: str, subject: str, title: str, actual: Fraction, norm: B
         return None
     word = "onder" if status is HourStatus.UNDER else "boven"
     shown = {"actual": float(actual)}
-    explanation = f"Gelogd: {_h(actual)} uur"
+    explanation = f"Geschreven: {_h(actual)} uur"
     if norm_shown:
         shown |= {"low": float(norm.low), "high": float(norm.high)}
         explanation += f"; norm voor de maand: {_band(norm)} uur."
@@ -87,7 +89,7 @@ def month_finding(rule: str, subject: str, title: str, actual: Fraction, norm: B
     return Finding(
         rule=rule, subject=subject, severity="warning" if status is HourStatus.UNDER else "info",
         period=f"{month:%Y-%m}", audience=audience, link=link,
-        title=f"{title} {month:%m-%Y}: {word} de norm", explanation=explanation,
+        title=f"{title} {month_name(month)}: {word} de norm", explanation=explanation,
         figures=shown)
 
 

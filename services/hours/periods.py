@@ -87,6 +87,15 @@ _CODES = {
 }
 
 
+def period_of_code(code: str | None) -> Period | None:
+    """The week or month a stored code names ("2026-W25", "2026-05"), else None."""
+    for kind in (PeriodKind.WEEK, PeriodKind.MONTH):
+        if _CODES[kind].match(code or ""):
+            period = parse_period(kind, code, date.min)
+            return period if period.code == code else None
+    return None
+
+
 def parse_period(kind: str | None, code: str | None, today: date) -> Period:
     """The period named by ``kind`` and ``code``; anything unreadable falls back to the
     current month (or the current period of a valid kind)."""

@@ -34,6 +34,7 @@ class Vacancy:
     assigned_candidate_id: int | None = None
     assigned_resident_id: int | None = None
     assigned_to: str | None = None  # that person's name
+    moves_in_on: date | None = None  # the resident's move-in date (a candidate has none yet)
 
     @property
     def assigned(self) -> bool:
@@ -53,7 +54,7 @@ def vacancies(session: Session, site_id: int, on: date) -> list[Vacancy]:
         .where(Unit.site_id == site_id, Unit.shared.is_(False))
         .order_by(Unit.number)).all()
     latest: dict[int, date | None] = {}   # unit -> move-out of the latest stay begun by `on`
-    coming: dict[int, tuple[int, str]] = {}  # unit -> the first resident moving in later
+    coming: dict[int, tuple[int, str, date]] = {}  # unit -> the first resident moving in later
     for unit_id, resident_id, name, move_in, move_out in session.execute(
             sa.select(Resident.unit_id, Resident.id, Resident.name, Resident.move_in_date,
                       Resident.move_out_date).join(Unit)
@@ -62,17 +63,19 @@ def vacancies(session: Session, site_id: int, on: date) -> list[Vacancy]:
         if move_in <= on:
             latest[unit_id] = move_out
         else:
-            coming.setdefault(unit_id, (resident_id, name))
+            coming.setdefault(unit_id, (resident_id, name, move_in))
     promised = assignments(session, site_id, on)
     found = []
     for unit_id, number, part_id, part_name in units:
         if unit_id in latest and latest[unit_id] is None:
             continue
         candidate, resident = promised.get(unit_id), coming.get(unit_id)
+        resident = None if candidate else resident
         found.append(Vacancy(unit_id, number, part_id, part_name, latest.get(unit_id),
                              candidate[0] if candidate else None,
-                             resident[0] if resident and not candidate else None,
-                             (candidate or resident or (None, None))[1]))
+                             resident[0] if resident else None,
+                             (candidate or resident or (None, None))[1],
+                             resident[2] if resident else None))
     return found
 
 

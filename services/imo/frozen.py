@@ -81,7 +81,7 @@ def _vacancy(v: Vacancy) -> dict:
     return {"unit_id": v.unit_id, "number": v.number, "part_id": v.part_id,
             "part_name": v.part_name, "available_from": _day(v.available_from),
             "assigned_candidate_id": v.assigned_candidate_id,
-            "assigned_resident_id": v.assigned_resident_id}
+            "assigned_resident_id": v.assigned_resident_id, "moves_in_on": _day(v.moves_in_on)}
 
 
 def _what_if(w: WhatIf) -> dict:
@@ -165,7 +165,7 @@ def _thaw_vacancy(v: dict, names: dict | None = None) -> Vacancy:
     name = (names or {}).get(("candidate", candidate) if candidate else ("resident", resident))
     return Vacancy(v["unit_id"], v["number"], v["part_id"], v["part_name"],
                    _date(v["available_from"]), candidate, resident,
-                   name if (candidate or resident) else None)
+                   name if (candidate or resident) else None, _date(v.get("moves_in_on")))
 
 
 def _thaw_what_if(w: dict) -> WhatIf:

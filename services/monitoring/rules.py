@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from services.monitoring.findings import Finding
 from services.registry.mix_rules import DEFAULT_TARGET, Direction, MixAssessment, MixStatus
+from services.words import counted
 
 DIRECTION_NL = {Direction.HIGH: "te veel begeleid", Direction.LOW: "te weinig begeleid"}
 #: seed 004 "Gemengd Wonen met een duurzame community-aanpak", the default; each site keeps its own band (Site.active_share_*)
@@ -79,7 +80,8 @@ def mix_forecast(name: str, now: MixAssessment, forecast: MixAssessment, pending
         return None
     return Finding(
         rule="mix_forecast", subject="site", severity="warning", audience="care_data",
-        title=f"Prognose mix {name}: buiten de band na {pending} geplande plaatsing(en)",
+        title=f"Prognose mix {name}: buiten de band na "
+              f"{counted(pending, 'geplande plaatsing', 'geplande plaatsingen')}",
         explanation=(f"Na de {pending} toegewezen maar nog niet verhuisde kandidaten heeft "
                      f"{name} {forecast.begeleid} begeleide van {forecast.total} bewoners "
                      f"({_pct(forecast.share)})."),

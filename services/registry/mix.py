@@ -142,6 +142,8 @@ class SiteMix:
     history: list[HistoryPoint]
     #: the disclosure rules the figures were published under; None: exact figures
     rules: DisclosureRules | None = None
+    #: the history of each part (its id; None: units without a part), like ``history``
+    part_history: dict = field(default_factory=dict)
 
 
 def history_dates(today: date, months: int) -> list[date]:
@@ -181,12 +183,15 @@ def site_mix(session: Session, site: Site, today: date, months: int = 24,
     part_rows = [part_mix(p.id, p.name, units_per_part.get(p.id, 0)) for p in parts]
     if units_per_part.get(None):
         part_rows.append(part_mix(None, "", units_per_part[None]))
-    history = []
+    history, part_history = [], {row.part_id: [] for row in part_rows}
     for on in history_dates(today, months):
-        tally = count_mix(occupancies, on).get("site", Tally())
-        history.append(HistoryPoint(on, assess_mix(tally.begeleid, tally.total,
-                                                   site_units, band)))
-    return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history)
+        counted = count_mix(occupancies, on)
+        for key, points in [("site", history)] + list(part_history.items()):
+            tally = counted.get(key, Tally())
+            points.append(HistoryPoint(on, assess_mix(tally.begeleid, tally.total,
+                                                      site_units, band)))
+    return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history,
+                   part_history=part_history)
 
 
 # --- published figures (services.registry.disclosure) -----------------------------------
@@ -252,12 +257,22 @@ def _published_mix(site: Site, today: date, months: int, rules: DisclosureRules,
     part_rows = [part_mix(p.id, p.name, units_per_part.get(p.id, 0)) for p in parts]
     if units_per_part.get(None):
         part_rows.append(part_mix(None, "", units_per_part[None]))
-    history = []
+    history, part_history = [], {row.part_id: [] for row in part_rows}
     for on in months_list[-months:]:
         publication = series["site"][on]
         hidden = publication is None or publication.total < rules.min_cell
         history.append(HistoryPoint(on, published("site", publication, hidden,
                                                   publication.total if publication else 0),
                                     hidden))
+        # each part as that month's mix page showed it: small parts withheld, and as
+        # many more as it takes that no withheld part follows from the others
+        month = {key: series[key][on] for key in part_history}
+        withheld_now = withheld_cells(
+            {**{k: (p.total if p else None) for k, p in month.items()},
+             "site": publication.total if publication else None}, "site", rules.min_cell)
+        for key, points in part_history.items():
+            gone = key in withheld_now or month[key] is None
+            points.append(HistoryPoint(on, published(key, month[key], gone, month[key].total
+                                                     if month[key] else 0), gone))
     return SiteMix(site, today, part_mix("site", site.name, site_units), part_rows, history,
-                   rules)
+                   rules, part_history)

@@ -96,3 +96,59 @@ def agenda(session: Session, rooms: list[Room], first: date, end: date,
             day.opening = opening.get(day.day.weekday())
     return list(result.values())
 
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one day in a room: ``free`` (open and nothing booked), ``booked``
+    (``entries``) or ``blocked`` (``blocks``), in whole minutes since midnight."""
+
+    start: int
+    end: int
+    kind: str
+    entries: tuple[Entry, ...] = ()
+    blocks: tuple[Blocked, ...] = ()
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _busy(day: Day) -> list[Span]:
+    """The day's bookings and blocks as spans (a block clipped to the day)."""
+    found = [Span(_minutes(e.start), _minutes(e.end) if e.end > e.start else 24 * 60,
+                  "booked", entries=(e,))
+             for e in day.entries if e.status in ACTIVE]
+    for b in day.blocks:
+        start = _minutes(b.start.time()) if b.start.date() == day.day else 0
+        end = _minutes(b.end.time()) if b.end.date() == day.day else 24 * 60
+        found.append(Span(start, end, "blocked", blocks=(b,)))
+    return sorted(found, key=lambda s: (s.start, s.end))
+
+
+def day_spans(day: Day) -> list[Span]:
+    """One room's day from opening to closing as free, booked and blocked spans in time
+    order; what overlaps is joined into one busy span. A closed day has no free time,
+    only what is booked or blocked on it."""
+    opens, closes = ((_minutes(day.opening[0]), _minutes(day.opening[1])) if day.opening
+                     else (None, None))
+    spans: list[Span] = []
+    for item in _busy(day):
+        last = spans[-1] if spans else None
+        if last is not None and item.start < last.end:   # overlaps: one busy stretch
+            spans[-1] = Span(last.start, max(last.end, item.end),
+                             "blocked" if "blocked" in (last.kind, item.kind) else "booked",
+                             last.entries + item.entries, last.blocks + item.blocks)
+        else:
+            spans.append(item)
+    if opens is None:
+        return spans
+    result, pointer = [], opens
+    for span in spans:
+        if span.start > pointer and pointer < closes:
+            result.append(Span(pointer, min(span.start, closes), "free"))
+        result.append(span)
+        pointer = max(pointer, span.end)
+    if pointer < closes:
+        result.append(Span(pointer, closes, "free"))
+    return result

@@ -44,9 +44,10 @@ def test_treasurer_imports_a_bank_file_and_confirms_matches(new_page, problems, 
     expect(page.get_by_role("status")).to_have_text("5 nieuwe bankregels ingelezen.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bankregels controleren")
 
-    # proposals: Arie twice by his member number, Vera by name and amount
-    expect(page.get_by_label("Betaling van Arie Anker bevestigen")).to_have_count(2)
-    vera = page.get_by_label("Betaling van Vera Vrij bevestigen")
+    # proposals: Arie twice by his member number, Vera by name and amount; each box is
+    # labelled with what it confirms (amount, payer, member)
+    expect(page.get_by_label("→ Arie Anker (lid")).to_have_count(2)
+    vera = page.get_by_label("€\xa045,00 · V VRIJ → Vera Vrij (lid")
     expect(vera).to_be_checked()
     expect(page.get_by_role("row").filter(has_text="V VRIJ")).to_contain_text(
         "naam en bedrag kloppen")

@@ -126,7 +126,7 @@ def test_month_finding(actual, norm, under_only, severity):
                                         "care:1", "/r", date(2026, 5, 1), under_only)
     assert (finding.severity if finding else None) == severity
     if finding:
-        assert finding.period == "2026-05"
+        assert finding.period == "2026-05" and "10%-inzet mei 2026: " in finding.title
 
 
 # --- governance ----------------------------------------------------------------------------
@@ -149,6 +149,10 @@ def test_cadence_finding(status, severity):
 @pytest.mark.parametrize("overdue,severity", [(0, None), (1, "info"), (3, "warning")])
 def test_overdue_finding(overdue, severity):
     finding = gov_rules.overdue_finding("body:2", "Kerngroep", overdue, date(2026, 5, 1), "/x")
+    if finding:  # a real plural and the date in words
+        assert f"{overdue} {'actiepunt' if overdue == 1 else 'actiepunten'} over" in finding.title
+        assert "(en)" not in finding.title + finding.explanation
+        assert finding.explanation.endswith("het oudste sinds 1 mei 2026.")
     assert (finding.severity if finding else None) == severity
 
 
@@ -161,12 +165,13 @@ def test_agreement_finding(ends_on, fires):
     assert (finding is not None) is fires
 
 
-@pytest.mark.parametrize("unlocked,severity", [(0, None), (1, "info"), (4, "info")])
-def test_minutes_finding(unlocked, severity):
+@pytest.mark.parametrize("unlocked,severity,words", [
+    (0, None, None), (1, "info", "1 verslag nog"), (4, "info", "4 verslagen nog")])
+def test_minutes_finding(unlocked, severity, words):
     finding = gov_rules.minutes_finding("body:2", "Kerngroep", unlocked, "/x")
     assert (finding.severity if finding else None) == severity
     if finding:
-        assert finding.rule == "minutes_open" and f"{unlocked} verslag(en)" in finding.title
+        assert finding.rule == "minutes_open" and words in finding.title
         assert f"meer dan {gov_rules.MINUTES_GRACE_DAYS} dagen" in finding.explanation
 
 

@@ -5,6 +5,7 @@ the registry's move-out ending a membership, and no care data anywhere."""
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -12,8 +13,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from models import (AssociationMember, BankImport, BankLine, DuesReminder, OutgoingMail,
-                    Payment)
+from models import (AssociationMember, BankImport, BankLine, Due, DuesReminder,
+                    OutgoingMail, Payment)
 from app.jobs import send_outbox
 from tests.association_fixtures import make_web_association
 from tests.web.support import (count, db_snapshot, field_error, form_alert,  # noqa: F401
@@ -163,6 +164,23 @@ def test_a_payment_in_dutch_notation(app, ids, bestuur):
 
 # --- the statement ----------------------------------------------------------------------------
 
+def vera_overdue_at_end_of_2025(app, ids) -> D:
+    """Vera's € 40 (in cash) pays her oldest dues of 2025; what stays open of the dues
+    whose due date is before 31 December is her arrears then."""
+    def load(session):
+        return session.execute(sa.select(Due.period_start, Due.due_on, Due.amount).where(
+            Due.member_id == ids["member_vrij1"], Due.period_start < date(2026, 1, 1),
+            Due.cancelled_at.is_(None)).order_by(Due.period_start)).all()
+
+    left, overdue = D(40), D(0)
+    for _start, due_on, amount in query(app, load):
+        paid = min(left, amount)
+        left -= paid
+        if due_on < date(2025, 12, 31):
+            overdue += amount - paid
+    return overdue
+
+
 def test_statement_page_pdf_and_exports_have_the_hand_computed_figures(app, ids, bestuur):
     page = main_of(text(bestuur.get(url(ids, "/jaarverslag/2025"))))
     for figure in ("€\xa03.815,50", "€\xa0802,13", "€\xa03.013,37", "€\xa0520,00",
@@ -183,9 +201,13 @@ def test_statement_page_pdf_and_exports_have_the_hand_computed_figures(app, ids,
     assert [(n, D(str(a)), D(str(b))) for n, a, b in sheets["3 Saldo"][1:]] == [
         ("Bank", D(500), D("3387.87")), ("Kas", D(20), D("145.5")),
         ("Totaal", D(520), D("3533.37"))]
+    overdue = vera_overdue_at_end_of_2025(app, ids)
+    assert 0 < overdue <= D(20)
     assert [(n, D(str(a))) for n, a in sheets["5 Contributie"][1:]] == [
-        ("Openstaand op 31 december", D(20)), ("Huishoudens met een achterstand", D(1)),
-        ("Tegoed van leden", D(10))]
+        ("Openstaand op 31 december", D(20)),
+        ("Huishoudens met openstaande contributie", D(1)),
+        ("Waarvan achterstallig (vervaldatum voorbij)", overdue),
+        ("Huishoudens met een achterstand", D(1)), ("Tegoed van leden", D(10))]
     assert any("Controle kascommissie" in title for title in sheets)
     data = bestuur.get(url(ids, "/jaarverslag/2025.csv")).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data), delimiter=";"))

@@ -541,7 +541,8 @@ def test_edit_site_mix_settings(app, login_as, world, audit_events):
     site = query(app, lambda s: s.get(Site, world.site))
     assert (site.target_begeleid_share, site.mix_tolerance) == (Decimal("0.5"), Decimal("0.1"))
     dashboard = text(client.get(f"/locaties/{world.site}"))
-    assert "Streefmix: 50,0% begeleid, marge 10,0%." in dashboard
+    assert "Streefmix: 50,0% begeleid, met 10 procentpunt speling naar boven en beneden." \
+        in dashboard
     # 2 of 4 begeleid is now exactly on target
     assert "binnen de band" in stats(dashboard)["Mix"]
     [event] = audit_events("update", "site")

@@ -29,12 +29,11 @@ import sqlalchemy as sa
 from app.extensions import limiter
 from config import Config
 from models import RoomRequest
-from tests.conftest import IN_CI, PASSWORD, ROLE_EMAILS, TODAY
+from tests.conftest import PASSWORD, REDIS_URL, ROLE_EMAILS, TODAY
 from tests.rooms_fixtures import rooms_world
 from tests.web.support import query, text
 
 REPO = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 WRONG = "verkeerd wachtwoord!"
 REFUSED = "Onbekend e-mailadres of verkeerd wachtwoord."
 ADDRESS_LIMITED = "Te veel inlogpogingen vanaf dit adres. Probeer het over 1 minuut opnieuw."
@@ -45,22 +44,6 @@ SENDERS = 6  # attempts in flight at once, spread by the kernel over both worker
 
 
 # --- a gunicorn with two workers on Redis --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        reason = f"Redis at {REDIS_URL} is not reachable ({error})"
-        if IN_CI:
-            pytest.fail(f"{reason}; CI must run these tests", pytrace=False)
-        pytest.skip(reason)
-    yield client
-    client.close()
 
 
 class Server:
@@ -131,7 +114,8 @@ def server(app, database_url, redis_client):
         "SQLALCHEMY_DATABASE_URI": database_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
         "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
         "PROXY_COUNT": 1, "WTF_CSRF_ENABLED": False, "TODAY": TODAY.isoformat(),
-        "BASE_URL": "http://127.0.0.1", "MAIL_LOG_ALLOWED": True})
+        "BASE_URL": "http://127.0.0.1", "MAIL_LOG_ALLOWED": True,
+        "SECRET_KEY": f"rate-limit-test-{uuid.uuid4().hex}"})
     try:
         assert server.log and sum("Booting worker" in line for line in server.log) == 2
         yield server

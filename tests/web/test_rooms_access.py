@@ -46,6 +46,7 @@ PAGES = [
     ("/ruimte/maand?maand=2026-06", ON_SITE),
     ("/ruimte/{room}", ON_SITE),
     ("/ruimte/{room}/maand", ON_SITE),
+    ("/ruimte/{room}/rooster?week=2026-W26", ON_SITE),
     ("/ruimte/{room}/boeken", ON_SITE),
     ("/ruimte/{room}/poster?week=2026-W25", ON_SITE),
     ("/ruimte/boekingen/{coffee}", ON_SITE),
@@ -142,6 +143,7 @@ def test_rooms_and_bookings_of_another_site_are_not_found(login_as, world, ids, 
     client = login_as(role)
     other_site = f"/locaties/{world.other_site}/ruimte"
     assert client.get(f"{other_site}/{ids.room}").status_code == 404
+    assert client.get(f"{other_site}/{ids.room}/rooster").status_code == 404
     assert client.get(f"{other_site}/boekingen/{ids.coffee}").status_code == 404
     assert client.get(f"/locaties/{world.site}/ruimte/{ids.other_room}").status_code == \
         (404 if role == "admin" else 403)

@@ -134,15 +134,46 @@ def test_unusable_values_in_the_environment_are_noted_not_raised(monkeypatch, tm
 
 # --- in the flask command and in gunicorn ---------------------------------------------
 
-def _flask(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "current"],
+def _flask(env: dict[str, str], *command: str) -> subprocess.CompletedProcess:
+    """``flask <command>``, by default ``jobs list``: a command that sends mail (it runs the
+    jobs), so it needs every setting a web worker needs."""
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app",
+                           *(command or ("jobs", "list"))],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_the_flask_command_runs_with_good_settings(tmp_path):
-    done = _flask(_clean_environment(tmp_path))
+    env = _clean_environment(tmp_path)
+    assert _flask(env, "db", "upgrade").returncode == 0
+    done = _flask(env)
     assert done.returncode == 0, done.stderr
     assert "Error" not in done.stderr
+    assert "digest" in done.stdout  # it listed the jobs
+
+
+def test_the_database_commands_need_only_the_database(tmp_path):
+    """A release step that migrates knows the database and the key, not the address or
+    the mail server: ``db upgrade``, ``db check`` and ``noaber db-state`` run without
+    them; the commands that send refuse in the same environment."""
+    env = _clean_environment(tmp_path) | {"MAIL_BACKEND": "log"}
+    env.pop("BASE_URL")
+    for command in (("db", "upgrade"), ("db", "check"), ("noaber", "db-state")):
+        done = _flask(env, *command)
+        assert done.returncode == 0, (command, done.stderr)
+    for command in (("jobs", "list"), ("scheduler", "check"), ("seed", "demo", "--if-empty"),
+                    ("users", "create-admin", "--help")):
+        done = _flask(env, *command)
+        if "--help" in command:  # asking how a command works is always allowed
+            assert done.returncode == 0, done.stderr
+            continue
+        assert done.returncode == 78, (command, done.stdout, done.stderr)
+        assert done.stderr.splitlines()[0] == "Error: BASE_URL: not set; set it to the " \
+            "address where the installation is reached, e.g. https://noaber.example.nl " \
+            "(links in e-mails point there)"
+    # a value that cannot work stops every command, the database's too
+    done = _flask(env | {"PROXY_COUNT": "two"}, "db", "upgrade")
+    assert done.returncode == 78
+    assert "PROXY_COUNT: 'two' is not a whole number" in done.stderr
 
 
 @pytest.mark.parametrize("changes, line", [

@@ -16,7 +16,6 @@ redis://127.0.0.1:6379), with a key prefix of this run, deleted afterwards.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -30,33 +29,16 @@ import sqlalchemy as sa
 
 from models import Booking, BookingSeries, JobPeriod, JobRun, Site, db
 from services.monitoring.jobs import JOBS
-from tests.conftest import IN_CI, PASSWORD, ROLE_EMAILS, TEST_DATABASE_URL
+from tests.conftest import PASSWORD, REDIS_URL, ROLE_EMAILS, TEST_DATABASE_URL
 from tests.rooms_fixtures import make_room
 from tests.support.deploy import REPO, Browser, Started, script_env
 
 pytestmark = [pytest.mark.postgres] if TEST_DATABASE_URL else []
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 PEOPLE = 20
 ROLES = ["sociaal_beheerder", "communitycoach", "begeleider", "bestuur", "kerngroep"]
 REFUSED = "Onbekend e-mailadres of verkeerd wachtwoord."
 ADDRESS_LIMITED = "Te veel inlogpogingen vanaf dit adres."
-
-
-@pytest.fixture(scope="module")
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        reason = f"Redis at {REDIS_URL} is not reachable ({error})"
-        if IN_CI:
-            pytest.fail(f"{reason}; CI must run these tests", pytrace=False)
-        pytest.skip(reason)
-    yield client
-    client.close()
 
 
 @pytest.fixture
