@@ -235,6 +235,7 @@ def register_blueprints(app: Flask) -> None:
     from app.rooms import (booking_routes, manage_routes,  # noqa: F401  (add to rooms_bp)
                            public_routes)
     from app.rooms.routes import bp as rooms_bp
+    from app.sites import role_routes  # noqa: F401  (adds the roles pages to sites_bp)
     from app.sites.routes import bp as sites_bp
 
     for blueprint in (auth_bp, sites_bp, residents_bp, admin_bp, imo_bp, monitoring_bp, hours_bp,

@@ -176,6 +176,8 @@ class InvitationRole(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"))
     role: Mapped[str] = mapped_column(sa.String(32))
     organisation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisations.id"))
+    # the last day the role will count (a contract's end), carried onto the membership
+    ends_on: Mapped[Optional[date]] = mapped_column(sa.Date)
 
     invitation: Mapped[AccountInvitation] = relationship(back_populates="roles")
     site: Mapped[Site] = relationship()

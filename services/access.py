@@ -71,6 +71,18 @@ class SiteAccess:
         return self.has(Role.SOCIAAL_BEHEERDER) or self.is_corporation_admin
 
     @property
+    def can_manage_roles(self) -> bool:
+        """Give, end and date the roles on the site (never admin rights, never one's own
+        roles: :func:`services.invitations.may_change_role`)."""
+        return self.has(Role.SOCIAAL_BEHEERDER) or self.is_corporation_admin
+
+    @property
+    def can_edit_site(self) -> bool:
+        """The site's own settings (name, municipality, project start, norms); which
+        corporation owns it stays with the installation's administrators."""
+        return self.is_admin or self.is_corporation_admin
+
+    @property
     def can_manage_units(self) -> bool:
         """Add and change units and parts (no residents)."""
         return self.has(Role.SOCIAAL_BEHEERDER) or self.is_corporation_admin

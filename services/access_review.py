@@ -22,6 +22,7 @@ Translate = Callable[..., str]
 
 @dataclass(frozen=True)
 class RoleRow:
+    membership_id: int
     role: str
     organisation: str | None
     since: datetime | None
@@ -55,7 +56,7 @@ def site_accounts(session: Session, site: Site, today: date) -> list[AccountRow]
     by_user: dict[int, tuple[User, list[RoleRow]]] = {}
     for m in memberships:
         user, roles = by_user.setdefault(m.user_id, (m.user, []))
-        roles.append(RoleRow(m.role, m.organisation.name if m.organisation else None,
+        roles.append(RoleRow(m.id, m.role, m.organisation.name if m.organisation else None,
                              m.created_at, m.ends_on, m.current(today)))
     rows = [_row(user, roles) for user, roles in by_user.values()]
     return sorted(rows, key=lambda r: (r.name.lower(), r.user_id))

@@ -14,6 +14,7 @@ from models import Membership, Organisation, OrgKind, Role, Site, User
 from models import user as user_model
 from services import audit
 from services.access import SiteAccess
+from services.governance.localtime import local_day
 from services.errors import N_, RuleViolation
 from services.passwords import check_new_password
 
@@ -109,11 +110,12 @@ def save_user(session: Session, user: User | None, *, email: str, name: str,
 
 def grant_role(session: Session, user: User, *, site_id: int, role: str,
                organisation_id: int | None, actor_id: int | None,
-               ends_on: date | None = None, today: date | None = None) -> Membership:
+               ends_on: date | None = None, today: date | None = None,
+               now: datetime | None = None) -> Membership:
     """Give ``user`` a role on a site; a begeleider names their zorgaanbieder. With
-    ``ends_on`` the role counts up to and including that day (a contract's end)."""
-    if ends_on is not None and ends_on < (today or _today()):
-        raise RuleViolation(N_("De einddatum ligt in het verleden."), field="ends_on")
+    ``ends_on`` the role counts up to and including that day (a contract's end);
+    ``now`` (the app's clock) is when it began."""
+    check_end(ends_on, today or local_today())
     if role not in set(Role):
         raise RuleViolation(N_("Kies een rol."), field="role")
     if session.get(Site, site_id) is None:
@@ -131,13 +133,42 @@ def grant_role(session: Session, user: User, *, site_id: int, role: str,
         raise RuleViolation(N_("Deze gebruiker heeft deze rol op deze locatie al."),
                             field="role")
     membership = Membership(user_id=user.id, site_id=site_id, role=role,
-                            organisation_id=organisation_id, ends_on=ends_on)
+                            organisation_id=organisation_id, ends_on=ends_on,
+                            **({"created_at": now} if now else {}))
     session.add(membership)
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="user", entity_id=user.id,
                  action="grant_role", site_id=site_id,
                  changes={"role": role, "organisation_id": organisation_id,
                           **({"ends_on": ends_on} if ends_on else {})})
+    return membership
+
+
+def check_end(ends_on: date | None, today: date, began: date | None = None) -> None:
+    """An end date is not before the role began, and not in the past (today, the role's
+    last day, is allowed)."""
+    if ends_on is None:
+        return
+    if began is not None and ends_on < began:
+        raise RuleViolation(N_("De einddatum ligt vóór het begin van de rol (%(date)s)."),
+                            field="ends_on", date=began.strftime("%d-%m-%Y"))
+    if ends_on < today:
+        raise RuleViolation(N_("De einddatum ligt in het verleden."), field="ends_on")
+
+
+def change_role_end(session: Session, membership: Membership, ends_on: date | None, *,
+                    actor_id: int | None, today: date | None = None) -> Membership:
+    """Set, move or clear (None) the last day a role counts. The old end date stays in
+    the audit log (``change_role_end``: ``ends_on`` as ``[old, new]``)."""
+    began = local_day(membership.created_at) if membership.created_at else None
+    check_end(ends_on, today or local_today(), began)
+    if ends_on == membership.ends_on:
+        return membership
+    audit.record(session, actor_id=actor_id, entity_type="user", entity_id=membership.user_id,
+                 action="change_role_end", site_id=membership.site_id,
+                 changes={"role": membership.role, "ends_on": [membership.ends_on, ends_on]})
+    membership.ends_on = ends_on
+    session.flush()
     return membership
 
 
@@ -163,14 +194,15 @@ def end_all_sessions(session: Session, user: User, *, actor_id: int | None) -> N
     session.flush()
 
 
-def _today() -> date:
+def local_today() -> date:
+    """Today in Amsterdam (the default where no app clock is passed)."""
     return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 def site_access(user: User, site_id: int, today: date | None = None) -> SiteAccess:
     """The policy object for ``user`` on one site; a role past its end date no longer
     counts (``today``: the app's date, default the date in Amsterdam)."""
-    today = today or _today()
+    today = today or local_today()
     memberships = [m for m in user.memberships if m.site_id == site_id and m.current(today)]
     corporation_admin = False
     if user.admin_of_corporation_id is not None:
@@ -188,7 +220,7 @@ def site_access(user: User, site_id: int, today: date | None = None) -> SiteAcce
 
 def visible_sites(session: Session, user: User, today: date | None = None) -> list[Site]:
     """The sites the user holds a current role on (admins: all sites)."""
-    today = today or _today()
+    today = today or local_today()
     stmt = sa.select(Site).order_by(Site.name)
     if not user.is_admin:
         held = Site.id.in_(sa.select(Membership.site_id).where(

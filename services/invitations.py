@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,27 +19,42 @@ from models import (AccountInvitation, InvitationRole, Membership, Organisation,
                     Role, Site, User)
 from services import accounts, audit, tokens
 from services.errors import N_, RuleViolation
+from services.governance.localtime import local_day
 from services.passwords import check_new_password
 from services.tokens import TokenError
 
 
-def managed_site_ids(session: Session, user: User) -> set[int] | None:
-    """The sites on which ``user`` may invite people: None for an admin (every site),
-    else the sites where they are sociaal beheerder and, for a corporation's
-    administrator, the sites of that corporation."""
+def managed_site_ids(session: Session, user: User,
+                     today: date | None = None) -> set[int] | None:
+    """The sites on which ``user`` may invite people and manage roles: None for an admin
+    (every site), else the sites where they are sociaal beheerder today and, for a
+    corporation's administrator, the sites of that corporation."""
     if user.is_admin:
         return None
+    today = today or accounts.local_today()
     sites = set(session.scalars(sa.select(Membership.site_id).where(
-        Membership.user_id == user.id, Membership.role == Role.SOCIAAL_BEHEERDER)))
+        Membership.user_id == user.id, Membership.role == Role.SOCIAAL_BEHEERDER,
+        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today))))
     if user.admin_of_corporation_id is not None:
         sites |= set(session.scalars(sa.select(Site.id).where(
             Site.corporation_id == user.admin_of_corporation_id)))
     return sites
 
 
-def may_invite(session: Session, user: User) -> bool:
-    sites = managed_site_ids(session, user)
+def may_invite(session: Session, user: User, today: date | None = None) -> bool:
+    sites = managed_site_ids(session, user, today)
     return sites is None or bool(sites)
+
+
+def may_change_role(session: Session, actor: User, membership: Membership,
+                    today: date | None = None) -> bool:
+    """Whether ``actor`` may end ``membership`` or change its end date: an admin always;
+    a sociaal beheerder or the corporation's administrator when the role is on one of
+    their sites and is not their own (nobody extends or widens their own access)."""
+    sites = managed_site_ids(session, actor, today)
+    if sites is None:
+        return True
+    return membership.site_id in sites and membership.user_id != actor.id
 
 
 def may_manage(session: Session, user: User, invitation: AccountInvitation) -> bool:
@@ -68,10 +83,13 @@ class InvitationData:
     roles: list[str]
     organisation_id: int | None
     is_admin: bool = False
+    #: the last day the roles will count (None: no end date)
+    ends_on: date | None = None
 
 
-def _check_roles(session: Session, actor: User, data: InvitationData) -> None:
-    sites = managed_site_ids(session, actor)
+def _check_roles(session: Session, actor: User, data: InvitationData,
+                 today: date | None = None) -> None:
+    sites = managed_site_ids(session, actor, today)
     if data.is_admin and sites is not None:
         raise RuleViolation(N_("Alleen een beheerder kan beheerrechten geven."),
                             field="is_admin")
@@ -120,15 +138,50 @@ def invite(session: Session, actor: User, data: InvitationData, *, now: datetime
         expires_at=now + valid_for, times_sent=1)
     for role in dict.fromkeys(data.roles):
         invitation.roles.append(InvitationRole(
-            site_id=data.site_id, role=role,
+            site_id=data.site_id, role=role, ends_on=data.ends_on,
             organisation_id=data.organisation_id if role == Role.BEGELEIDER else None))
     session.add(invitation)
     session.flush()
     audit.record(session, actor_id=actor.id, entity_type="invitation",
                  entity_id=invitation.id, action="create", site_id=data.site_id,
                  changes={"email": email, "is_admin": data.is_admin,
-                          "roles": [r.role for r in invitation.roles]})
+                          "roles": [r.role for r in invitation.roles],
+                          **({"ends_on": data.ends_on} if data.ends_on else {})})
     return invitation
+
+
+def give_roles(session: Session, actor: User, data: InvitationData, *, now: datetime,
+               today: date, valid_for: timedelta) -> AccountInvitation | None:
+    """Give roles on one site to whoever has the e-mail address, for someone who manages
+    the site's roles but not the installation's accounts (a sociaal beheerder, a
+    corporation's administrator): an existing account gets the roles at once, an
+    unknown address an invitation (returned, for the caller to send).
+
+    Both ways end in the same answer, so the form tells nothing about which addresses
+    have an account elsewhere: the only way to learn it is to give that address a role
+    on one's own site, which the audit log records and the access review then shows.
+    The same rules apply either way (a name is always required; no admin rights; only
+    one's own sites; never oneself)."""
+    email = accounts.normalise_email(data.email)
+    if not (data.name or "").strip():
+        raise RuleViolation(N_("Vul een naam in."), field="name")
+    if data.is_admin:
+        raise RuleViolation(N_("Alleen een beheerder kan beheerrechten geven."),
+                            field="is_admin")
+    _check_roles(session, actor, data, today)
+    accounts.check_end(data.ends_on, today)
+    user = accounts.find_user_by_email(session, email)
+    if user is None:
+        return invite(session, actor, data, now=now, valid_for=valid_for)
+    if user.id == actor.id:
+        raise RuleViolation(N_("U kunt uzelf geen rol geven; vraag dat een beheerder."),
+                            field="email")
+    for role in dict.fromkeys(data.roles):
+        accounts.grant_role(session, user, site_id=data.site_id, role=role,
+                            organisation_id=data.organisation_id
+                            if role == Role.BEGELEIDER else None,
+                            actor_id=actor.id, ends_on=data.ends_on, today=today, now=now)
+    return None
 
 
 def link_token(secret: str, invitation: AccountInvitation) -> str:
@@ -200,13 +253,17 @@ def accept(session: Session, invitation: AccountInvitation, *, name: str, passwo
     if locked is None or locked.state(now) != "pending":
         raise RuleViolation(N_("Deze uitnodiging is al gebruikt, ingetrokken of verlopen."))
     check_new_password(password or "", email=invitation.email)
+    today = local_day(now)
+    if any(r.ends_on is not None and r.ends_on < today for r in invitation.roles):
+        raise RuleViolation(N_("Een rol in deze uitnodiging is inmiddels afgelopen; vraag "
+                               "om een nieuwe uitnodiging."))
     user = accounts.save_user(session, None, email=invitation.email, name=name,
                               password=password, is_admin=invitation.is_admin, active=True,
                               actor_id=invitation.invited_by_id)
     for role in invitation.roles:
         accounts.grant_role(session, user, site_id=role.site_id, role=role.role,
-                            organisation_id=role.organisation_id,
-                            actor_id=invitation.invited_by_id)
+                            organisation_id=role.organisation_id, ends_on=role.ends_on,
+                            actor_id=invitation.invited_by_id, today=today, now=now)
     invitation.accepted_at, invitation.user_id = now, user.id
     audit.record(session, actor_id=user.id, entity_type="invitation",
                  entity_id=invitation.id, action="accept")

@@ -18,9 +18,10 @@ from app.admin.forms import InvitationForm
 from app.auth import mails
 from app.auth.account import clock
 from app.auth.forms import ConfirmForm
+from app.clock import today
 from app.forms import show_violation
 from models import AccountInvitation, OrgKind, Site, User, db
-from services import invitations, totp
+from services import accounts, invitations, totp
 from services.errors import RuleViolation
 from services.registry import sites as site_service
 
@@ -32,7 +33,7 @@ def _valid_for() -> timedelta:
 
 
 def _inviter_required():
-    if not invitations.may_invite(db.session, current_user):
+    if not invitations.may_invite(db.session, current_user, today()):
         abort(403)
 
 
@@ -44,7 +45,8 @@ def _managed_or_404(invitation_id: int) -> AccountInvitation:
     return invitation
 
 
-def _send(invitation: AccountInvitation) -> None:
+def send_invitation(invitation: AccountInvitation) -> None:
+    """Put the invitation's mail (with its current link) in the outbox."""
     token = invitations.link_token(current_app.config["SECRET_KEY"], invitation)
     mails.invitation(invitation, mails.link("account.accept_invitation", token=token))
 
@@ -60,7 +62,7 @@ def invitation_list():
 
 def _form() -> InvitationForm:
     form = InvitationForm()
-    managed = invitations.managed_site_ids(db.session, current_user)
+    managed = invitations.managed_site_ids(db.session, current_user, today())
     stmt = sa.select(Site).order_by(Site.name)
     if managed is not None:
         stmt = stmt.where(Site.id.in_(managed))
@@ -74,6 +76,21 @@ def _form() -> InvitationForm:
     return form
 
 
+def _invite(data: invitations.InvitationData) -> AccountInvitation | None:
+    """An admin invites (an existing address is refused: they give roles under Beheer);
+    anyone else gives the roles to the address, with the same answer whether or not it
+    has an account (:func:`services.invitations.give_roles`)."""
+    if current_user.is_admin:
+        invitation = invitations.invite(db.session, current_user, data, now=clock(),
+                                        valid_for=_valid_for())
+    else:
+        invitation = invitations.give_roles(db.session, current_user, data, now=clock(),
+                                            today=today(), valid_for=_valid_for())
+    if invitation is not None:
+        send_invitation(invitation)
+    return invitation
+
+
 @bp.route("/uitnodigingen/nieuw", methods=["GET", "POST"])
 @login_required
 def new_invitation():
@@ -85,16 +102,19 @@ def new_invitation():
             roles=list(form.roles.data or []), organisation_id=form.organisation_id.data,
             is_admin=bool(getattr(form, "is_admin", None) and form.is_admin.data))
         try:
-            invitation = invitations.invite(db.session, current_user, data, now=clock(),
-                                            valid_for=_valid_for())
-            _send(invitation)
+            invitation = _invite(data)
             db.session.commit()
         except RuleViolation as error:
             db.session.rollback()
             show_violation(form, error)
         else:
-            flash(_("De uitnodiging voor %(email)s is verstuurd.", email=invitation.email),
-                  "success")
+            if not current_user.is_admin:
+                flash(_("%(email)s heeft de rollen: met een account gelden die meteen, "
+                        "anders gaat er een uitnodiging naar dit adres.",
+                        email=accounts.normalise_email(data.email)), "success")
+            else:
+                flash(_("De uitnodiging voor %(email)s is verstuurd.",
+                        email=invitation.email), "success")
             return redirect(url_for("accounts.invitation_list"))
     return render_template("admin/invitation_form.html", form=form), \
         422 if form.errors else 200
@@ -109,7 +129,7 @@ def resend_invitation(invitation_id: int):
     try:
         invitations.resend(db.session, invitation, actor_id=current_user.id, now=clock(),
                            valid_for=_valid_for())
-        _send(invitation)
+        send_invitation(invitation)
         db.session.commit()
         flash(_("De uitnodiging voor %(email)s is opnieuw verstuurd; de vorige link werkt "
                 "niet meer.", email=invitation.email), "success")

@@ -71,15 +71,20 @@ class MembershipForm(FlaskForm):
     ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), validators=[Optional()])
 
 
-class InvitationForm(FlaskForm):
-    """An invitation: who, and the roles they will hold on one site (more roles or sites
-    can be given later under Beheer, Gebruikers)."""
+class PersonForm(FlaskForm):
+    """Who: a name and an e-mail address."""
 
     name = StringField(_l("Naam"), filters=[blank_to_none], validators=[
         DataRequired(message=_l("Vul een naam in.")), Length(max=200)])
     email = EmailField(_l("E-mailadres"), filters=[blank_to_none], validators=[
         DataRequired(message=_l("Vul een e-mailadres in.")),
         Email(message=_l("Vul een geldig e-mailadres in.")), Length(max=254)])
+
+
+class InvitationForm(PersonForm):
+    """An invitation: who, and the roles they will hold on one site (more roles or sites
+    can be given later under Beheer, Gebruikers)."""
+
     site_id = SelectField(_l("Locatie"), coerce=optional_int, validators=[Optional()])
     roles = SelectMultipleField(_l("Rollen op deze locatie"), choices=ROLES,
                                 widget=ListWidget(prefix_label=False),
@@ -87,3 +92,21 @@ class InvitationForm(FlaskForm):
     organisation_id = SelectField(_l("Zorgaanbieder (verplicht voor een begeleider)"),
                                   coerce=optional_int, validators=[Optional()])
     is_admin = BooleanField(_l("Beheerder (alle locaties en het beheer)"))
+
+
+END_DATE = dict(validators=[Optional()], format="%Y-%m-%d")
+
+
+class SiteRoleForm(PersonForm):
+    """A role on one site for whoever has the e-mail address (an account gets it at once,
+    an unknown address an invitation)."""
+
+    role = SelectField(_l("Rol"), choices=[("", _l("— kies —")), *ROLES],
+                       validators=[DataRequired(message=_l("Kies een rol."))])
+    organisation_id = SelectField(_l("Zorgaanbieder (verplicht voor een begeleider)"),
+                                  coerce=optional_int, validators=[Optional()])
+    ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), **END_DATE)
+
+
+class RoleEndForm(FlaskForm):
+    ends_on = DateField(_l("Tot en met (leeg: geen einddatum)"), **END_DATE)

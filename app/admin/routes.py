@@ -50,7 +50,7 @@ def organisation_form(org_id: int | None):
 
 # --- sites -----------------------------------------------------------------------
 
-def _org_choices(kind: OrgKind) -> list[tuple[str, str]]:
+def org_choices(kind: OrgKind) -> list[tuple[str, str]]:
     return [("", _("— geen —"))] + [
         (str(o.id), o.name) for o in site_service.organisations(db.session, kind=kind)]
 
@@ -68,8 +68,8 @@ def sites():
 def site_form(site_id: int | None):
     site = _get_or_404(Site, site_id) if site_id else None
     form = SiteForm(obj=site)
-    form.corporation_id.choices = _org_choices(OrgKind.WONINGCORPORATIE)
-    form.association_id.choices = _org_choices(OrgKind.WOONVERENIGING)
+    form.corporation_id.choices = org_choices(OrgKind.WONINGCORPORATIE)
+    form.association_id.choices = org_choices(OrgKind.WOONVERENIGING)
     if site is None and request.method == "GET":
         defaults = site_service.SiteData("", "", None)  # type: ignore[arg-type]
         for name in ("target_begeleid_share", "mix_tolerance", "small_site_units",
@@ -101,7 +101,7 @@ def users():
 def user_form(user_id: int | None):
     user = _get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
-    form.admin_of_corporation_id.choices = _org_choices(OrgKind.WONINGCORPORATIE)
+    form.admin_of_corporation_id.choices = org_choices(OrgKind.WONINGCORPORATIE)
     if user is not None:
         form.password.data = form.password.data or None
     return save_or_render(

@@ -13,8 +13,10 @@ from app.clock import today
 from app.filters import percent
 from app.forms import save_or_render
 from app.sites.charts import history_chart, parts_chart
+from app.admin.forms import SiteForm
+from app.admin.routes import org_choices
 from app.sites.forms import PartForm, UnitForm
-from models import Unit, db
+from models import OrgKind, SitePart, Unit, db
 from services import access_review as access_review_service, sso
 from services.accounts import visible_sites
 from services.hours.export import slug, to_csv, to_xlsx
@@ -132,6 +134,48 @@ def edit_unit(site, access, unit_id: int):
         template="sites/unit_form.html", site=site, unit=unit)
 
 
+@bp.route("/locaties/<int:site_id>/delen/<int:part_id>", methods=["GET", "POST"])
+@site_view(MANAGE_UNITS)
+def edit_part(site, access, part_id: int):
+    part = db.session.get(SitePart, part_id)
+    if part is None or part.site_id != site.id:
+        abort(404)
+    form = PartForm(obj=part)
+    return save_or_render(
+        form, lambda: site_service.rename_part(db.session, site, part, form.name.data,
+                                               actor_id=current_user.id),
+        success=lambda p: _("Deel %(name)s is opgeslagen.", name=p.name),
+        next_url=lambda p: url_for("sites.units", site_id=site.id),
+        template="sites/part_form.html", site=site, part=part)
+
+
+# --- the site's own settings ---------------------------------------------------
+
+EDIT_SITE = lambda access: access.can_edit_site  # noqa: E731
+
+
+@bp.route("/locaties/<int:site_id>/instellingen", methods=["GET", "POST"])
+@site_view(EDIT_SITE)
+def settings(site, access):
+    """Name, municipality, project start, association and norms, for the administrators
+    of the site's corporation too; which corporation owns the site is set under Beheer,
+    Locaties (by the installation's administrators)."""
+    form = SiteForm(obj=site)
+    del form.corporation_id
+    form.association_id.choices = org_choices(OrgKind.WOONVERENIGING)
+
+    def save():
+        data = site_service.SiteData(**{
+            name: site.corporation_id if name == "corporation_id" else form[name].data
+            for name in site_service.SiteData.__dataclass_fields__})
+        return site_service.save_site(db.session, site, data, actor_id=current_user.id)
+
+    return save_or_render(
+        form, save, success=lambda s: _("Locatie %(name)s is opgeslagen.", name=s.name),
+        next_url=lambda s: url_for("sites.dashboard", site_id=s.id),
+        template="sites/settings.html", site=site)
+
+
 # --- who has access (the access review) ------------------------------------------
 
 REVIEW_ACCESS = lambda access: access.can_review_access  # noqa: E731
@@ -149,6 +193,7 @@ def _provider_labels() -> dict[str, str]:
 def access_review(site, access):
     return render_template(
         "sites/access_review.html", site=site, today=today(),
+        manage_roles=access.can_manage_roles,
         accounts=access_review_service.site_accounts(db.session, site, today()),
         admins=access_review_service.administrators(db.session, site),
         method_label=lambda m: access_review_service.method_label(m, _provider_labels(), _),

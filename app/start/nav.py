@@ -94,7 +94,7 @@ def current_key() -> str | None:
         return "actions"
     if endpoint == "sites.dashboard":
         return "dashboard"
-    if endpoint in ("sites.units", "sites.edit_unit", "sites.add_part"):
+    if endpoint in ("sites.units", "sites.edit_unit", "sites.add_part", "sites.edit_part"):
         return "units"
     if endpoint == "imo.handovers":
         return "handover"
@@ -103,8 +103,11 @@ def current_key() -> str | None:
         return "participation"
     if endpoint == "monitoring.signals":
         return "signals"
-    if endpoint.startswith("sites.access_review"):
+    if endpoint.startswith("sites.access_review") or endpoint in (
+            "sites.roles", "sites.role_end", "sites.revoke_role"):
         return "access"
+    if endpoint == "sites.settings":
+        return "dashboard"
     return {"start": "start", "residents": "residents", "imo": "imo", "hours": "hours",
             "governance": "governance", "rooms": "rooms", "association": "association",
             "imports": "imports", "service_accounts": "links",

@@ -139,17 +139,36 @@ def save_site(session: Session, site: Site | None, data: SiteData, *,
     return site
 
 
+def _part_name(session: Session, site: Site, name: str, part_id: int | None) -> str:
+    """A part's name: given, and no other part of the site has it (ignoring case)."""
+    name = _required(name, "name", N_("Vul een naam in."))
+    if session.scalar(sa.select(SitePart.id).where(
+            SitePart.site_id == site.id, same_name(SitePart.name, name),
+            SitePart.id != (part_id or 0))):
+        raise RuleViolation(N_("Deze locatie heeft al een deel met deze naam."), field="name")
+    return name
+
+
 def add_part(session: Session, site: Site, name: str, *, actor_id: int | None) -> SitePart:
     """Add a part (building, wing) to a site."""
-    name = _required(name, "name", N_("Vul een naam in."))
-    if session.scalar(sa.select(SitePart.id).where(SitePart.site_id == site.id,
-                                                   same_name(SitePart.name, name))):
-        raise RuleViolation(N_("Deze locatie heeft al een deel met deze naam."), field="name")
+    name = _part_name(session, site, name, None)
     part = SitePart(site_id=site.id, name=name)
     session.add(part)
     session.flush()
     audit.record(session, actor_id=actor_id, entity_type="site_part", entity_id=part.id,
                  action="create", site_id=site.id, changes={"name": name})
+    return part
+
+
+def rename_part(session: Session, site: Site, part: SitePart, name: str, *,
+                actor_id: int | None) -> SitePart:
+    """Give a part of ``site`` another name (its units and their history stay with it)."""
+    name = _part_name(session, site, name, part.id)
+    if name != part.name:
+        audit.record(session, actor_id=actor_id, entity_type="site_part", entity_id=part.id,
+                     action="update", site_id=site.id, changes={"name": [part.name, name]})
+        part.name = name
+        session.flush()
     return part
 
 

@@ -162,6 +162,7 @@ def url_ids(app, world) -> dict[str, int]:
                "other_resident": world.other_resident}
         ids.update({f"resident_{k}": v for k, v in world.residents.items()})
         ids.update({f"unit_{k}": v for k, v in world.units.items()})
+        ids.update({f"part_{k.split()[-1]}": v for k, v in world.parts.items()})
         ids.update({f"org_{k}": v for k, v in world.orgs.items()})
         ids.update({f"user_{k}": v for k, v in world.users.items()})
         ids["other_unit"] = session.scalar(sa.select(Unit.id).where(

@@ -25,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from models import (Membership, Organisation, Resident, Site, SitePart, SupportPeriod, Unit,
+from models import (AccountInvitation, Membership, Organisation, Resident, Site, SitePart, SupportPeriod, Unit,
                     User)
 from tests.conftest import ALL_ROLES, PASSWORD
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
@@ -107,7 +107,8 @@ MATRIX = [
             R + "/{resident_linde}/status",
             R + "/{resident_linde}/vertrek",
             "/locaties/{site}/eenheden",
-            "/locaties/{site}/eenheden/{unit_A1}"],
+            "/locaties/{site}/eenheden/{unit_A1}",
+            "/locaties/{site}/delen/{part_A}"],
                   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
     get("who has access (the access review)", [
             "/locaties/{site}/toegang",
@@ -117,6 +118,22 @@ MATRIX = [
             O + "/toegang",
             O + "/toegang.csv"],
                   OK,   NO,   NO,   NO,   NO,   NO,   NO,   OK,   NO,   LOGIN),
+    get("roles on the site, a role's end date", [
+            "/locaties/{site}/rollen",
+            "/locaties/{site}/rollen/{membership_kerngroep}"],
+                  OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    # nobody but an installation's administrator changes their own role
+    get("one's own role's end date", "/locaties/{site}/rollen/{membership_sociaal_beheerder}",
+                  OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    get("roles on the other site", O + "/rollen",
+                  OK,   NO,   NO,   NO,   NO,   NO,   NO,   OK,   NO,   LOGIN),
+    get("a role of the other site under this site, or unknown", [
+            "/locaties/{site}/rollen/{membership_other_site}",
+            f"/locaties/{{site}}/rollen/{UNKNOWN}"],
+                  NF,   NF,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    get("the site's own settings (also for its corporation's administrators)",
+            "/locaties/{site}/instellingen",
+                  OK,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
     get("pages of the other site", [
             O,
             O + "/bewoners/",
@@ -143,7 +160,8 @@ MATRIX = [
             R + "/{other_resident}/vertrek",
             R + f"/{UNKNOWN}/vertrek",
             "/locaties/{site}/eenheden/{other_unit}",
-            f"/locaties/{{site}}/eenheden/{UNKNOWN}"],
+            f"/locaties/{{site}}/eenheden/{UNKNOWN}",
+            f"/locaties/{{site}}/delen/{UNKNOWN}"],
                   NF,   NF,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
     get("administration", [
             "/beheer/organisaties",
@@ -187,6 +205,13 @@ MATRIX = [
             "/beheer/gebruikers/{user_communitycoach}/rollen/{membership_kerngroep}/intrekken",
             f"/beheer/gebruikers/{{user_kerngroep}}/rollen/{UNKNOWN}/intrekken"], {},
                   NF,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    # (ending a role by its manager: tests/web/test_site_roles.py)
+    post("end one's own role", "/locaties/{site}/rollen/{membership_sociaal_beheerder}/intrekken",
+         {},      Go("/locaties/{site}/rollen"),
+                        NO,   NO,   NO,   NO,   NO,   NO,   NO,   NO,   LOGIN),
+    post("end a role of this site under the other site",
+         "/locaties/{other_site}/rollen/{membership_kerngroep}/intrekken", {},
+                  NF,   NO,   NO,   NO,   NO,   NO,   NO,   NF,   NO,   LOGIN),
     # a resident or unit of the other site addressed under this site's URL; the data
     # holds the fields of all four forms (a form ignores the fields it does not have)
     post("write to a resident or unit of the other site under this site", [
@@ -330,6 +355,8 @@ FORM_POSTS = [
              lambda s, ids: s.get(Unit, ids["unit_A3"]).number, "sociaal_beheerder"),
     FormPost("add part", "/locaties/{site}/delen", REGISTRY, {"part-name": "Blok C"},
              lambda s, ids: s.scalar(sa.select(sa.func.count(SitePart.id))), "sociaal_beheerder"),
+    FormPost("rename part", "/locaties/{site}/delen/{part_A}", REGISTRY, {"name": "Blok Noord"},
+             lambda s, ids: s.get(SitePart, ids["part_A"]).name, "sociaal_beheerder"),
     FormPost("new organisation", "/beheer/organisaties/nieuw", BEHEER,
              {"name": "Nieuwe Zorg", "kind": "zorgaanbieder", "active": "y"},
              lambda s, ids: s.scalar(sa.select(sa.func.count(Organisation.id))), "admin"),
@@ -349,6 +376,22 @@ FORM_POSTS = [
               "small_site_units": "60", "small_site_max_share": "0.5",
               "active_share_low": "0.5", "active_share_high": "0.7"},
              lambda s, ids: s.get(Site, ids["site"]).target_begeleid_share, "admin"),
+    FormPost("own settings of a site", "/locaties/{site}/instellingen", BEHEER,
+             {"name": "Het Hofje", "municipality": "Rijnstad", "project_start": "2024-01-01",
+              "association_id": "{org_vereniging}",
+              "target_begeleid_share": "0.5", "mix_tolerance": "0.05",
+              "small_site_units": "60", "small_site_max_share": "0.5",
+              "active_share_low": "0.5", "active_share_high": "0.7"},
+             lambda s, ids: s.get(Site, ids["site"]).target_begeleid_share, "admin"),
+    FormPost("give a role on the site", "/locaties/{site}/rollen", REGISTRY,
+             {"grant-email": "nieuw@hofje.example", "grant-name": "Nieuw Account",
+              "grant-role": "kerngroep"},
+             lambda s, ids: s.scalar(sa.select(sa.func.count(AccountInvitation.id))),
+             "sociaal_beheerder"),
+    FormPost("a role's end date", "/locaties/{site}/rollen/{membership_kerngroep}", REGISTRY,
+             {"ends_on": "2030-12-31"},
+             lambda s, ids: s.get(Membership, ids["membership_kerngroep"]).ends_on,
+             "sociaal_beheerder"),
     FormPost("new user", "/beheer/gebruikers/nieuw", BEHEER,
              {"name": "Nieuw Account", "email": "nieuw@hofje.example",
               "password": "lang genoeg wachtwoord", "active": "y"},

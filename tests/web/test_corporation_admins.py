@@ -3,44 +3,19 @@ parts, who has access, invitations to roles there), see no residents or care dat
 get nothing of another corporation's sites (each attempt replayed by id)."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
-from models import AccountInvitation, OrgKind, Unit, User, db
+from models import AccountInvitation, AuditEvent, Unit, User, db
 from services import accounts
-from services.registry import sites as site_service
-from tests.conftest import PASSWORD
+from tests.web.corporation_support import ADMIN_A, corporation_setup, login_email
 from tests.web.support import fresh_rate_limits  # noqa: F401  (an autouse fixture)
 from tests.web.support import text
 
-ADMIN_A = "beheer@woonstichting-a.example"
-
-
-def _setup(app, world):
-    """Corporation B with a site and a unit; an administrator of corporation A (the world's
-    corporation, owner of Het Hofje)."""
-    with app.app_context():
-        corp_b = site_service.save_organisation(db.session, None, name="Woonstichting B",
-                                                kind=OrgKind.WONINGCORPORATIE, active=True,
-                                                actor_id=None)
-        site_b = site_service.save_site(db.session, None, site_service.SiteData(
-            "Het Bolwerk", "Rijnstad", date(2024, 1, 1), corp_b.id), actor_id=None)
-        unit_b = site_service.save_unit(db.session, site_b, None, site_service.UnitData(
-            "Z1", "studio"), actor_id=None)
-        user = accounts.save_user(db.session, None, email=ADMIN_A, name="Beheer A",
-                                  password=PASSWORD, is_admin=False, active=True,
-                                  actor_id=None, admin_of_corporation_id=world.orgs["corp"])
-        db.session.commit()
-        ids = {"site_b": site_b.id, "unit_b": unit_b.id, "user": user.id,
-               "corp_b": corp_b.id}
-        db.session.remove()
-    return ids
+_setup = corporation_setup
 
 
 def _login(client, auth):
-    auth.logout()
-    assert auth.login(ADMIN_A).status_code == 302
+    login_email(client, auth, ADMIN_A)
 
 
 def test_pages_of_the_own_corporation(app, client, auth, world):
@@ -155,3 +130,34 @@ def test_only_a_global_admin_appoints_and_only_to_a_corporation(app, client, log
     assert client.post(f"/beheer/gebruikers/{user_id}", data={
         "name": "Beheer A", "email": ADMIN_A, "active": "y",
         "admin_of_corporation_id": world.orgs["corp"]}).status_code == 403
+
+
+def test_a_part_is_renamed_by_its_own_corporation_only(app, client, auth, world):
+    from models import SitePart
+    from tests.web.corporation_support import ADMIN_B
+    from tests.web.support import db_snapshot, field_error
+
+    ids = _setup(app, world)
+    part = world.parts["Blok A"]
+    login_email(client, auth, ADMIN_B)
+    before = db_snapshot(app)
+    assert client.post(f"/locaties/{world.site}/delen/{part}",
+                       data={"name": "Overgenomen"}).status_code == 403
+    assert client.post(f"/locaties/{ids['site_b']}/delen/{part}",
+                       data={"name": "Overgenomen"}).status_code == 404
+    assert db_snapshot(app) == before
+    _login(client, auth)
+    before = db_snapshot(app)  # the login is recorded on the account
+    url = f"/locaties/{world.site}/delen/{part}"
+    for name, message in (("", "Vul een naam in."),
+                          ("blok b", "Deze locatie heeft al een deel met deze naam.")):
+        refused = client.post(url, data={"name": name})
+        assert refused.status_code == 422 and field_error(text(refused), "name") == message
+    assert db_snapshot(app) == before
+    assert client.post(url, data={"name": "Blok Noord"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(SitePart, part).name == "Blok Noord"
+        assert db.session.scalar(sa.select(AuditEvent.changes).where(
+            AuditEvent.entity_type == "site_part", AuditEvent.action == "update")) == {
+            "name": ["Blok A", "Blok Noord"]}
+        db.session.remove()
