@@ -36,6 +36,7 @@ import logging
 import os
 import socket
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -212,24 +213,39 @@ def send_outbox(app: Flask) -> int:
         return _send_outbox(app, db.session)
 
 
-def _send_outbox(app: Flask, session) -> int:
-    settings = mail_settings(app)
-    counts, last_error, started = {"sent": 0, "failed": 0}, None, utcnow()
+def _release_stale(session, queue) -> int | None:
+    """Give back the claims of processes that died (``queue``: services.monitoring.mail
+    or services.webhooks.delivery); None when SQLite says another process is writing."""
     try:
-        counts["released"] = mail.release_stale(session, utcnow())
+        released = queue.release_stale(session, utcnow())
         session.commit()
-    except OperationalError:      # SQLite: another process is writing; next round
+        return released
+    except OperationalError:
         session.rollback()
-        return 0
-    for mail_id in mail.pending_ids(session, utcnow()):
+        return None
+
+
+def _claimed_ids(session, queue) -> Iterator[int]:
+    """The ids due now in ``queue`` that this process claimed, each claim committed
+    before it is yielded, so no other process sends the same one."""
+    for item_id in queue.pending_ids(session, utcnow()):
         try:
-            claimed = mail.claim(session, mail_id, utcnow())
+            claimed = queue.claim(session, item_id, utcnow())
             session.commit()
         except OperationalError:
             session.rollback()
             continue
-        if not claimed:
-            continue
+        if claimed:
+            yield item_id
+
+
+def _send_outbox(app: Flask, session) -> int:
+    settings = mail_settings(app)
+    counts, last_error, started = {"sent": 0, "failed": 0}, None, utcnow()
+    counts["released"] = _release_stale(session, mail)
+    if counts["released"] is None:      # SQLite: another process is writing; next round
+        return 0
+    for mail_id in _claimed_ids(session, mail):
         message = session.get(mail.OutgoingMail, mail_id)
         error = None
         try:
@@ -253,22 +269,11 @@ def _send_webhooks(app: Flask, session, counts: dict) -> str | None:
     """The webhook deliveries due now, each claimed by one process (as the e-mails);
     their counts join the round's when not zero. Returns the last error, if any."""
     last_error, done = None, {"webhooks_sent": 0, "webhooks_failed": 0}
-    try:
-        done["webhooks_released"] = webhooks.release_stale(session, utcnow())
-        session.commit()
-    except OperationalError:
-        session.rollback()
+    done["webhooks_released"] = _release_stale(session, webhooks)
+    if done["webhooks_released"] is None:
         return None
     allow_local = webhooks_allow_local(app)
-    for delivery_id in webhooks.pending_ids(session, utcnow()):
-        try:
-            claimed = webhooks.claim(session, delivery_id, utcnow())
-            session.commit()
-        except OperationalError:
-            session.rollback()
-            continue
-        if not claimed:
-            continue
+    for delivery_id in _claimed_ids(session, webhooks):
         delivery = session.get(webhooks.WebhookDelivery, delivery_id)
         attempt = webhooks.send(delivery, secret_key=app.config["SECRET_KEY"], now=utcnow(),
                                 allow_local=allow_local)
