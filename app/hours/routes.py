@@ -2,7 +2,7 @@
 with its chart and exports, closing months and the site's norm settings."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -184,13 +184,17 @@ def week(site, access):
 
     mine = entry_service.visible_entries(db.session, access, current_user.id, period.start,
                                          period.end, only_own=True)
+    # a coach sees the shown week against the coach norm (a week gone by is judged whole)
+    norm_week = coach_weeks.this_week(db.session, site, min(today(), period.end - timedelta(
+        days=1))) if Role.COMMUNITYCOACH in access.roles and period.start <= today() else None
     return save_or_render(
         form, save_week,
         success=lambda saved: ngettext("%(num)d regel is opgeslagen.",
                                        "%(num)d regels zijn opgeslagen.", len(saved)),
         next_url=lambda saved: url_for("hours.week", site_id=site.id, week=period.code),
         template="hours/week.html", site=site, access=access, period=period,
-        rows=list(zip(form.rows, week_days, open_days)), mine=mine,
+        rows=list(zip(form.rows, week_days, open_days)), mine=mine, norm_week=norm_week,
+        norm_named=period.end <= today(),
         total=Fraction(sum(r.entry.quarters for r in mine if not r.entry.withdrawn_at), 4))
 
 

@@ -177,7 +177,7 @@ def _render_week(site, access, room: Room | None):
     keys = room_service.key_holders(db.session, room.id, current_only=True,
                                     on=today()) if room else []
     return render_template("rooms/week.html", site=site, access=access, room=room,
-                           period=period, days=days, keys=keys, today=today())
+                           rooms=rooms, period=period, days=days, keys=keys, today=today())
 
 
 def _render_month(site, access, room: Room | None):

@@ -99,6 +99,7 @@ def site(site, access):
         week = period_of(PeriodKind.WEEK, on)
         context["room_week"] = agenda_service.agenda(db.session, rooms, week.start, week.end)
         context["room_period"] = week
+        context["rooms"] = rooms if access.can_book_rooms else []
         context["association"] = (_association_todos(site.association_id, site.id, on)
                                   if site.association_id and access.sees_association
                                   else None)

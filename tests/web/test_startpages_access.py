@@ -148,3 +148,59 @@ def test_the_hour_form_shows_the_coachs_week_against_the_norm(app, client, login
         assert "Deze week 10,5 van 8 uur · boven de norm" in strip_tags(bar.group(1))
     login_as("sociaal_beheerder")  # logs hours too, but the coach norm is not theirs
     assert 'id="norm-bar"' not in text(client.get(f"/locaties/{world.site}/uren/nieuw"))
+
+
+def test_the_week_form_shows_the_shown_week_against_the_norm(app, client, login_as, world):
+    """A coach filling in a whole week sees that week against the coach norm: the running
+    week as "Deze week …", a week gone by named and judged whole."""
+    from models import Site, db
+    from tests.hours_fixtures import grow, log
+
+    with app.app_context():
+        site = db.session.get(Site, world.site)
+        grow(db.session, site, 72)  # 8 hours a week
+        log(db.session, site, "communitycoach", date(2026, 6, 15), 42, "communitycoach")
+        log(db.session, site, "communitycoach", date(2026, 6, 9), 16, "communitycoach")
+        db.session.commit()
+    login_as("communitycoach")
+
+    def bar(path):
+        found = re.search(r'<div class="norm-bar[^"]*" id="norm-bar">(.*?)</div>',
+                          text(client.get(path)), re.S)
+        return strip_tags(found.group(1)) if found else None
+
+    week = f"/locaties/{world.site}/uren/week"
+    assert "Deze week 10,5 van 8 uur · boven de norm" in bar(week)
+    assert "Week 24 (8–14 jun 2026): 4 van 8 uur · onder de norm" in bar(week + "?week=2026-W24")
+    assert bar(week + "?week=2026-W26") is None  # a week still to come has no figures
+    # the day's fields show their own name; the day is in the legend and read out
+    page = text(client.get(week + "?week=2026-W24"))
+    assert re.search(r'<label for="rows-0-duration">Uren<span class="sr-only"> op maandag '
+                     r'8 juni</span></label>', page)
+    login_as("sociaal_beheerder")  # logs hours too, but the coach norm is not theirs
+    page = text(client.get(week))
+    assert 'id="norm-bar"' not in page and "Deze week geschreven: " in page
+
+
+def test_the_bestuur_books_the_room_from_its_start_page_and_the_week(app, client, login_as,
+                                                                     world):
+    """The start page and the week of all rooms lead straight to booking each room and to
+    its free times."""
+    from models import Site, db
+    from tests.rooms_fixtures import make_room
+
+    with app.app_context():
+        site = db.session.get(Site, world.site)
+        rooms = [make_room(db.session, site), make_room(db.session, site, "Tuinkamer")]
+        db.session.commit()
+        wanted = {(f"/locaties/{world.site}/ruimte/{r.id}/boeken", f"{r.name} boeken")
+                  for r in rooms}
+        db.session.remove()
+    login_as("bestuur")
+    for path in (f"/locaties/{world.site}/mijn-werk", f"/locaties/{world.site}/ruimte/week"):
+        main = main_of(text(client.get(path)))
+        found = {(href, strip_tags(label)) for href, label in
+                 re.findall(r'<a href="([^"]+)">(.*?)</a>', main, re.S)}
+        assert wanted <= found, path
+    for href, _label in wanted:
+        assert client.get(href).status_code == 200
