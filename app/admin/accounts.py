@@ -51,6 +51,16 @@ def send_invitation(invitation: AccountInvitation) -> None:
     mails.invitation(invitation, mails.link("account.accept_invitation", token=token))
 
 
+def tell_role_given(data: invitations.InvitationData) -> None:
+    """Mail an existing account that it was given roles (the invitation's counterpart);
+    the page's answer stays the same either way."""
+    user = accounts.find_user_by_email(db.session, data.email)
+    site = db.session.get(Site, data.site_id)
+    if user is not None and site is not None:
+        mails.role_given(user, site, list(dict.fromkeys(data.roles)), current_user,
+                         data.ends_on)
+
+
 @bp.route("/uitnodigingen")
 @login_required
 def invitation_list():
@@ -86,6 +96,8 @@ def _invite(data: invitations.InvitationData) -> AccountInvitation | None:
     else:
         invitation = invitations.give_roles(db.session, current_user, data, now=clock(),
                                             today=today(), valid_for=_valid_for())
+        if invitation is None:
+            tell_role_given(data)
     if invitation is not None:
         send_invitation(invitation)
     return invitation

@@ -102,6 +102,31 @@ def invitation(invitation, url: str) -> OutgoingMail:
                  sites=[role.site for role in invitation.roles])
 
 
+def role_given(user: User, site, roles: list[str], giver: User, ends_on) -> OutgoingMail:
+    """Tells an existing account that it was given a role on a site (an address without
+    an account gets an invitation instead). Names the site, the role and who gave it; no
+    care data."""
+    from services.access_review import ROLE_LABELS
+
+    with force_locale(user.locale or "nl"):
+        labels = ", ".join(_(ROLE_LABELS.get(r, r)) for r in roles)
+        until = (_("De rol geldt tot en met %(date)s.", date=ends_on.strftime("%d-%m-%Y"))
+                 if ends_on else None)
+        body, html = compose(
+            _("Beste %(name)s,", name=user.name),
+            [_("%(giver)s heeft u in Noaber de rol %(roles)s gegeven op %(site)s.",
+               giver=giver.name, roles=labels, site=site.name),
+             *([until] if until else []),
+             _("U logt in zoals altijd; de pagina's van deze rol staan dan onder Mijn werk.")],
+            (_("Naar Mijn werk op %(site)s", site=site.name),
+             link("start.site", site_id=site.id)),
+            [_("Klopt dit niet? Vraag %(giver)s (%(email)s) of een beheerder om de rol te "
+               "beëindigen.", giver=giver.name, email=giver.email)])
+        subject = _("Noaber: u hebt een rol op %(site)s", site=site.name)
+    return queue(recipient_id=user.id, kind="role_given", to=user.email, subject=subject,
+                 body=body, html=html, sites=[site], locale=user.locale or "nl")
+
+
 def email_change(user: User, new_email: str, url: str) -> OutgoingMail:
     hours = current_app.config["EMAIL_CHANGE_HOURS"]
     with force_locale(user.locale or "nl"):

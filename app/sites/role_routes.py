@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import site_view
-from app.admin.accounts import send_invitation
+from app.admin.accounts import send_invitation, tell_role_given
 from app.admin.forms import RoleEndForm, SiteRoleForm
 from app.auth.account import clock
 from app.auth.forms import ConfirmForm
@@ -55,6 +55,8 @@ def roles(site, access):
             valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]))
         if invitation is not None:
             send_invitation(invitation)
+        else:
+            tell_role_given(data)
         return accounts.normalise_email(data.email)
 
     return save_or_render(

@@ -199,7 +199,17 @@ def test_giving_a_role_answers_the_same_with_or_without_an_account(app, client, 
 
     assert query(app, state) == ([(site, "communitycoach", "2026-12-31")],
                                  [(site, "communitycoach", "2026-12-31")])
-    assert [m["to"] for m in mails(app)] == ["nieuw@elders.example"]
+    assert [m["to"] for m in mails(app, "invitation")] == ["nieuw@elders.example"]
+    # an existing account hears of its new role by mail (the page says the same either way)
+    told = mails(app, "role_given")
+    assert [m["to"] for m in told] == [NONE_EMAIL, SB_B]
+    site_name = query(app, lambda s: s.get(Site, site).name)
+    assert told[0]["subject"] == f"Noaber: u hebt een rol op {site_name}"
+    assert f"de rol communitycoach gegeven op {site_name}" in told[0]["body"]
+    assert "tot en met 31-12-2026" in told[0]["body"]
+    assert f"/locaties/{site}/mijn-werk" in told[0]["body"]
+    assert f"de rol kerngroep gegeven op {site_name}" in told[1]["body"]
+    assert told[0]["recipient_id"] == ids["user_none"]
     granted = _events(app, "grant_role")
     assert granted[-2][0] == ids["user"] and granted[-2][2] == site
 
@@ -222,6 +232,8 @@ def test_the_invitation_form_no_longer_tells_which_addresses_have_an_account(
     assert query(app, lambda s: s.scalar(sa.select(Membership.role).where(
         Membership.user_id == ids["user_other_site"], Membership.site_id == ids["site"]))) \
         == "kerngroep"
+    assert [m["to"] for m in mails(app, "role_given")] == [ROLE_EMAILS["other_site"]]
+    assert [m["to"] for m in mails(app, "invitation")] == ["iemand@elders.example"]
 
 
 @pytest.mark.parametrize("fields, field, message", [
