@@ -119,11 +119,12 @@ def site(site, access):
 def _association_todos(association_id: int, site_id: int, on) -> SimpleNamespace:
     """The "Te doen" of the association's dashboard (services.association.overview),
     without the balances, budgets and participation the start page does not show."""
-    late = reminders.overdue(db.session, association_id, on)
+    everyone = association_members.all_members(db.session, association_id)  # read once
     return SimpleNamespace(
-        members=len(association_members.members_on(db.session, association_id, on)),
-        suggestions=len(association_members.suggestions(db.session, association_id, on)),
-        households_behind=len(late),
+        members=len(association_members.current(everyone, on)),
+        suggestions=len(association_members.suggestions(db.session, association_id, on,
+                                                        members=everyone)),
+        households_behind=reminders.overdue_count(db.session, association_id, on),
         open_lines=bank.open_line_count(db.session, association_id),
         concepts=len(reminders.concepts(db.session, association_id)),
         vacancies=board.vacancies(db.session, association_id, on),
