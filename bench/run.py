@@ -21,9 +21,18 @@ writes ``bench/results/notify-<db>.json``; ``make bench`` times them as well.
 Environment: BENCH_SITES / BENCH_YEARS (full size, default 100 / 5), BENCH_SEED (1),
 BENCH_REPEAT (30 timed requests per page after BENCH_WARMUP=3), BENCH_DATABASES
 (``sqlite,postgresql``), BENCH_JOBS (``monitor,digest``; ``all`` for every job).
+
+For working on one page: BENCH_PAGES (comma-separated parts of page names, e.g.
+``IMO,start``) measures only the pages whose name contains one of them (and the floor),
+without the jobs, the booking, the notifications and the import, and writes no results;
+BENCH_SIZES (``small,full``) picks the dataset sizes; BENCH_WORKDIR keeps the SQLite
+files in that directory instead of a temporary one, and BENCH_REUSE=1 then measures an
+already seeded database (the SQLite file there, the PostgreSQL ``<name>_bench``) instead
+of migrating and seeding a fresh one.
 """
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -54,6 +63,9 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 BOOKING_REPEAT = 5
 PASSWORD = "bench-password-1"
+PAGE_FILTER = [part.strip().lower() for part in os.environ.get("BENCH_PAGES", "").split(",")
+               if part.strip()]
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 BENCH_SECRET_KEY = secrets.token_urlsafe(48)
 
 TARGET_PAGE_MS = 50
@@ -173,13 +185,16 @@ class Targets:
     quarter: str
     year: int
     user_id: int
+    #: the e-mail of a begeleider of the site (the scale seed gives each site two)
+    begeleider: str
 
 
 def targets(app) -> Targets:
     import sqlalchemy as sa
 
     from app.clock import today
-    from models import ImoMeeting, Room, Site, User, db
+    from models import ImoMeeting, Membership, Room, Site, User, db
+    from models.enums import Role
     from services.hours.periods import PeriodKind, period_of
     from services.seed.scale import EMAIL_DOMAIN, feed_token
 
@@ -191,10 +206,14 @@ def targets(app) -> Targets:
                                     .order_by(Room.id).limit(1))
         user_id = db.session.scalar(sa.select(User.id).where(
             User.email == f"sb@{EMAIL_DOMAIN}"))
+        begeleider = db.session.scalar(
+            sa.select(User.email).join(Membership, Membership.user_id == User.id)
+            .where(Membership.site_id == site_id, Membership.role == Role.BEGELEIDER)
+            .order_by(User.email).limit(1))
         on = today()
     quarter = period_of(PeriodKind.QUARTER, on).previous().code
     return Targets(site_id, meeting_id, room_id, feed_token(SEED, room_id), quarter,
-                   on.year - 1, user_id)
+                   on.year - 1, user_id, begeleider)
 
 
 def run_jobs(app) -> dict:
@@ -426,6 +445,14 @@ def pages(t: Targets, with_statement: bool) -> dict[str, tuple[str, str | None]]
     }
     if with_statement:
         found["ALV statement"] = (f"{s}/vereniging/jaarverslag/{t.year}", "bestuur")
+    # "Mijn werk", the start page of each role on the site
+    for role, account in (("sociaal beheerder", "sb"), ("coach", "coach01"),
+                          ("begeleider", t.begeleider), ("bestuur", "bestuur"),
+                          ("kerngroep", "kerngroep")):
+        found[f"start page ({role})"] = (f"{s}/mijn-werk", account)
+    if PAGE_FILTER:
+        found = {name: page for name, page in found.items() if name == "login (floor)"
+                 or any(part in name.lower() for part in PAGE_FILTER)}
     return found
 
 
@@ -435,11 +462,12 @@ def bench_pages(url: str, t: Targets, log: Path, with_statement: bool) -> dict:
     server = Server(url, log)
     try:
         clients = {None: Client(server.base)}
-        for account in ("sb", "bestuur"):
+        wanted = pages(t, with_statement)
+        for account in {account for _path, account in wanted.values() if account}:
             clients[account] = Client(server.base)
-            clients[account].login(f"{account}@{EMAIL_DOMAIN}")
+            clients[account].login(account if "@" in account else f"{account}@{EMAIL_DOMAIN}")
         results = {}
-        for name, (path, account) in pages(t, with_statement).items():
+        for name, (path, account) in wanted.items():
             results[name] = measure(clients[account], path)
             r = results[name]
             say(f"  {name:<26} p50 {r['p50_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
@@ -453,14 +481,42 @@ def bench_pages(url: str, t: Targets, log: Path, with_statement: bool) -> dict:
 
 # --- one database ----------------------------------------------------------------------
 
+def seeded(kind: str, sites: int, workdir: Path, base_pg: str | None) -> tuple[str, dict]:
+    """The URL of a seeded database and its seed figures: a fresh one, or with
+    BENCH_REUSE=1 the one seeded before with the same size (its figures kept beside it)."""
+    label = f"{sites}x{YEARS}"
+    figures = workdir / f"seed-{kind}-{label}.json"
+    if REUSE and figures.exists():
+        if kind == "sqlite":
+            url = f"sqlite:///{workdir / f'bench-{label}.db'}"
+        else:
+            from config import normalise_database_url
+            url = normalise_database_url(bench_url(base_pg)[0])
+        say(f"  reusing the database seeded with {sites} sites x {YEARS} years")
+        return url, json.loads(figures.read_text())
+    if kind == "sqlite":
+        url = fresh_sqlite(workdir, label)
+    else:  # one database for every size: what it held before is gone
+        for old in workdir.glob("seed-postgresql-*.json"):
+            old.unlink()
+        url = fresh_postgres(base_pg)
+    found = seed(url, sites)
+    figures.write_text(json.dumps(found) + "\n")
+    return url, found
+
+
 def dataset(kind: str, sites: int, workdir: Path, base_pg: str | None) -> dict:
     label = f"{sites}x{YEARS}"
-    url = fresh_sqlite(workdir, label) if kind == "sqlite" else fresh_postgres(base_pg)
-    result = {"sites": sites, "years": YEARS, "seed": seed(url, sites)}
+    url, seed_figures = seeded(kind, sites, workdir, base_pg)
+    result = {"sites": sites, "years": YEARS, "seed": seed_figures}
     app = make_app(url)
     with_statement = "association.statement_page" in app.view_functions and \
         result["seed"]["counts"].get("assoc_cash_entries", 0) > 0
     t = targets(app)
+    if PAGE_FILTER:  # only the pages asked for
+        result.update(bench_pages(url, t, workdir / f"gunicorn-{kind}-{label}.log",
+                                  with_statement))
+        return result
     result["jobs"] = run_jobs(app)
     monitor = result["jobs"]["monitor"]["seconds"]
     result["sweep"] = {"seconds": monitor, "per_site_ms": round(monitor / sites * 1000, 2)}
@@ -602,12 +658,21 @@ def main() -> None:
              and (k == "sqlite" or base_pg)]
     RESULTS.mkdir(parents=True, exist_ok=True)
     sizes = {"small": max(1, SITES // 10), "full": SITES}
-    with tempfile.TemporaryDirectory(prefix="noaber-bench-") as tmp:
+    chosen = os.environ.get("BENCH_SIZES", "small,full").split(",")
+    sizes = {size: sites for size, sites in sizes.items() if size in chosen}
+    partial = bool(PAGE_FILTER) or len(sizes) < 2
+    keep = os.environ.get("BENCH_WORKDIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+    with (contextlib.nullcontext(keep) if keep
+          else tempfile.TemporaryDirectory(prefix="noaber-bench-")) as tmp:
         for kind in kinds:
             result = {"machine": machine(), "database": kind}
             for size, sites in sizes.items():
                 say(f"[{kind}] {size}: {sites} sites x {YEARS} years")
                 result[size] = dataset(kind, sites, Path(tmp), base_pg)
+            if partial:  # a look at some pages or one size: no targets, no results file
+                continue
             result["targets"] = evaluate(result["full"], result["small"])
             result["import"] = import_dataset(kind, Path(tmp), base_pg)
             result["targets"]["import"] = {"seconds": result["import"]["seconds"],

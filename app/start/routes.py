@@ -16,7 +16,7 @@ from app.access import ANY_ROLE, mix_rules_for, site_view
 from app.clock import now, today
 from app.hours.forms import EntryForm
 from app.hours.routes import _set_choices as set_entry_choices
-from models import Body, Signal, User, db
+from models import Signal, User, db
 from models.enums import Role
 from services.accounts import visible_sites
 from services.association import bank, board, grants, reminders
@@ -77,8 +77,7 @@ def sections_for(access) -> list[str]:
 def site(site, access):
     on = today()
     sections = sections_for(access)
-    mine = action_service.my_actions(db.session, current_user.id)
-    _preload(Body, {a.body_id for a in mine})
+    mine = action_service.my_actions(db.session, current_user.id)  # with their bodies
     context: dict = dict(site=site, access=access, sections=sections, today=on,
                          my_actions=mine)
     signals = signal_service.site_signals(db.session, access)
@@ -120,11 +119,12 @@ def site(site, access):
 def _association_todos(association_id: int, site_id: int, on) -> SimpleNamespace:
     """The "Te doen" of the association's dashboard (services.association.overview),
     without the balances, budgets and participation the start page does not show."""
-    late = reminders.overdue(db.session, association_id, on)
+    everyone = association_members.all_members(db.session, association_id)  # read once
     return SimpleNamespace(
-        members=len(association_members.members_on(db.session, association_id, on)),
-        suggestions=len(association_members.suggestions(db.session, association_id, on)),
-        households_behind=len(late),
+        members=len(association_members.current(everyone, on)),
+        suggestions=len(association_members.suggestions(db.session, association_id, on,
+                                                        members=everyone)),
+        households_behind=reminders.overdue_count(db.session, association_id, on),
         open_lines=bank.open_line_count(db.session, association_id),
         concepts=len(reminders.concepts(db.session, association_id)),
         vacancies=board.vacancies(db.session, association_id, on),

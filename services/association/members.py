@@ -72,10 +72,20 @@ def _households(session: Session, association_id: int, on: date) -> dict[int, Re
     return households
 
 
-def suggestions(session: Session, association_id: int, today: date) -> list[Suggestion]:
-    """Households to offer membership, and memberships whose contact has moved out."""
-    members = [m for m in all_members(session, association_id)
-               if m.ends_on is None or m.ends_on > today]
+def current(members: list[AssociationMember], on: date) -> list[AssociationMember]:
+    """Of ``members`` (``all_members``), the member households on ``on``, as
+    ``members_on`` finds them."""
+    return [m for m in members
+            if m.starts_on <= on and (m.ends_on is None or m.ends_on > on)]
+
+
+def suggestions(session: Session, association_id: int, today: date,
+                members: list[AssociationMember] | None = None) -> list[Suggestion]:
+    """Households to offer membership, and memberships whose contact has moved out;
+    ``members``: the association's ``all_members`` when the caller has them already."""
+    if members is None:
+        members = all_members(session, association_id)
+    members = [m for m in members if m.ends_on is None or m.ends_on > today]
     member_units = {m.unit_id for m in members}
     declined = set(session.scalars(sa.select(MembershipDecline.resident_id).where(
         MembershipDecline.association_id == association_id)))

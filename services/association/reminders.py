@@ -60,6 +60,12 @@ def overdue(session: Session, association_id: int, today: date) -> list[OverdueR
     return sorted(rows, key=lambda r: (r.since, r.member.number))
 
 
+def overdue_count(session: Session, association_id: int, today: date) -> int:
+    """How many members (also former ones) ``overdue`` lists, from the balances alone."""
+    return sum(1 for balance in payments.balances(session, association_id).values()
+               if balance.overdue(today) > 0)
+
+
 def reminder_text(*, name: str, association: str, number: int, amount, since: date,
                   iban: str | None, signed_by: str) -> tuple[str, str]:
     """Subject and body of a friendly reminder (Dutch, pure)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models import ActionItem, ActionNote, ActionStatus, BodyDecision, Meeting, MeetingItem
 from services import audit
@@ -79,8 +79,10 @@ def set_status(session: Session, action: ActionItem, *, status: str, on: date | 
 
 def my_actions(session: Session, user_id: int, *, include_closed: bool = False
                ) -> list[ActionItem]:
-    """The user's action items over every body: open ones first, by due date."""
-    stmt = sa.select(ActionItem).where(ActionItem.owner_id == user_id)
+    """The user's action items over every body: open ones first, by due date; each with
+    its body, loaded in the same query (whether the user has items or not)."""
+    stmt = sa.select(ActionItem).options(joinedload(ActionItem.body)) \
+        .where(ActionItem.owner_id == user_id)
     if not include_closed:
         stmt = stmt.where(ActionItem.status == ActionStatus.OPEN)
     return list(session.scalars(stmt.order_by(

@@ -180,13 +180,22 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
     vacant_part_ids = {v.part_id for v in open_vacancies}
     previous = previous_meeting(session, meeting)
     since = previous.held_on if previous else on - relativedelta(months=1)
-    tallies_on: dict[date, dict] = {}
+    #: the mix counted once per date, and each what-if made once per date, part and
+    #: status (every candidate and vacancy of a part free from the same day shares it)
+    tallies_on: dict[date, dict] = {on: tallies}
+    outcomes: dict[tuple, WhatIf] = {}
 
     def outcome(support_status: str, vacancy: Vacancy) -> WhatIf:
         when = max(on, vacancy.available_from or on)
-        counts = tallies_on.setdefault(when, count_mix(occupancies, when))
-        return what_if(counts.get("site", Tally()), counts.get(vacancy.part_id, Tally()),
-                       support_status, site_units, band)
+        key = (when, vacancy.part_id, support_status)
+        if key not in outcomes:
+            if when not in tallies_on:
+                tallies_on[when] = count_mix(occupancies, when)
+            counts = tallies_on[when]
+            outcomes[key] = what_if(counts.get("site", Tally()),
+                                    counts.get(vacancy.part_id, Tally()), support_status,
+                                    site_units, band)
+        return outcomes[key]
 
     entries = session.execute(
         sa.select(MeetingCandidate, Candidate).join(Candidate)

@@ -64,7 +64,12 @@ def assignments(session: Session, site_id: int,
     """Units assigned to a candidate who is not placed yet (the candidate's latest
     decision is ``toewijzen``; decided on or before ``on`` if given):
     unit id -> (candidate id, name)."""
+    # the latest decision of each of the site's candidates awaiting placement only: the
+    # corporation's other sites' decisions are not grouped on every page of this one
     latest = (sa.select(sa.func.max(CorporationDecision.id))
+              .join(Candidate, Candidate.id == CorporationDecision.candidate_id)
+              .where(Candidate.site_id == site_id,
+                     Candidate.status == CandidateStatus.BESLUIT_CORPORATIE)
               .group_by(CorporationDecision.candidate_id))
     stmt = (sa.select(CorporationDecision.unit_id, Candidate.id, Candidate.name)
             .join(Candidate, Candidate.id == CorporationDecision.candidate_id)

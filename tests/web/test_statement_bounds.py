@@ -47,7 +47,10 @@ def _seed(app, spec: dict) -> dict:
     }, "bestuur_pages": {"ALV statement": f"{s}/vereniging/jaarverslag/{TODAY.year - 1}",
                          "start page (bestuur)": f"{s}/mijn-werk"},
         "coach01_pages": {"start page (coach)": f"{s}/mijn-werk",
-                          "hour form (coach)": f"{s}/uren/nieuw"}}
+                          "hour form (coach)": f"{s}/uren/nieuw"},
+        # the first site's begeleiders are those of the second and fifth care organisation
+        "begeleider2_pages": {"start page (begeleider)": f"{s}/mijn-werk"},
+        "kerngroep_pages": {"start page (kerngroep)": f"{s}/mijn-werk"}}
 
 
 def _statements(app, client, path: str) -> int:
@@ -72,8 +75,8 @@ def _statements(app, client, path: str) -> int:
 
 def _counts(app, client, auth, dataset: dict) -> dict[str, int]:
     counts = {}
-    for account, pages in (("sb", dataset["pages"]), ("bestuur", dataset["bestuur_pages"]),
-                           ("coach01", dataset["coach01_pages"])):
+    for account in ("sb", "bestuur", "coach01", "begeleider2", "kerngroep"):
+        pages = dataset["pages" if account == "sb" else f"{account}_pages"]
         auth.logout()
         assert auth.login(f"{account}@{dataset['domain']}").status_code == 302
         counts |= {name: _statements(app, client, path) for name, path in pages.items()}
