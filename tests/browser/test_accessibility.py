@@ -5,8 +5,8 @@ axe-core is the npm package pinned in package.json / package-lock.json (``make i
 runs ``npm ci``). Without ``node_modules/axe-core`` the tests are skipped, unless
 ``REQUIRE_BROWSER=1`` is set, in which case they fail.
 
-One test per role and width: it logs in once on the demo site "Het Hofje" and runs axe on
-each of the role's pages in that one browser context; the failure lists, per page, every
+One test per role: at each width it logs in once on the demo site "Het Hofje" and runs axe
+on each of the role's pages in that one browser context; the failure lists, per page, every
 critical or serious violation with its rule, impact and the selectors of the elements.
 With ``NOABER_SCREENSHOTS`` set every page checked is also written there as a PNG.
 
@@ -145,37 +145,42 @@ def describe(path: str, found: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
+def log_in_demo(page, role: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mailadres").fill(f"{role}@{demo.EMAIL_DOMAIN}")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"login as {role} failed"
+
+
 @pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
-def test_no_serious_accessibility_violations(new_page, problems, demo_ids, axe_script,
-                                             role, viewport):
-    page = new_page(viewport=viewport, bypass_csp=True)
-    if role is not None:
-        page.goto("/login")
-        page.get_by_label("E-mailadres").fill(f"{role}@{demo.EMAIL_DOMAIN}")
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_load_state()
-        assert "/login" not in page.url, f"login as {role} failed"
+def test_no_serious_accessibility_violations(new_page, problems, demo_ids, axe_script, role):
+    """Both widths in one test: the demo is seeded once per role (it takes seconds)."""
     folder = os.environ.get("NOABER_SCREENSHOTS")
     failures, checked = [], 0
-    for path, status in pages_of(role, demo_ids):
-        if status != 200:   # the browser logs the error answer; expected here
-            problems.allow(re.escape(f"status of {status}"))
-        response = page.goto(path)
-        assert response is not None and response.status == status, \
-            f"GET {path}: {response.status if response else 'no response'}, not {status}"
-        page.add_script_tag(path=str(axe_script))
-        found = violations(page)
-        checked += 1
-        if found:
-            failures.append(describe(path, found))
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-            page.screenshot(path=str(Path(folder) / f"a11y-{role or 'anonymous'}-{name}-"
-                                                    f"{viewport['width']}.png"), full_page=True)
-    assert checked >= 2
+    for viewport in (PHONE, DESKTOP):
+        width = viewport["width"]
+        page = new_page(viewport=viewport, bypass_csp=True)
+        if role is not None:
+            log_in_demo(page, role)
+        for path, status in pages_of(role, demo_ids):
+            if status != 200:   # the browser logs the error answer; expected here
+                problems.allow(re.escape(f"status of {status}"))
+            response = page.goto(path)
+            assert response is not None and response.status == status, \
+                f"GET {path}: {response.status if response else 'no response'}, not {status}"
+            page.add_script_tag(path=str(axe_script))
+            found = violations(page)
+            checked += 1
+            if found:
+                failures.append(describe(f"{path} at {width} px", found))
+            if folder:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+                page.screenshot(path=str(Path(folder) / f"a11y-{role or 'anonymous'}-{name}-"
+                                                        f"{width}.png"), full_page=True)
+    assert checked >= 4
     assert not failures, (f"{len(failures)} of {checked} pages with critical or serious "
                           "violations:\n" + "\n".join(failures))
 
