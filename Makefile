@@ -8,7 +8,7 @@ PORT   ?= 5000
 
 .PHONY: install lock translations translations-update run web test test-fast migrate-check bench clean
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations node_modules/.package-lock.json
 
 # Every dependency, direct or not, at the version in constraints.txt (the lock). A
 # production install leaves out the test tools: pip install . -c constraints.txt
@@ -17,6 +17,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]' -c constraints.txt
 	touch $@
+
+# axe-core for the accessibility checks of the browser tests, at the version in
+# package-lock.json (development only: the application and its production install need
+# no Node). Without npm the install goes on and those checks are skipped.
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility tests (axe-core) will be skipped"; fi
 
 # Regenerate the lock: resolve pyproject.toml's pins (with the test extras) in a clean
 # venv and write down every distribution it got. Then `make install` and run the tests;
@@ -87,4 +94,4 @@ migrate-check: install
 	$(FLASK) db check
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache node_modules

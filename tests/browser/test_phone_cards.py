@@ -159,3 +159,77 @@ def test_radio_options_stand_one_below_the_other(new_page, world):
     # a tap on the text (far from the circle) chooses the option
     page.mouse.click(first["x"] + first["width"] - 5, first["y"] + first["height"] / 2)
     expect(group.get_by_label("onbegeleid")).to_be_checked()
+
+
+def all_cells_on_screen(page, rows, what: str) -> None:
+    """Every cell (and its content) of every row lies within its card and the viewport
+    once the card is scrolled to the top."""
+    assert rows.count() >= 1, f"no rows in {what}"
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        to_top(row)
+        cells = row.locator("th, td")
+        for j in range(cells.count()):
+            cell = cells.nth(j)
+            if not cell.is_visible():   # an empty cell is left out of the card
+                continue
+            b = box(cell)
+            if b["y"] + b["height"] > PHONE["height"]:   # a long card: bring the cell up
+                cell.scroll_into_view_if_needed()
+                b = box(cell)
+            assert on_screen(b), f"{what}, row {i}, cell {j} off-screen: {b}"
+            assert inside(b, box(row)), f"{what}, row {i}, cell {j} outside its card"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_imo_meeting_tables_are_cards(new_page, app, demo_site):
+    with app.app_context():
+        try:
+            from models import ImoMeeting
+            meeting = db.session.scalar(sa.select(ImoMeeting.id).where(
+                ImoMeeting.site_id == demo_site))
+        finally:
+            db.session.remove()
+    page = new_page(viewport=PHONE)
+    log_in(page, "sociaalbeheerder@hofje.example")
+    visit(page, f"/locaties/{demo_site}/imo/vergaderingen/{meeting}")
+    attendance = page.locator("#aanwezigheid table")
+    all_cells_on_screen(page, attendance.locator("tbody tr"), "attendance")
+    mix = page.locator(".agenda-item table").filter(
+        has=page.get_by_role("columnheader", name="Beoordeling"))
+    assert mix.count() >= 1
+    for t in range(mix.count()):
+        rows = mix.nth(t).locator("tbody tr")
+        all_cells_on_screen(page, rows, f"mix table {t}")
+        expect(rows.last.locator("td").last.locator(".badge")).to_be_visible()
+    # the labels of the cards say what each figure is
+    expect(mix.first.locator("tbody tr").first.locator("td[data-label=Eenheden]")).to_be_visible()
+
+
+def test_association_members_are_cards(new_page, demo_site):
+    page = new_page(viewport=PHONE)
+    log_in(page, "bestuur@hofje.example")
+    visit(page, f"/locaties/{demo_site}/vereniging/leden")
+    table = page.locator("section[aria-labelledby=h-members] table")
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 3
+    all_cells_on_screen(page, rows.filter(has=page.locator("th a")), "members")
+    first = rows.first
+    expect(first.locator("td[data-label='Lid sinds']")).to_have_text(re.compile(r"\d{4}"))
+
+
+def test_profile_preferences_stack_on_a_phone(new_page, world):
+    page = new_page(viewport=PHONE)
+    log_in(page, "communitycoach")
+    visit(page, "/profiel")
+    selects = page.locator("section[aria-labelledby=h-notify] select")
+    assert selects.count() >= 2
+    for i in range(selects.count()):
+        select = selects.nth(i)
+        label = page.locator(f"label[for={select.get_attribute('id')}]")
+        select.scroll_into_view_if_needed()
+        s, l = box(select), box(label)
+        assert on_screen(s) and on_screen(l), (s, l)
+        assert s["y"] >= l["y"] + l["height"] - 1, "the choice stands beside its label"
+        assert s["width"] >= 0.8 * (PHONE["width"] - 2 * 16) - 40, f"a squeezed select: {s}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
