@@ -19,7 +19,7 @@ from app.auth.account import clock
 from app.auth.forms import ConfirmForm
 from app.clock import today
 from app.forms import save_or_render
-from app.sites.routes import bp
+from app.sites.routes import bp, of_site_or_404
 from models import Membership, OrgKind, db
 from services import access_review as access_review_service, accounts, invitations
 from services.registry import sites as site_service
@@ -72,9 +72,7 @@ def roles(site, access):
 
 def _changeable_or_404(site, membership_id: int) -> Membership:
     """A role on this site (404 otherwise) that the reader may change (403 otherwise)."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.site_id != site.id:
-        abort(404)
+    membership = of_site_or_404(Membership, membership_id, site)
     if not invitations.may_change_role(db.session, current_user, membership, today()):
         abort(403)
     return membership

@@ -113,6 +113,14 @@ def _promised_units(site, access) -> dict[int, Vacancy]:
             for v in vacancies(db.session, site.id, today()) if v.assigned}
 
 
+def of_site_or_404(model, object_id: int, site):
+    """The row of ``model`` with this id on this site; 404 for another site's or none."""
+    found = db.session.get(model, object_id)
+    if found is None or found.site_id != site.id:
+        abort(404)
+    return found
+
+
 def _unit_data(form: UnitForm) -> site_service.UnitData:
     return site_service.UnitData(number=form.number.data, unit_type=form.unit_type.data,
                                  part_id=form.part_id.data, shared=form.shared.data)
@@ -121,9 +129,7 @@ def _unit_data(form: UnitForm) -> site_service.UnitData:
 @bp.route("/locaties/<int:site_id>/eenheden/<int:unit_id>", methods=["GET", "POST"])
 @site_view(MANAGE_UNITS)
 def edit_unit(site, access, unit_id: int):
-    unit = db.session.get(Unit, unit_id)
-    if unit is None or unit.site_id != site.id:
-        abort(404)
+    unit = of_site_or_404(Unit, unit_id, site)
     form = UnitForm(obj=unit)
     form.part_id.choices = _part_choices(site)
     return save_or_render(
@@ -137,9 +143,7 @@ def edit_unit(site, access, unit_id: int):
 @bp.route("/locaties/<int:site_id>/delen/<int:part_id>", methods=["GET", "POST"])
 @site_view(MANAGE_UNITS)
 def edit_part(site, access, part_id: int):
-    part = db.session.get(SitePart, part_id)
-    if part is None or part.site_id != site.id:
-        abort(404)
+    part = of_site_or_404(SitePart, part_id, site)
     form = PartForm(obj=part)
     return save_or_render(
         form, lambda: site_service.rename_part(db.session, site, part, form.name.data,
