@@ -13,6 +13,11 @@ def month_name(on: date) -> str:
     return f"{MONTHS[on.month - 1]} {on.year}"
 
 
+def long_date(on: date) -> str:
+    """"14 april 2022" (not 14-04-2022)."""
+    return f"{on.day} {MONTHS[on.month - 1]} {on.year}"
+
+
 def counted(n: int, one: str, many: str) -> str:
     """"1 actiepunt", "3 actiepunten" (not "3 actiepunt(en)")."""
     return f"{n} {one if n == 1 else many}"

@@ -37,6 +37,7 @@ from services import audit
 from services.association import books
 from services.association.money import cents, pro_rata, reduced
 from services.errors import N_, RuleViolation
+from services.words import counted, long_date
 
 
 def _month_on_or_after(day: date) -> date:
@@ -227,7 +228,7 @@ def end_dues(session: Session, member: AssociationMember, *, now: datetime,
         .order_by(Due.period_start)) if d.period_start.year not in closed]
     made: list[Due] = []
     for due in affected:
-        reason = f"Lidmaatschap beëindigd per {ends_on:%d-%m-%Y}"
+        reason = f"Lidmaatschap beëindigd per {long_date(ends_on)}"
         if due.period_start < ends_on:
             scheme = session.get(ContributionScheme, due.scheme_id)
             months = months_between(due.period_start, paid_up_to)
@@ -236,7 +237,7 @@ def end_dues(session: Session, member: AssociationMember, *, now: datetime,
                             due_on=due.due_on, reduction_id=due.reduction_id,
                             amount=due_amount(scheme.amount, scheme.frequency, months,
                                               due.reduction.percent if due.reduction else None)))
-            reason += f"; vervangen door {months} maand(en) naar rato"
+            reason += f"; vervangen door {counted(months, 'maand', 'maanden')} naar rato"
         due.cancelled_at, due.cancelled_by_id, due.cancel_reason = now, actor_id, reason
     if not affected:
         return []

@@ -17,6 +17,7 @@ from models import Site
 from services.association import board, grants, reminders
 from services.association.money import euro
 from services.monitoring.findings import ONGOING, Evaluation, Finding
+from services.words import counted, long_date
 
 LATE_DAYS = 90
 
@@ -29,9 +30,10 @@ def dues_finding(name: str, households: int, total, oldest: date | None, today: 
     late = oldest is not None and oldest < today - timedelta(days=LATE_DAYS)
     return Finding(
         rule="dues_overdue", subject="association", severity="warning" if late else "info",
-        title=f"Contributie {name}: {households} huishouden(s) met een achterstand",
+        title=(f"Contributie {name}: {counted(households, 'huishouden', 'huishoudens')} "
+               "met een achterstand"),
         explanation=(f"Samen staat er {euro(total)} open na de betaaldatum"
-                     + (f", het oudste sinds {oldest:%d-%m-%Y}" if oldest else "")
+                     + (f", het oudste sinds {long_date(oldest)}" if oldest else "")
                      + ". Bekijk de achterstanden en stuur zo nodig een vriendelijke "
                        "herinnering."),
         audience="bestuur", link=link, figures={"households": households,
@@ -53,7 +55,7 @@ def grant_finding(grant, today: date, link: str) -> Finding:
     return Finding(
         rule="grant_ending", subject=f"grant:{grant.id}",
         severity="warning" if days <= 90 else "info",
-        title=f"{grant.name} ({grant.funder}) loopt af op {grant.ends_on:%d-%m-%Y}",
+        title=f"{grant.name} ({grant.funder}) loopt af op {long_date(grant.ends_on)}",
         explanation=(f"{euro(grant.amount)} voor {grant.purpose}. Vraag op tijd een vervolg "
                      "aan of plan hoe het daarna betaald wordt."),
         link=link, figures={"days_left": days})

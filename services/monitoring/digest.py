@@ -76,7 +76,8 @@ def render(user: User, sections, since: datetime, base_url: str,
             if s.link:
                 lines.append(f"  {base_url.rstrip('/')}{s.link}")
         lines.append("")
-    lines += ["U ontvangt dit overzicht wekelijks omdat u een rol hebt op deze locatie(s).",
+    where = "deze locatie" if len(sections) == 1 else "deze locaties"
+    lines += [f"U ontvangt dit overzicht wekelijks omdat u een rol hebt op {where}.",
               "Noaber"]
     return f"Noaber: {total} open signa{'al' if total == 1 else 'len'}", "\n".join(lines)
 

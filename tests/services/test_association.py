@@ -513,9 +513,11 @@ def test_sweep_signals_dues_vacancy_and_grant(session, a):
         sa.select(Signal).where(Signal.site_id == a.w.site.id))}
     dues_signal = found[("dues_overdue", "association")]
     assert dues_signal.audience == "bestuur" and dues_signal.severity == "warning"
-    assert "3 huishouden(s)" in dues_signal.title and "€ 72,50" in dues_signal.explanation
+    assert "3 huishoudens met" in dues_signal.title and "€ 72,50" in dues_signal.explanation
     assert found[("board_vacancy", "office:secretaris")].audience == "site"
-    assert found[("grant_ending", f"grant:{a.ids['grant']}")].severity == "info"
+    grant_signal = found[("grant_ending", f"grant:{a.ids['grant']}")]
+    assert grant_signal.severity == "info"
+    assert grant_signal.title.endswith("loopt af op 31 oktober 2026")
     assert not any(rule.startswith(("dues", "board", "grant")) for rule, _ in {
         (s.rule, s.subject) for s in session.scalars(
             sa.select(Signal).where(Signal.site_id == a.w.other_site.id))})

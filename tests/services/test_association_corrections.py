@@ -117,7 +117,7 @@ def test_ending_a_membership_cancels_the_dues_after_it(session, a):
 
     cancelled = [d for d in payments.dues_of(session, vera.id) if d.cancelled_at is not None]
     assert [d.period_start.month for d in cancelled] == [3, 4, 5, 6]     # 4 months, € 20
-    assert {d.cancel_reason for d in cancelled} == {"Lidmaatschap beëindigd per 15-02-2026"}
+    assert {d.cancel_reason for d in cancelled} == {"Lidmaatschap beëindigd per 15 februari 2026"}
     assert count(session, Due, Due.member_id == vera.id) == 12 + 6      # nothing deleted
     assert owed(session, a)[3] == (D(30), D(30))      # February is owed: a member on the 1st
     assert dues.generate_dues(session, a.assoc, up_to=TODAY, actor_id=None) == 0
@@ -154,7 +154,7 @@ def test_a_yearly_due_running_past_the_end_is_replaced_by_its_pro_rata_part(sess
     member_service.end_membership(session, lies, ends_on=date(2027, 3, 10), reason=None,
                                   actor_id=None, now=NOW)
     assert yearly.cancelled_at is not None and yearly.cancel_reason == (
-        "Lidmaatschap beëindigd per 10-03-2027; vervangen door 3 maand(en) naar rato")
+        "Lidmaatschap beëindigd per 10 maart 2027; vervangen door 3 maanden naar rato")
     part = payments.dues_of(session, lies.id)[-1]
     assert (part.period_start, part.period_end, part.months, part.amount, part.due_on) == (
         date(2027, 1, 1), date(2027, 4, 1), 3, D(15), yearly.due_on)      # Jan-Mar

@@ -291,4 +291,4 @@ def test_dues_finding():
     recent = dues_finding("V", 2, D("10"), date(2026, 5, 1), today, "/x")
     late = dues_finding("V", 2, D("10"), date(2026, 1, 1), today, "/x")
     assert (recent.severity, late.severity, late.audience) == ("info", "warning", "bestuur")
-    assert "€ 10,00" in late.explanation and "01-01-2026" in late.explanation
+    assert "€ 10,00" in late.explanation and "sinds 1 januari 2026" in late.explanation

@@ -10,6 +10,8 @@ from flask_babel import Babel
 
 from app import filters
 from services.hours.periods import PeriodKind, period_of
+from services.monitoring.digest import render
+from services.words import long_date
 
 
 @pytest.fixture(autouse=True)
@@ -104,3 +106,21 @@ def test_points(value, expected):
 ])
 def test_code_label(code, expected):
     assert filters.code_label(code) == expected
+
+
+def test_the_digest_says_one_site_or_more_in_words():
+    since = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    signal = SimpleNamespace(created_at=since, severity="info", title="T", explanation="E",
+                             link=None)
+    user = SimpleNamespace(name="Sanne")
+    one = render(user, [(SimpleNamespace(name="Hofje"), [signal])], since, "http://x")[1]
+    two = render(user, [(SimpleNamespace(name="Hofje"), [signal]),
+                        (SimpleNamespace(name="Erf"), [signal])], since, "http://x")[1]
+    assert "een rol hebt op deze locatie." in one
+    assert "een rol hebt op deze locaties." in two
+    assert "(s)" not in one + two
+
+
+def test_a_long_date_has_the_month_in_words():
+    assert long_date(date(2022, 4, 14)) == "14 april 2022"
+    assert long_date(date(2027, 1, 1)) == "1 januari 2027"

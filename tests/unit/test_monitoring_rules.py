@@ -225,8 +225,8 @@ TODAY_ASSOC = date(2026, 6, 15)
 @pytest.mark.parametrize("households,total,oldest,severity,text", [
     (0, Decimal(0), None, None, None),
     (1, Decimal("24.00"), date(2026, 5, 1), "info", "€ 24,00 open"),
-    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=90), "info", "sinds 17-03-2026"),
-    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=91), "warning", "sinds 16-03-2026"),
+    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=90), "info", "sinds 17 maart 2026"),
+    (2, Decimal("48.00"), TODAY_ASSOC - timedelta(days=91), "warning", "sinds 16 maart 2026"),
     (3, Decimal("1234.50"), None, "info", "€ 1.234,50 open na de betaaldatum."),
 ])
 def test_dues_finding(households, total, oldest, severity, text):
@@ -235,7 +235,9 @@ def test_dues_finding(households, total, oldest, severity, text):
     assert (finding.severity if finding else None) == severity
     if finding:
         assert finding.audience == "bestuur"       # money of named households: board only
-        assert f"{households} huishouden(s)" in finding.title and text in finding.explanation
+        noun = "huishouden" if households == 1 else "huishoudens"
+        assert f": {households} {noun} met een achterstand" in finding.title
+        assert "(s)" not in finding.title and text in finding.explanation
 
 
 @pytest.mark.parametrize("office", ["voorzitter", "secretaris", "penningmeester"])
