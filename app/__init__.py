@@ -20,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from config import DEVELOPMENT_BASE_URL, DEVELOPMENT_SECRET_KEY, MIN_SECRET_KEY_LENGTH
+from app import i18n
 from app.extensions import babel, csrf, limiter, login_manager, migrate
 from models import db
 
@@ -200,6 +201,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
