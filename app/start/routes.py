@@ -32,7 +32,7 @@ from services.imo import agenda as imo_agenda
 from services.imo import candidates as candidate_service
 from services.imo import meetings as imo_meetings
 from services.monitoring import signals as signal_service
-from services.registry.mix import site_mix
+from services.registry.mix import load_occupancies, site_mix
 from services.rooms import agenda as agenda_service
 from services.rooms import rooms as room_service
 
@@ -40,6 +40,8 @@ bp = Blueprint("start", __name__)
 
 #: the coach's own signals: about the coach's hours (the coach sees the coach report)
 COACH_RULES = ("coach_hours", "coach_phase")
+#: the action items "Mijn actiepunten" shows; the rest are one link away
+START_ACTIONS = 8
 
 
 @bp.route("/mijn-werk")
@@ -77,7 +79,8 @@ def sections_for(access) -> list[str]:
 def site(site, access):
     on = today()
     sections = sections_for(access)
-    mine = action_service.my_actions(db.session, current_user.id)  # with their bodies
+    mine = action_service.my_actions(db.session, current_user.id,  # with their bodies
+                                     limit=START_ACTIONS)
     context: dict = dict(site=site, access=access, sections=sections, today=on,
                          my_actions=mine)
     signals = signal_service.site_signals(db.session, access)
@@ -111,8 +114,11 @@ def site(site, access):
     if "stand" in sections:
         context["status"] = status_report(db.session, site.id, access, now())
         _preload(User, {a.owner_id for a in context["status"].open_actions})
-        context["mix"] = site_mix(db.session, site, on, months=1, rules=mix_rules_for(access))
-        context["hours"] = build_report(db.session, site, access, month, on)
+        stays = load_occupancies(db.session, site.id)  # for the mix and the care norms
+        context["mix"] = site_mix(db.session, site, on, months=1, rules=mix_rules_for(access),
+                                  occupancies=stays)
+        context["hours"] = build_report(db.session, site, access, month, on, load_norm_inputs(
+            db.session, site, since=month.start, occupancies=stays))
     return render_template("start/site.html", **context)
 
 

@@ -77,16 +77,18 @@ def set_status(session: Session, action: ActionItem, *, status: str, on: date | 
     return entry
 
 
-def my_actions(session: Session, user_id: int, *, include_closed: bool = False
-               ) -> list[ActionItem]:
+def my_actions(session: Session, user_id: int, *, include_closed: bool = False,
+               limit: int | None = None) -> list[ActionItem]:
     """The user's action items over every body: open ones first, by due date; each with
-    its body, loaded in the same query (whether the user has items or not)."""
+    its body, loaded in the same query (whether the user has items or not); ``limit``:
+    only the first so many."""
     stmt = sa.select(ActionItem).options(joinedload(ActionItem.body)) \
         .where(ActionItem.owner_id == user_id)
     if not include_closed:
         stmt = stmt.where(ActionItem.status == ActionStatus.OPEN)
-    return list(session.scalars(stmt.order_by(
-        (ActionItem.status != ActionStatus.OPEN), ActionItem.due_on, ActionItem.id)))
+    stmt = stmt.order_by((ActionItem.status != ActionStatus.OPEN), ActionItem.due_on,
+                         ActionItem.id)
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))
 
 
 def open_actions(session: Session, body_id: int) -> list[ActionItem]:

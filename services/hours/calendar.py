@@ -228,11 +228,14 @@ def closed_norms(session: Session, site_id: int, since: date | None = None
     return frozen
 
 
-def load_norm_inputs(session: Session, site: Site, since: date | None = None) -> NormInputs:
+def load_norm_inputs(session: Session, site: Site, since: date | None = None,
+                     occupancies: list[Occupancy] | None = None) -> NormInputs:
     """Everything the norms of ``site`` depend on, loaded once (five queries); with
     ``since`` only the closed months from that day's month on (a caller that looks at
-    recent days need not read years of frozen norms)."""
+    recent days need not read years of frozen norms); ``occupancies``: the site's stays
+    when the caller has loaded them already (services.registry.mix)."""
     frozen = closed_norms(session, site.id, since)
     return NormInputs(site.project_start, unit_count(session, site.id),
                       fte_hours(session, site.id), override_records(session, site.id),
-                      tuple(load_occupancies(session, site.id)), frozen)
+                      tuple(load_occupancies(session, site.id) if occupancies is None
+                            else occupancies), frozen)

@@ -260,7 +260,10 @@ def build_report(session: Session, site: Site, access: SiteAccess, period: Perio
     last_norm = day_norm(inputs, last) if last else None
     closed = sorted(m for m in closed_months(session, site.id)
                     if m < period.end and next_month(m) > period.start)
-    orgs = {o.id: o for o in session.scalars(sa.select(Organisation))}
+    named = {org for (_category, org) in total.logged if org} | set(total.care) \
+        | {site.corporation_id}
+    orgs = {o.id: o for o in session.scalars(sa.select(Organisation).where(
+        Organisation.id.in_(named)))}
     withheld = {org for org in total.small_groups() if not access.sees_care_of(org)}
     extra: dict = {}
     if access.sees_full_hour_report:

@@ -156,10 +156,12 @@ def history_dates(today: date, months: int) -> list[date]:
 
 
 def site_mix(session: Session, site: Site, today: date, months: int = 24,
-             rules: DisclosureRules | None = None) -> SiteMix:
+             rules: DisclosureRules | None = None,
+             occupancies: list[Occupancy] | None = None) -> SiteMix:
     """The mix of ``site`` on ``today`` for the site and each part, plus its history:
     exact, or with ``rules`` the published figures (for whoever may not see care data
-    per person)."""
+    per person); ``occupancies``: the site's stays (:func:`load_occupancies`) when the
+    caller has them already."""
     unit_rows = session.execute(
         sa.select(Unit.part_id, sa.func.count()).where(Unit.site_id == site.id)
         .group_by(Unit.part_id)
@@ -168,7 +170,8 @@ def site_mix(session: Session, site: Site, today: date, months: int = 24,
     site_units = sum(units_per_part.values())
     parts = session.scalars(
         sa.select(SitePart).where(SitePart.site_id == site.id).order_by(SitePart.name)).all()
-    occupancies = load_occupancies(session, site.id)
+    if occupancies is None:
+        occupancies = load_occupancies(session, site.id)
     band = band_of(site)
     if rules is not None:
         return _published_mix(site, today, months, rules, parts, units_per_part,
