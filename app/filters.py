@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from babel import numbers
+import flask_babel
+from babel import dates, numbers
 from flask import Flask
-from flask_babel import (format_currency, format_date, format_datetime, get_locale,
+from flask_babel import (format_currency, format_datetime, get_locale,
                          gettext as _, lazy_gettext as _l, ngettext)
 
+from app.i18n import current_locale
 from services.governance.localtime import local_day
 from services.hours.periods import PeriodKind, period_of_code
 
@@ -146,6 +148,24 @@ def label(code) -> str:
 @lru_cache(maxsize=8192, typed=True)
 def _formatted(value, pattern: str, locale: str) -> str:
     return numbers.format_decimal(value, format=pattern, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _dated(on: date, pattern: str, language: str, territory: str | None) -> str:
+    return dates.format_date(on, format=pattern, locale=f"{language}_{territory}"
+                             if territory else language)
+
+
+def format_date(on, format: str) -> str:
+    """Flask-Babel's ``format_date`` (the request's language), remembered per day and
+    pattern for a day: a chart labels two years of months, a list dates every row, and
+    Babel takes tens of microseconds for each. An instant goes to Flask-Babel as it is."""
+    if type(on) is not date:
+        return flask_babel.format_date(on, format)
+    locale = current_locale()
+    if locale is None:
+        return flask_babel.format_date(on, format)
+    return _dated(on, format, locale.language, locale.territory)
 
 
 def format_decimal(value, format: str) -> str:

@@ -5,12 +5,12 @@ from dataclasses import replace
 
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
                    url_for)
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.access import ANY_ROLE, MANAGE_UNITS, mix_rules_for, site_view
 from app.clock import today
-from app.filters import percent
+from app.filters import format_date, percent
 from app.forms import save_or_render
 from app.sites.charts import history_chart, parts_chart
 from app.admin.forms import SiteForm

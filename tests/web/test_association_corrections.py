@@ -63,7 +63,7 @@ def test_ending_a_membership_takes_later_dues_off_the_overdue_list(app, ids, bes
     overdue = main_of(text(bestuur.get(url(ids, "/achterstanden"))))
     assert "Vera Vrij" in overdue and "€\xa030,00" in overdue and "€\xa045,00" not in overdue
     member = main_of(text(bestuur.get(url(ids, "/leden/{member_vrij1}"))))
-    assert member.count("Lidmaatschap beëindigd per 15-02-2026") == 4
+    assert member.count("Lidmaatschap beëindigd per 15 februari 2026") == 4
 
 
 def test_a_contribution_linked_to_an_activity_of_the_agenda(app, world, ids, login_as):
