@@ -103,19 +103,23 @@ def _advice_form(agenda, entry) -> AdviceForm:
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
     agenda, visible = read_meeting(meeting, access, current_user.id, "page")
-    on_agenda = {c.candidate.id for c in agenda.candidates}
-    add_form = AddCandidateForm(formdata=None)
-    add_form.candidate_id.choices = [("", _("— kies —"))] + [
-        (str(row.candidate.id), row.candidate.name)
-        for row in candidate_service.waiting_list(db.session, site.id, today())
-        if row.candidate.id not in on_agenda]
+    # the forms of the page only for whoever can send them (the template's "editable")
+    editable = access.can_chair_imo and not meeting.locked_at
+    add_form = None
+    if editable:
+        on_agenda = {c.candidate.id for c in agenda.candidates}
+        add_form = AddCandidateForm(formdata=None)
+        add_form.candidate_id.choices = [("", _("— kies —"))] + [
+            (str(row.candidate.id), row.candidate.name)
+            for row in candidate_service.waiting_list(db.session, site.id, today())
+            if row.candidate.id not in on_agenda]
     page = render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
         shows_status=visible,
-        advice_forms={} if meeting.locked_at else {
-            c.entry.id: _advice_form(agenda, c.entry) for c in agenda.candidates},
-        item_form=ItemForm(formdata=None), addendum_form=TextForm(formdata=None),
-        add_form=add_form)
+        advice_forms={c.entry.id: _advice_form(agenda, c.entry)
+                      for c in agenda.candidates} if editable else {},
+        item_form=ItemForm(formdata=None) if editable else None,
+        addendum_form=TextForm(formdata=None), add_form=add_form)
     db.session.commit()  # the logged read, once the page has been made
     return page
 

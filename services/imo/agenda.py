@@ -125,6 +125,9 @@ class Agenda:
     vacancy_whatifs: list[VacancyWhatIf] = field(default_factory=list)
     #: the disclosure rules when points 1-2 show published figures (published_agenda)
     published: DisclosureRules | None = None
+    #: the site's stays the agenda was counted from, so that ``published_agenda`` need not
+    #: read them again; working data of this request, never in a snapshot or on a page
+    stays: list[Occupancy] | None = field(default=None, repr=False, compare=False)
 
     @property
     def free_vacancies(self) -> list[Vacancy]:
@@ -213,7 +216,8 @@ def build_agenda(session: Session, meeting: ImoMeeting) -> Agenda:
                   [p for p in parts if p.part_id in vacant_part_ids],
                   mutations, candidates, handovers, people, vacancy_whatifs=[
                       VacancyWhatIf(v, outcome(SupportStatus.BEGELEID, v),
-                                    outcome(SupportStatus.ONBEGELEID, v)) for v in free])
+                                    outcome(SupportStatus.ONBEGELEID, v)) for v in free],
+                  stays=occupancies)
 
 
 def published_agenda(session: Session, agenda: Agenda, rules: DisclosureRules) -> Agenda:
@@ -224,7 +228,8 @@ def published_agenda(session: Session, agenda: Agenda, rules: DisclosureRules) -
     whose snapshot holds the exact figures."""
     site = session.get(Site, agenda.meeting.site_id)
     band = band_of(site)
-    mix = site_mix(session, site, agenda.meeting.held_on, months=1, rules=rules)
+    mix = site_mix(session, site, agenda.meeting.held_on, months=1, rules=rules,
+                   occupancies=agenda.stays)
     by_part = {p.part_id: p for p in mix.parts}
 
     def tally(row: PartMix | None) -> Tally | None:
