@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models import BodyKind, CollaborationAgreement, ImoMeeting, Site
 from services.governance import agreements, alv, cadence
 from services.governance.bodies import bodies_of_site
-from services.governance.schedule import meeting_days
+from services.governance.schedule import meeting_days, meeting_days_of
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,20 @@ def alv_per_year(session: Session, organisation_id: int | None) -> int:
     return alv.settings_for(session, organisation_id).meetings_per_year
 
 
-def body_cadence(session: Session, body, site: Site, today: date) -> cadence.Cadence:
-    return cadence.assess(body.kind, meeting_days(session, body.id), year=today.year,
-                          today=today, project_start=site.project_start,
+def body_cadence(session: Session, body, site: Site, today: date,
+                 days: list[date] | None = None) -> cadence.Cadence:
+    """``days``: the body's meeting days (:func:`meeting_days`) when the caller has them."""
+    return cadence.assess(body.kind, meeting_days(session, body.id) if days is None else days,
+                          year=today.year, today=today, project_start=site.project_start,
                           alv_per_year=alv_per_year(session, body.organisation_id)
                           if body.kind == BodyKind.ALV else 1)
 
 
 def site_governance(session: Session, site: Site, today: date) -> SiteGovernance:
-    rows = [CadenceRow(b.kind, b.name, b.id, body_cadence(session, b, site, today))
-            for b in bodies_of_site(session, site.id)]
+    bodies = bodies_of_site(session, site.id)
+    days = meeting_days_of(session, [b.id for b in bodies])  # one query for every body
+    rows = [CadenceRow(b.kind, b.name, b.id, body_cadence(session, b, site, today, days[b.id]))
+            for b in bodies]
     imo_days = list(session.scalars(sa.select(ImoMeeting.held_on).where(
         ImoMeeting.site_id == site.id)))
     rows.append(CadenceRow(cadence.IMO, "IMO", None, cadence.assess(
