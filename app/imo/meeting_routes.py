@@ -103,7 +103,7 @@ def _advice_form(agenda, entry) -> AdviceForm:
 def meeting(site, access, meeting_id: int):
     meeting = meeting_or_404(site, meeting_id)
     agenda, visible = read_meeting(meeting, access, current_user.id, "page")
-    # the forms of the page only for whoever can send them (the template's "editable")
+    # the forms of the page only for whoever can send them
     editable = access.can_chair_imo and not meeting.locked_at
     add_form = None
     if editable:
@@ -115,7 +115,7 @@ def meeting(site, access, meeting_id: int):
             if row.candidate.id not in on_agenda]
     page = render_template(
         "imo/meeting.html", site=site, access=access, meeting=meeting, agenda=agenda,
-        shows_status=visible,
+        shows_status=visible, editable=editable,
         advice_forms={c.entry.id: _advice_form(agenda, c.entry)
                       for c in agenda.candidates} if editable else {},
         item_form=ItemForm(formdata=None) if editable else None,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models import BodyKind, CollaborationAgreement, ImoMeeting, Site
 from services.governance import agreements, alv, cadence
 from services.governance.bodies import bodies_of_site
-from services.governance.schedule import meeting_days, meeting_days_of
+from services.governance.schedule import meeting_days_of
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,10 @@ def alv_per_year(session: Session, organisation_id: int | None) -> int:
 
 
 def body_cadence(session: Session, body, site: Site, today: date,
-                 days: list[date] | None = None) -> cadence.Cadence:
-    """``days``: the body's meeting days (:func:`meeting_days`) when the caller has them."""
-    return cadence.assess(body.kind, meeting_days(session, body.id) if days is None else days,
-                          year=today.year, today=today, project_start=site.project_start,
+                 days: list[date]) -> cadence.Cadence:
+    """``days``: the body's meeting days (services.governance.schedule)."""
+    return cadence.assess(body.kind, days, year=today.year, today=today,
+                          project_start=site.project_start,
                           alv_per_year=alv_per_year(session, body.organisation_id)
                           if body.kind == BodyKind.ALV else 1)
 
